@@ -1,0 +1,154 @@
+"""A small client for the Xinhui hub, protocol 1 ("xh1"); see docs/PROTOCOL.md.
+
+Copy this file into your unit's system. It needs pyzmq (Debian: python3-zmq),
+your unit's key pair file (made by 'hubctl keygen'), the hub's public key file
+and the hub's endpoint:
+
+    from xh_client import HubClient
+
+    with HubClient("tcp://hub.example:7750", "registry.key", "hub.pub") as hub:
+        print(hub.hello())
+        answer = hub.send_case("R-2024-0001", "fee_check", {"room": "3-2-501"})
+        message = hub.recv(timeout=30)      # a delivery, a forwarded reply, ...
+
+A HubClient is one connection of one unit. It is not thread-safe: use it from
+one thread. While you wait in recv() or for an answer, it sends the heartbeats
+that keep your unit online.
+"""
+
+import collections
+import json
+import time
+
+import zmq
+
+PROTOCOL_TAG = b"xh1"
+
+
+def read_key_file(path):
+    """Reads a hub key file: {"public": Z85, "secret": Z85 (only in .key files)}."""
+    keys = {}
+    with open(path, encoding="ascii") as lines:
+        for number, line in enumerate(lines, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            name, equals, value = (part.strip() for part in line.partition("="))
+            if not equals or name not in ("public", "secret") or len(value) != 40:
+                raise ValueError(f"{path}:{number}: expected 'public = <40-character key>' "
+                                 f"or 'secret = <40-character key>'")
+            keys[name] = value
+    if "public" not in keys:
+        raise ValueError(f"{path}: no 'public = <key>' line")
+    return keys
+
+
+class HubClient:
+    """One unit's connection to the hub (a CURVE DEALER socket)."""
+
+    def __init__(self, endpoint, key_file, hub_public_key_file):
+        own = read_key_file(key_file)
+        if "secret" not in own:
+            raise ValueError(f"{key_file} has no secret key: pass your unit's .key file, not a .pub file")
+        self._context = zmq.Context()
+        self._socket = self._context.socket(zmq.DEALER)
+        self._socket.linger = 0
+        self._socket.curve_publickey = own["public"].encode("ascii")
+        self._socket.curve_secretkey = own["secret"].encode("ascii")
+        self._socket.curve_serverkey = read_key_file(hub_public_key_file)["public"].encode("ascii")
+        self._socket.connect(endpoint)
+        self._backlog = collections.deque()  # messages that arrived while waiting for an answer
+        self._last_sent = time.monotonic()
+        self.heartbeat_seconds = 5  # the hub's value replaces this after hello()
+        self.unit = None            # your unit id, as the hub knows it, after hello()
+
+    def close(self):
+        self._socket.close()
+        self._context.term()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # Requests. Each waits up to `timeout` seconds for the hub's answer and
+    # returns it (a dict), or None on timeout. Resending the same request with the
+    # same reference is safe: the hub answers with the same result.
+
+    def hello(self, client="xh_client.py/1", timeout=10.0):
+        """Announces this connection as the unit's receiver; returns "welcome"."""
+        self._send({"kind": "hello", "client": client})
+        welcome = self._wait(lambda m: m.get("kind") in ("welcome", "error"), timeout)
+        if welcome and welcome.get("kind") == "welcome":
+            self.unit = welcome["unit"]
+            self.heartbeat_seconds = welcome["heartbeat_seconds"]
+        return welcome
+
+    def send_case(self, reference, case_type, payload, compound="", timeout=10.0):
+        """Sends a case; returns "accepted", "rejected" or "error"."""
+        self._send({"kind": "send", "reference": reference, "type": case_type,
+                    "compound": compound, "payload": payload})
+        return self._wait_for_answer(reference, ("accepted", "rejected", "error"), timeout)
+
+    def reply(self, delivery, reference, body, final=False, outcome=None, timeout=10.0):
+        """Replies about one of your deliveries; returns "reply_accepted" or "error"."""
+        message = {"kind": "reply", "delivery": delivery, "reference": reference, "final": final, "body": body}
+        if outcome is not None:
+            message["outcome"] = outcome
+        self._send(message)
+        return self._wait_for_answer(reference, ("reply_accepted", "error"), timeout)
+
+    # Acknowledgements: send them once the message is stored on your side. The
+    # hub does not answer them.
+
+    def ack_delivery(self, delivery):
+        self._send({"kind": "ack", "delivery": delivery})
+
+    def ack_reply(self, reply):
+        self._send({"kind": "ack", "reply": reply})
+
+    def recv(self, timeout=None):
+        """The next message from the hub (a dict), or None after `timeout` seconds
+        (None: wait for ever). Heartbeat answers are not returned."""
+        if self._backlog:
+            return self._backlog.popleft()
+        return self._receive(timeout)
+
+    # Internals.
+
+    def _send(self, message):
+        body = json.dumps(message, ensure_ascii=False).encode("utf-8")
+        self._socket.send_multipart([PROTOCOL_TAG, body])
+        self._last_sent = time.monotonic()
+
+    def _wait_for_answer(self, reference, kinds, timeout):
+        # An error without a reference is an answer to the frame we just sent
+        # (malformed_frame, oversized, ...): this client has one request out at a time.
+        return self._wait(lambda m: m.get("kind") in kinds and m.get("reference", reference) == reference, timeout)
+
+    def _wait(self, is_answer, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._receive(max(0.0, deadline - time.monotonic()))
+            if message is None or is_answer(message):
+                return message
+            self._backlog.append(message)
+
+    def _receive(self, timeout):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if time.monotonic() - self._last_sent >= self.heartbeat_seconds:
+                self._send({"kind": "heartbeat"})
+            wake = self._last_sent + self.heartbeat_seconds
+            if deadline is not None:
+                wake = min(wake, deadline)
+            if self._socket.poll(max(0, int((wake - time.monotonic()) * 1000)) + 1):
+                tag, *rest = self._socket.recv_multipart()
+                if tag != PROTOCOL_TAG or len(rest) != 1:
+                    continue  # not protocol 1: cannot come from this hub
+                message = json.loads(rest[0].decode("utf-8"))
+                if message.get("kind") != "heartbeat":
+                    return message
+            elif deadline is not None and time.monotonic() >= deadline:
+                return None

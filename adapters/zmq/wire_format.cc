@@ -1,0 +1,38 @@
+#include "wire_format.h"
+
+#include <nlohmann/json.hpp>
+
+namespace hub::zmq_adapter {
+namespace {
+
+// A client's bytes quoted in a message: short, and JSON-safe whatever they are.
+std::string quoted_excerpt(std::string_view bytes) {
+  constexpr std::size_t kLongest = 16;
+  std::string text(bytes.substr(0, kLongest));
+  if (bytes.size() > kLongest) text += "...";
+  return nlohmann::json(text).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string error_body(std::string_view code, std::string_view message) {
+  const nlohmann::json body = {
+      {"kind", "error"}, {"code", code}, {"message", message}, {"retry", false}};
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<std::string> check_frames(std::size_t frame_count, std::string_view tag, std::size_t body_bytes,
+                                        std::size_t max_body_bytes) {
+  if (frame_count != kFramesPerMessage)
+    return error_body("malformed_frame", "expected 2 frames (the tag \"xh1\" and a JSON body), got " +
+                                             std::to_string(frame_count));
+  if (tag != kProtocolTag)
+    return error_body("unsupported_protocol",
+                      "unsupported protocol tag " + quoted_excerpt(tag) + "; this hub supports \"xh1\" only");
+  if (body_bytes > max_body_bytes)
+    return error_body("oversized", "the body is " + std::to_string(body_bytes) + " bytes; the limit is " +
+                                       std::to_string(max_body_bytes) + " bytes");
+  return std::nullopt;
+}
+
+}  // namespace hub::zmq_adapter

@@ -1,0 +1,291 @@
+#include "zmq_adapter.h"
+
+#include <cerrno>
+#include <exception>
+#include <string_view>
+#include <utility>
+
+#include "curve_key_file.h"
+#include "wire_format.h"
+#include "zap_handler.h"
+
+namespace hub::zmq_adapter {
+namespace {
+
+constexpr const char* kWakeEndpoint = "inproc://hub-zmq-adapter-wake";
+constexpr const char* kZapDomain = "xinhui-hub";
+// Incoming messages handled per wake-up before the outgoing queue gets a turn.
+constexpr int kMostIncomingPerTurn = 256;
+
+std::string_view view(const zmq::message_t& m) { return {static_cast<const char*>(m.data()), m.size()}; }
+
+enum class SendOutcome { kSent, kUnreachable, kQueueFull };
+
+// Sends [routing_id, "xh1", body] without blocking. Throws zmq::error_t on
+// errors other than a gone peer (EHOSTUNREACH) or a full queue (EAGAIN).
+SendOutcome send_to_peer(zmq::socket_t& router, std::string_view routing_id, std::string_view body) {
+  if (zmq_send(router.handle(), routing_id.data(), routing_id.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
+    if (zmq_errno() == EHOSTUNREACH) return SendOutcome::kUnreachable;
+    if (zmq_errno() == EAGAIN) return SendOutcome::kQueueFull;
+    throw zmq::error_t();
+  }
+  // Once the first frame is accepted, the rest of the message goes to the same pipe.
+  if (zmq_send(router.handle(), kProtocolTag.data(), kProtocolTag.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+      zmq_send(router.handle(), body.data(), body.size(), ZMQ_DONTWAIT) < 0)
+    throw zmq::error_t();
+  return SendOutcome::kSent;
+}
+
+Status bind_error(const std::string& endpoint, const zmq::error_t& e) {
+  const std::string what = "cannot bind " + endpoint + ": " + e.what();
+  if (e.num() == EADDRINUSE)
+    return Status::Unavailable(what + "; is another hubd running? change adapters[zmq].settings.bind");
+  return Status::InvalidArgument(what + "; check adapters[zmq].settings.bind (for example tcp://0.0.0.0:7750)");
+}
+
+}  // namespace
+
+// Declared in this order so that the context is destroyed last, after every
+// socket is closed (all with linger 0, so nothing waits for slow peers).
+struct ZmqAdapter::Sockets {
+  explicit Sockets(AdapterHost& host)
+      : zap(context, host),
+        router(context, zmq::socket_type::router),
+        wake_receiver(context, zmq::socket_type::pull),
+        wake_sender(context, zmq::socket_type::push) {
+    for (zmq::socket_t* s : {&router, &wake_receiver, &wake_sender}) s->set(zmq::sockopt::linger, 0);
+    wake_receiver.bind(kWakeEndpoint);
+    wake_sender.connect(kWakeEndpoint);
+  }
+
+  zmq::context_t context{1};
+  ZapHandler zap;               // I/O thread
+  zmq::socket_t router;         // I/O thread
+  zmq::socket_t wake_receiver;  // I/O thread
+  zmq::socket_t wake_sender;    // any thread, under ZmqAdapter::mutex_
+};
+
+ZmqAdapter::ZmqAdapter() = default;
+
+ZmqAdapter::~ZmqAdapter() { stop(); }
+
+AdapterInfo ZmqAdapter::info() const noexcept {
+  try {
+    return {"zmq", "1.0.0",
+            "ZeroMQ ROUTER with CURVE: member units connect as DEALER clients and speak protocol 1 "
+            "(\"xh1\", docs/PROTOCOL.md); a unit is known by its CURVE key alone",
+            setting_declarations()};
+  } catch (...) {
+    return {};
+  }
+}
+
+Status ZmqAdapter::start(const nlohmann::json& settings, AdapterHost& host) noexcept {
+  try {
+    std::lock_guard lifecycle(lifecycle_mutex_);
+    if (sockets_) return Status::Conflict("the zmq adapter is already running");
+    ZmqSettings parsed;
+    if (Status s = parse_settings(settings, parsed); !s.ok()) return s;
+    CurveServerKey key;
+    if (Status s = read_curve_server_key(parsed.secret_key_file, key); !s.ok()) return s;
+
+    auto sockets = std::make_unique<Sockets>(host);  // binds the ZAP handler before the ROUTER
+    zmq::socket_t& router = sockets->router;
+    router.set(zmq::sockopt::curve_server, 1);
+    router.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(key.secret.data(), key.secret.size()));
+    router.set(zmq::sockopt::zap_domain, kZapDomain);
+    router.set(zmq::sockopt::router_mandatory, 1);
+    router.set(zmq::sockopt::router_handover, 0);  // see zmq_adapter.h: handover lets a unit steal a route
+    router.set(zmq::sockopt::maxmsgsize, parsed.transport_max_frame_bytes());
+    router.set(zmq::sockopt::sndhwm, parsed.send_high_water_mark);
+    try {
+      router.bind(parsed.bind);
+    } catch (const zmq::error_t& e) {
+      return bind_error(parsed.bind, e);
+    }
+    const std::string endpoint = router.get(zmq::sockopt::last_endpoint);
+
+    settings_ = parsed;
+    host_ = &host;
+    stop_requested_ = false;
+    sockets_ = std::move(sockets);
+    try {
+      io_thread_ = std::thread(&ZmqAdapter::run_io_thread, this);
+    } catch (const std::exception& e) {
+      sockets_.reset();
+      return Status::Internal(std::string("cannot start the zmq adapter's thread: ") + e.what());
+    }
+    {
+      std::lock_guard lock(mutex_);
+      accepting_ = true;
+    }
+    host.log_info("zmq: serving protocol xh1 on " + endpoint + " (CURVE; the hub's public key is " +
+                  key.public_z85 + ")");
+    return {};
+  } catch (const zmq::error_t& e) {
+    return Status::Internal(std::string("cannot set up the zmq adapter's sockets: ") + e.what());
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("cannot start the zmq adapter: ") + e.what());
+  }
+}
+
+Status ZmqAdapter::send(const std::string& unit, std::string body) noexcept {
+  try {
+    std::lock_guard lock(mutex_);
+    if (!accepting_) return Status::Unavailable("the zmq adapter is not running");
+    if (routes_.find(unit) == nullptr)
+      return Status::Unavailable("unit " + unit + " is not connected to the zmq adapter");
+    const bool was_idle = queue_.empty();
+    queue_.push_back({unit, std::move(body)});
+    if (was_idle) wake_io_thread();
+    return {};
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("cannot queue a message for unit ") + unit + ": " + e.what());
+  }
+}
+
+void ZmqAdapter::stop() noexcept {
+  try {
+    std::lock_guard lifecycle(lifecycle_mutex_);
+    if (!sockets_) return;
+    if (std::this_thread::get_id() == io_thread_.get_id()) {
+      host_->log_warn("zmq: stop() called from the adapter's own thread (inside an AdapterHost callback); ignored");
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      accepting_ = false;
+      stop_requested_ = true;
+      wake_io_thread();
+    }
+    io_thread_.join();
+    sockets_.reset();
+    {
+      std::lock_guard lock(mutex_);
+      queue_.clear();  // dropped: the host redelivers what was not acknowledged
+      routes_ = RouteTable();
+    }
+    host_->log_info("zmq: stopped");
+    host_ = nullptr;
+  } catch (...) {
+    // Only std::system_error from a mutex or join could land here; nothing is left to undo.
+  }
+}
+
+void ZmqAdapter::wake_io_thread() {
+  // Non-blocking: if the pipe is full, wake-ups are already pending.
+  zmq_send(sockets_->wake_sender.handle(), "", 0, ZMQ_DONTWAIT);
+}
+
+void ZmqAdapter::run_io_thread() noexcept {
+  zmq_pollitem_t items[] = {
+      {sockets_->zap.socket().handle(), 0, ZMQ_POLLIN, 0},
+      {sockets_->router.handle(), 0, ZMQ_POLLIN, 0},
+      {sockets_->wake_receiver.handle(), 0, ZMQ_POLLIN, 0},
+  };
+  while (!stop_requested_) {
+    try {
+      if (zmq_poll(items, 3, -1) < 0) {
+        if (zmq_errno() == EINTR) continue;
+        host_->log_warn(std::string("zmq: the adapter stopped serving: zmq_poll failed: ") +
+                        zmq_strerror(zmq_errno()) + "; restart hubd");
+        return;
+      }
+      if (items[0].revents & ZMQ_POLLIN) sockets_->zap.answer_request();
+      if (items[1].revents & ZMQ_POLLIN) receive_incoming();
+      if (items[2].revents & ZMQ_POLLIN) send_queued();
+    } catch (const std::exception& e) {
+      host_->log_warn(std::string("zmq: ") + e.what());
+    }
+  }
+}
+
+void ZmqAdapter::receive_incoming() {
+  zmq::socket_t& router = sockets_->router;
+  for (int i = 0; i < kMostIncomingPerTurn; ++i) {
+    zmq::message_t routing_id;
+    if (!router.recv(routing_id, zmq::recv_flags::dontwait)) return;
+    // A multipart message arrives whole: read every frame, keep the first two.
+    std::vector<zmq::message_t> kept;
+    std::size_t frame_count = 0;
+    for (bool more = routing_id.more(); more; ++frame_count) {
+      zmq::message_t frame;
+      if (!router.recv(frame, zmq::recv_flags::dontwait)) break;
+      more = frame.more();
+      if (kept.size() < kFramesPerMessage) kept.push_back(std::move(frame));
+    }
+    handle_incoming(routing_id.to_string(), frame_count, kept);
+  }
+}
+
+void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t frame_count,
+                                 std::vector<zmq::message_t>& kept) {
+  // libzmq attaches the ZAP handler's User-Id to every frame of the connection.
+  const char* user_id = kept.empty() ? nullptr : zmq_msg_gets(kept[0].handle(), "User-Id");
+  if (user_id == nullptr || *user_id == '\0') {
+    host_->log_warn("zmq: dropped a message without an authenticated unit (no User-Id)");
+    return;
+  }
+  const std::string unit(user_id);
+  std::optional<std::string> displaced;
+  {
+    std::lock_guard lock(mutex_);
+    displaced = routes_.remember(unit, routing_id);
+  }
+  if (displaced)
+    host_->log_warn("zmq: the connection of unit " + *displaced + " was taken over by unit " + unit +
+                    " (same ZeroMQ routing id); " + *displaced + " must reconnect");
+
+  const std::string_view tag = kept.empty() ? std::string_view() : view(kept[0]);
+  const std::size_t body_bytes = kept.size() > 1 ? kept[1].size() : 0;
+  const auto max_body_bytes = static_cast<std::size_t>(settings_.max_message_bytes);
+  if (const auto error = check_frames(frame_count, tag, body_bytes, max_body_bytes)) {
+    // The answer is best effort: a full or gone peer simply misses it.
+    send_to_peer(sockets_->router, routing_id, *error);
+    return;
+  }
+  host_->on_message(unit, kept[1].to_string());
+}
+
+void ZmqAdapter::send_queued() {
+  // Drain the wake-ups before taking the queue: a send() after the swap sends a new one.
+  char ignored;
+  while (zmq_recv(sockets_->wake_receiver.handle(), &ignored, sizeof ignored, ZMQ_DONTWAIT) >= 0) {
+  }
+  struct Addressed {
+    std::string routing_id;  // empty: the unit's route was forgotten since send()
+    Outgoing message;
+  };
+  std::vector<Addressed> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.reserve(queue_.size());
+    for (Outgoing& message : queue_) {
+      const std::string* routing_id = routes_.find(message.unit);
+      batch.push_back({routing_id ? *routing_id : std::string(), std::move(message)});
+    }
+    queue_.clear();
+  }
+  for (const Addressed& item : batch) {
+    const std::string& unit = item.message.unit;
+    const SendOutcome outcome = item.routing_id.empty() ? SendOutcome::kUnreachable
+                                                        : send_to_peer(sockets_->router, item.routing_id,
+                                                                       item.message.body);
+    if (outcome == SendOutcome::kUnreachable && !item.routing_id.empty()) {
+      bool forgotten = false;
+      {
+        std::lock_guard lock(mutex_);
+        forgotten = routes_.forget(unit, item.routing_id);
+      }
+      if (forgotten)
+        host_->log_warn("zmq: unit " + unit + " is no longer connected; dropped a message for it and will answer "
+                        "Unavailable until it connects again");
+    } else if (outcome == SendOutcome::kQueueFull) {
+      host_->log_warn("zmq: dropped a message for unit " + unit + ": " +
+                      std::to_string(settings_.send_high_water_mark) +
+                      " messages are already queued for it (adapters[zmq].settings.send_high_water_mark)");
+    }
+  }
+}
+
+}  // namespace hub::zmq_adapter

@@ -1,0 +1,94 @@
+// zmq_adapter.h: the zmq transport adapter (module "zmq").
+//
+// Member units connect as ZeroMQ DEALER clients with CURVE to a ROUTER bound at
+// settings.bind and speak protocol 1 ("xh1", docs/PROTOCOL.md). A unit is known
+// by its CURVE key alone (ZapHandler); the adapter checks framing and hands
+// every body to the host tagged with the unit.
+//
+// Threading: one I/O thread owns the ROUTER and ZAP sockets and waits in
+// zmq_poll on them and on an inproc wake-up socket; nothing polls on a timer.
+// send() may be called from any thread: it queues under a mutex and wakes the
+// I/O thread, which sends. start()/stop() may be called from any thread and are
+// serialised with each other. No method throws.
+//
+// Send semantics: send() returns Unavailable at once when no message from the
+// unit has been seen (or its route was forgotten), OK once queued. A queued
+// message whose connection turns out to be gone (EHOSTUNREACH) or whose queue is
+// full (send_high_water_mark) is dropped and logged; the route of a gone
+// connection is forgotten so that later send() calls return Unavailable until
+// the unit speaks again. Delivery guarantees are the host's (acks, redelivery).
+// stop() drops what is still queued.
+//
+// Host callbacks (unit_for_key, on_message, log_*) run on the I/O thread, never
+// under the adapter's mutex: they may call send(), but not stop().
+//
+// Oversized bodies: ZMQ_MAXMSGSIZE is 2 x max_message_bytes + 64 KiB, so a body
+// over max_message_bytes is still read and answered with error "oversized"; only
+// a frame over the transport limit makes libzmq drop the connection.
+//
+// Routing ids: ZMQ_ROUTER_HANDOVER is deliberately OFF. With it on, a client may
+// present (ZMQ_ROUTING_ID) the routing id of another unit's connection and take
+// that connection over: the other unit's messages would go to it, without it
+// sending a thing. Off, libzmq ignores a connection whose routing id is in use
+// until the first one is gone. Units need no fixed routing id: the route follows
+// each unit's latest message. As a second guard, a message arriving on a routing
+// id last used by another unit forgets that unit's route (and is logged).
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "hub/adapter.h"
+#include "route_table.h"
+#include "zmq_settings.h"
+
+namespace hub::zmq_adapter {
+
+class ZmqAdapter final : public Adapter {
+ public:
+  ZmqAdapter();
+  ~ZmqAdapter() override;  // stops
+  ZmqAdapter(const ZmqAdapter&) = delete;
+  ZmqAdapter& operator=(const ZmqAdapter&) = delete;
+
+  AdapterInfo info() const noexcept override;
+  Status start(const nlohmann::json& settings, AdapterHost& host) noexcept override;
+  Status send(const std::string& unit, std::string body) noexcept override;
+  void stop() noexcept override;
+
+ private:
+  struct Sockets;  // the context and every socket, alive between start() and stop()
+  struct Outgoing {
+    std::string unit;
+    std::string body;
+  };
+
+  // Everything below runs on the I/O thread unless marked otherwise.
+  void run_io_thread() noexcept;
+  void receive_incoming();
+  // `kept` holds the first (up to) two of the `frame_count` frames after the routing id.
+  void handle_incoming(const std::string& routing_id, std::size_t frame_count, std::vector<zmq::message_t>& kept);
+  void send_queued();
+  void wake_io_thread();  // any thread; REQUIRES: mutex_ held and sockets_ alive
+
+  std::mutex lifecycle_mutex_;  // serialises start() and stop()
+  std::unique_ptr<Sockets> sockets_;
+  std::thread io_thread_;
+  std::atomic<bool> stop_requested_{false};
+  AdapterHost* host_ = nullptr;  // set while running
+  ZmqSettings settings_;         // written by start() before the I/O thread exists
+
+  std::mutex mutex_;  // guards the members below, and the wake-up socket's producer side
+  bool accepting_ = false;
+  std::deque<Outgoing> queue_;
+  RouteTable routes_;
+};
+
+}  // namespace hub::zmq_adapter

@@ -1,0 +1,17 @@
+# Computes the SDK's ABI hash: SHA-256 over the SDK headers other than abi.h,
+# sorted by name and concatenated; the first 16 hex digits. Sets HUB_ABI_HASH.
+function(hub_compute_abi_hash sdk_dir out_var)
+  file(GLOB headers "${sdk_dir}/hub/*.h")
+  list(SORT headers)
+  set(all "")
+  foreach(h IN LISTS headers)
+    get_filename_component(name "${h}" NAME)
+    if(NOT name STREQUAL "abi.h")
+      file(READ "${h}" content)
+      string(APPEND all "${content}")
+    endif()
+  endforeach()
+  string(SHA256 digest "${all}")
+  string(SUBSTRING "${digest}" 0 16 short)
+  set(${out_var} "${short}" PARENT_SCOPE)
+endfunction()

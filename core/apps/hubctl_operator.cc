@@ -1,0 +1,262 @@
+// hubctl's operator commands: requests on the hub's local operator socket.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <zmq.hpp>
+
+#include "config/loader.h"
+#include "hub/case.h"
+#include "hubctl_commands.h"
+#include "log/routing_log.h"
+
+namespace hub::apps {
+namespace {
+
+namespace po = boost::program_options;
+
+struct Common {
+  std::string config = "config/hub.yaml";
+  std::string socket;
+  bool json = false;
+};
+
+void add_common(po::options_description& d, Common& c) {
+  d.add_options()("help,h", "show this help")("config", po::value(&c.config)->default_value(c.config),
+                                              "the hub's deployment file, to find its operator socket")(
+      "socket", po::value(&c.socket), "the operator socket's path (instead of --config)")(
+      "json", po::bool_switch(&c.json), "print the raw JSON answer");
+}
+
+// Parses; returns -1 to go on, else the exit code.
+int parse(const Args& args, po::options_description& d, po::positional_options_description* pos, const char* usage) {
+  po::variables_map vm;
+  try {
+    po::command_line_parser p(args);
+    p.options(d);
+    if (pos) p.positional(*pos);
+    po::store(p.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "hubctl: " << e.what() << "\nusage: " << usage << "\n";
+    return kUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: " << usage << "\n" << d;
+    return kOk;
+  }
+  return -1;
+}
+
+std::string operator_name() {
+  if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
+  return "uid" + std::to_string(getuid());
+}
+
+std::string socket_path(const Common& c) {
+  if (!c.socket.empty()) return c.socket;
+  auto loaded = config::load_deployment(c.config);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << "error: " << e.to_string() << "\n";
+    return {};
+  }
+  return loaded.deployment->hub.operator_socket;
+}
+
+// Sends one request; prints why and returns nullopt when the hub does not answer.
+std::optional<Json> ask(const Common& c, Json request, int& code) {
+  const std::string path = socket_path(c);
+  if (path.empty()) {
+    code = kUsage;
+    return std::nullopt;
+  }
+  request["operator"] = operator_name();
+  zmq::context_t ctx;
+  zmq::socket_t s(ctx, zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, 0);
+  try {
+    s.connect("ipc://" + path);
+    s.send(zmq::buffer(request.dump()), zmq::send_flags::none);
+  } catch (const zmq::error_t& e) {
+    std::cerr << "hubctl: cannot open the operator socket " << path << ": " << e.what() << "\n";
+    code = kUnreachable;
+    return std::nullopt;
+  }
+  zmq::pollitem_t items[] = {{s.handle(), 0, ZMQ_POLLIN, 0}};
+  zmq::poll(items, 1, std::chrono::seconds(10));
+  zmq::message_t m;
+  if (!(items[0].revents & ZMQ_POLLIN) || !s.recv(m)) {
+    std::cerr << "hubctl: no answer from the hub on " << path << " within 10 s: is hubd running, and are you on its machine?\n";
+    code = kUnreachable;
+    return std::nullopt;
+  }
+  Json answer = Json::parse(m.to_string_view(), nullptr, false);
+  if (!answer.is_object() || !answer.value("ok", false)) {
+    std::cerr << "hubctl: " << (answer.is_object() ? answer.value("error", "refused") : "unreadable answer") << "\n";
+    code = kRefused;
+    return std::nullopt;
+  }
+  code = kOk;
+  return answer;
+}
+
+std::string text(const Json& j, const char* key) {
+  if (!j.contains(key) || j[key].is_null()) return "";
+  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+}
+
+store::Event to_event(const Json& row) {
+  store::Event e;
+  e.kind = text(row, "kind");
+  e.case_id = row.value("case_id", Json(0)).is_number() ? row["case_id"].get<std::int64_t>() : 0;
+  e.case_type = text(row, "case_type");
+  e.from = text(row, "from_unit");
+  e.to = text(row, "to_unit");
+  e.detail = row.value("detail", Json::object());
+  return e;
+}
+
+void print_events(const Json& events) {
+  for (const auto& row : events) std::cout << log::format_line(text(row, "at"), to_event(row), "") << "\n";
+}
+
+}  // namespace
+
+int run_case(const Args& args) {
+  Common c;
+  std::int64_t id = 0;
+  po::options_description d("hubctl case options");
+  add_common(d, c);
+  d.add_options()("id", po::value(&id)->required(), "the case id");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  if (int r = parse(args, d, &pos, "hubctl case ID [--json]"); r >= 0) return r;
+  int code = 0;
+  auto a = ask(c, {{"op", "case"}, {"case", id}}, code);
+  if (!a) return code;
+  if (c.json) {
+    std::cout << a->dump(2) << "\n";
+    return kOk;
+  }
+  const Json& k = (*a)["case"];
+  std::cout << fmt::format("case {}  {}  from {}  ref {}  compound {}\n  created {}  route {}{}\n  payload {}\n",
+                           id, text(k, "type"), text(k, "origin"), text(k, "reference"), text(k, "compound"),
+                           text(k, "created_at"), text(k, "route"),
+                           text(k, "parked_reason").empty() ? "" : "  PARKED: " + text(k, "parked_reason"),
+                           k["payload"].dump());
+  std::cout << "deliveries:\n";
+  for (const auto& dl : (*a)["deliveries"])
+    std::cout << fmt::format("  {:>8}  → {:<24} {:<7} {:<8} attempts {}  acked {}  resolved {}{}\n", text(dl, "id"),
+                             text(dl, "receiver"), dl.value("notice", false) ? "notice" : "action", text(dl, "state"),
+                             text(dl, "attempts"), text(dl, "acked_at"), text(dl, "resolved_at"),
+                             text(dl, "parked_reason").empty() ? "" : "  " + text(dl, "parked_reason"));
+  std::cout << "replies:\n";
+  for (const auto& r : (*a)["replies"])
+    std::cout << fmt::format("  {:>8}  {} on delivery {}{} {}  {}\n", text(r, "id"), text(r, "sender"),
+                             text(r, "delivery_id"), r.value("final", false) ? " FINAL" : "", text(r, "outcome"),
+                             r["body"].dump());
+  std::cout << "history:\n";
+  print_events((*a)["events"]);
+  return kOk;
+}
+
+int run_log(const Args& args) {
+  Common c;
+  std::string unit, type;
+  std::int64_t case_id = 0;
+  int limit = 50;
+  bool follow = false;
+  po::options_description d("hubctl log options");
+  add_common(d, c);
+  d.add_options()("follow,f", po::bool_switch(&follow), "keep printing new events until Ctrl-C")(
+      "unit", po::value(&unit), "only events from or to this unit")("type", po::value(&type), "only this case type")(
+      "case", po::value(&case_id), "only this case")("limit", po::value(&limit)->default_value(limit),
+                                                     "how many of the newest events to print first");
+  if (int r = parse(args, d, nullptr, "hubctl log [--follow] [--unit U] [--type T] [--case ID] [--limit N]"); r >= 0)
+    return r;
+  Json request{{"op", "events"}, {"limit", limit}, {"unit", unit}, {"type", type}};
+  if (case_id) request["case"] = case_id;
+  for (;;) {
+    int code = 0;
+    auto a = ask(c, request, code);
+    if (!a) return code;
+    if (c.json) for (const auto& e : (*a)["events"]) std::cout << e.dump() << "\n";
+    else print_events((*a)["events"]);
+    std::cout.flush();
+    if (!follow) return kOk;
+    request["after"] = (*a)["last"];
+    request["limit"] = 1000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // polling interval of --follow
+  }
+}
+
+int run_parked(const Args& args) {
+  Common c;
+  po::options_description d("hubctl parked options");
+  add_common(d, c);
+  if (int r = parse(args, d, nullptr, "hubctl parked [--json]"); r >= 0) return r;
+  int code = 0;
+  auto a = ask(c, {{"op", "parked"}}, code);
+  if (!a) return code;
+  if (c.json) {
+    std::cout << a->dump(2) << "\n";
+    return kOk;
+  }
+  std::cout << "parked deliveries (replay with: hubctl replay --delivery ID):\n";
+  for (const auto& p : (*a)["deliveries"])
+    std::cout << fmt::format("  delivery {:>8}  case {:>8}  {:<28} {} → {}  {}\n", text(p, "delivery"), text(p, "case"),
+                             text(p, "type"), text(p, "origin"), text(p, "receiver"), text(p, "parked_reason"));
+  std::cout << "parked cases (replay with: hubctl replay --case ID, after fixing the routes):\n";
+  for (const auto& p : (*a)["cases"])
+    std::cout << fmt::format("  case {:>8}  {:<28} from {}  compound {}  {}\n", text(p, "case"), text(p, "type"),
+                             text(p, "origin"), text(p, "compound"), text(p, "parked_reason"));
+  std::cout << "parked hook tasks (replay with: hubctl replay --hook-task ID):\n";
+  for (const auto& p : (*a)["hooks"])
+    std::cout << fmt::format("  task {:>8}  case {:>8}  plugin {} {}  {}\n", text(p, "hook_task"), text(p, "case"),
+                             text(p, "plugin"), text(p, "hook"), text(p, "last_error"));
+  return kOk;
+}
+
+int run_replay(const Args& args) {
+  Common c;
+  std::int64_t delivery = 0, case_id = 0, hook_task = 0;
+  po::options_description d("hubctl replay options");
+  add_common(d, c);
+  d.add_options()("delivery", po::value(&delivery), "a parked delivery: send it again")(
+      "case", po::value(&case_id), "a parked case: route it again with the current config")(
+      "hook-task", po::value(&hook_task), "a parked hook task: run it again");
+  const char* usage = "hubctl replay --delivery ID | --case ID | --hook-task ID";
+  if (int r = parse(args, d, nullptr, usage); r >= 0) return r;
+  if ((delivery != 0) + (case_id != 0) + (hook_task != 0) != 1) {
+    std::cerr << "hubctl: name exactly one thing to replay\nusage: " << usage << "\n";
+    return kUsage;
+  }
+  Json request{{"op", "replay"}};
+  if (delivery) request["delivery"] = delivery;
+  if (case_id) request["case"] = case_id;
+  if (hook_task) request["hook_task"] = hook_task;
+  int code = 0;
+  auto a = ask(c, request, code);
+  if (!a) return code;
+  std::cout << (c.json ? a->dump(2) : "replayed: " + a->dump()) << "\n";
+  return kOk;
+}
+
+int run_status(const Args& args) {
+  Common c;
+  po::options_description d("hubctl status options");
+  add_common(d, c);
+  if (int r = parse(args, d, nullptr, "hubctl status"); r >= 0) return r;
+  int code = 0;
+  auto a = ask(c, {{"op", "status"}}, code);
+  if (!a) return code;
+  std::cout << "hub " << text(*a, "hub") << " is running, version " << text(*a, "version") << "\n";
+  return kOk;
+}
+
+}  // namespace hub::apps

@@ -1,0 +1,122 @@
+// hubd: the hub daemon. See `hubd --help`.
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "bus/hub.h"
+#include "config/loader.h"
+#include "hubd_options.h"
+#include "plugin_host/plugin_set.h"
+#include "store/embedded_postgres.h"
+
+namespace {
+
+void setup_logging(const std::string& level) {
+  auto sink = std::make_shared<spdlog::sinks::stdout_color_sink_mt>();
+  auto main_logger = std::make_shared<spdlog::logger>("hubd", sink);
+  main_logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+  spdlog::set_default_logger(main_logger);
+  auto routing = std::make_shared<spdlog::logger>("routing", sink);
+  routing->set_pattern("%Y-%m-%d %H:%M:%S.%e ROUTE %v");
+  spdlog::register_logger(routing);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+// Prints every config problem; returns the deployment when there is none.
+std::optional<hub::config::Deployment> load_config(const std::string& path) {
+  auto loaded = hub::config::load_deployment(path);
+  for (const auto& w : loaded.warnings) std::cerr << "warning: " << w.to_string() << "\n";
+  for (const auto& e : loaded.errors) std::cerr << "error: " << e.to_string() << "\n";
+  if (!loaded.ok()) {
+    std::cerr << path << ": " << loaded.errors.size() << " error(s); nothing was started\n";
+    return std::nullopt;
+  }
+  return std::move(loaded.deployment);
+}
+
+std::string database_of(const hub::config::Deployment& d) {
+  if (!d.hub.database.empty()) return d.hub.database;
+  const char* env = std::getenv("XH_DATABASE_URL");
+  return env ? env : "";
+}
+
+int wait_for_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+  for (;;) {
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (sig == SIGHUP) {
+      spdlog::warn("SIGHUP: configuration reload is not available in this version; restart hubd to apply changes");
+      continue;
+    }
+    spdlog::info("{}: stopping (finishing the commits in flight)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    return 0;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  auto options = hub::apps::parse_hubd_options(argc, argv, exit_code);
+  if (!options) return exit_code;
+  setup_logging(options->log_level);
+
+  auto deployment = load_config(options->config);
+  if (!deployment) return 1;
+  const std::string module_dir = hub::apps::find_module_dir(options->module_dir, deployment->hub.plugin_dir, argv[0]);
+  if (options->check_only) {
+    auto plugins = hub::plugin_host::PluginSet::load(deployment->plugins, module_dir);
+    if (!plugins.ok()) {
+      std::cerr << "error: " << plugins.status().message() << "\n";
+      return 1;
+    }
+    std::cout << options->config << ": valid (" << deployment->units.size() << " units, "
+              << deployment->case_types.size() << " case types, " << deployment->routes.size() << " routes, "
+              << deployment->compounds.size() << " compounds)\n";
+    return 0;
+  }
+
+  // Signals are taken by the main thread only; every thread started later inherits the mask.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  std::unique_ptr<hub::store::EmbeddedPostgres> embedded;
+  std::string conninfo = database_of(*deployment);
+  if (conninfo.empty()) {
+    spdlog::info("no database configured: starting the embedded PostgreSQL in {}", deployment->hub.data_dir);
+    auto pg = hub::store::EmbeddedPostgres::start({deployment->hub.data_dir + "/postgres", "", "hub"});
+    if (!pg.ok()) {
+      spdlog::error("cannot start the embedded PostgreSQL: {}", pg.status().message());
+      return 1;
+    }
+    embedded = std::move(pg.value());
+    conninfo = embedded->conninfo();
+  }
+
+  hub::bus::HubOptions hub_options{*deployment, conninfo, module_dir, nullptr};
+  auto hub = hub::bus::Hub::start(std::move(hub_options));
+  if (!hub.ok()) {
+    spdlog::error("hubd cannot start: {}", hub.status().message());
+    return 1;
+  }
+  spdlog::info("hubd {} ready: hub {}, {} units, {} case types, {} routes", HUB_VERSION, deployment->hub.id,
+               deployment->units.size(), deployment->case_types.size(), deployment->routes.size());
+  exit_code = wait_for_signal();
+  (*hub)->stop();
+  hub.value().reset();
+  if (embedded) {
+    if (hub::Status s = embedded->stop(); !s.ok()) spdlog::warn("embedded PostgreSQL: {}", s.message());
+    else spdlog::info("embedded PostgreSQL stopped");
+  }
+  spdlog::shutdown();
+  return exit_code;
+}

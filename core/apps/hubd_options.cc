@@ -1,0 +1,60 @@
+#include "hubd_options.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+namespace hub::apps {
+
+namespace po = boost::program_options;
+
+std::optional<HubdOptions> parse_hubd_options(int argc, char** argv, int& exit_code) {
+  HubdOptions o;
+  std::string check;
+  po::options_description desc(
+      "hubd: the Xinhui property-management case hub (新惠城区物业管理联动枢纽).\n"
+      "Routes cases between member units, stores every case in PostgreSQL before\n"
+      "answering, delivers at least once and keeps the routing log.\n\n"
+      "Usage: hubd [--config FILE] | hubd --check-config FILE\n\nOptions");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("config,c", po::value(&o.config)->default_value(o.config), "the deployment file (YAML)")
+      ("check-config", po::value(&check), "validate FILE (and the plugins it names) and exit: 0 valid, 1 invalid")
+      ("log-level", po::value(&o.log_level)->default_value(o.log_level), "trace, debug, info, warn or error")
+      ("module-dir", po::value(&o.module_dir), "where plugin and adapter .so files are (overrides hub.plugin_dir)");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "hubd: " << e.what() << "\nTry 'hubd --help'.\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\nEnvironment:\n  XH_DATABASE_URL  libpq connection string, used when hub.database is empty;\n"
+                 "                   with neither, hubd runs its own PostgreSQL in hub.data_dir.\n"
+                 "\nExit codes: 0 clean stop, 1 invalid config or start failure, 2 usage error.\n";
+    exit_code = 0;
+    return std::nullopt;
+  }
+  if (vm.count("check-config")) {
+    o.config = check;
+    o.check_only = true;
+  }
+  return o;
+}
+
+std::string find_module_dir(const std::string& option, const std::string& configured, const char* argv0) {
+  if (!option.empty()) return option;
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  auto exe = std::filesystem::canonical("/proc/self/exe", ec);
+  if (ec) exe = std::filesystem::absolute(argv0);
+  const auto beside = exe.parent_path().parent_path() / "modules";
+  if (std::filesystem::is_directory(beside, ec)) return beside.string();
+  return "/usr/lib/xinhui-hub/modules";
+}
+
+}  // namespace hub::apps

@@ -1,0 +1,64 @@
+#include "bus/catalog.h"
+
+#include "config/loader.h"
+
+namespace hub::bus {
+
+Result<std::shared_ptr<const Catalog>> Catalog::build(const config::Deployment& deployment,
+                                                      const plugin_host::PluginSet& plugins) {
+  std::shared_ptr<Catalog> c(new Catalog());
+  c->deployment_ = deployment;
+  for (const auto& u : c->deployment_.units) {
+    UnitEntry& e = c->units_[u.id];
+    e.unit = &u;
+    e.may_send.insert(u.may_send.begin(), u.may_send.end());
+    if (!u.public_key.empty()) c->unit_by_key_[u.public_key] = u.id;
+  }
+  std::string problems;
+  for (const auto& t : c->deployment_.case_types) {
+    const auto* decl = plugins.case_type(t.plugin, t.id);
+    if (decl == nullptr) {
+      problems += "\n  - " + t.where.file + ":" + std::to_string(t.where.line) + ": case type " + t.id +
+                  " names plugin " + t.plugin + ", which does not declare it (declared: " +
+                  plugins.declared_types(t.plugin) + ")";
+      continue;
+    }
+    CaseTypeEntry e{t.id, t.name, t.plugin, plugins.plugin(t.plugin), plugins.has_hooks(t.plugin), {}, {}};
+    auto sign = t.sign_limit ? Result<config::Limit>(*t.sign_limit) : config::parse_limit(decl->sign_limit);
+    auto resolve = t.resolve_limit ? Result<config::Limit>(*t.resolve_limit) : config::parse_limit(decl->resolve_limit);
+    if (!sign.ok() || !resolve.ok()) {
+      problems += "\n  - plugin " + t.plugin + " declares an invalid limit for " + t.id + ": " +
+                  (sign.ok() ? resolve.status().message() : sign.status().message());
+      continue;
+    }
+    e.sign_limit = *sign;
+    e.resolve_limit = *resolve;
+    c->case_types_.emplace(t.id, std::move(e));
+  }
+  if (!problems.empty()) return Status::InvalidArgument("the config does not fit the plugins:" + problems);
+  c->router_ = std::make_unique<router::Router>(c->deployment_.routes);
+  c->directory_ = std::make_unique<Directory>(c->deployment_);
+  return std::shared_ptr<const Catalog>(std::move(c));
+}
+
+const UnitEntry* Catalog::unit(const std::string& id) const {
+  auto it = units_.find(id);
+  return it == units_.end() ? nullptr : &it->second;
+}
+
+std::string Catalog::unit_for_key(std::string_view key) const {
+  auto it = unit_by_key_.find(std::string(key));
+  return it == unit_by_key_.end() ? std::string() : it->second;
+}
+
+const CaseTypeEntry* Catalog::case_type(const std::string& id) const {
+  auto it = case_types_.find(id);
+  return it == case_types_.end() ? nullptr : &it->second;
+}
+
+std::string Catalog::case_type_name(const std::string& id) const {
+  const auto* t = case_type(id);
+  return t ? t->name : std::string();
+}
+
+}  // namespace hub::bus

@@ -1,0 +1,62 @@
+// bus/catalog.h: the deployment compiled for the case path.
+//
+// Built once from a loaded Deployment and the loaded plugins: hash maps for
+// units, keys and case types, the compiled router and the compound directory.
+// Immutable after build(); safe to read from any thread. A reload builds a new
+// Catalog and swaps the pointer.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "config/directory.h"
+#include "config/model.h"
+#include "plugin_host/plugin_set.h"
+#include "router/router.h"
+
+namespace hub::bus {
+
+struct CaseTypeEntry {
+  std::string id;
+  std::string name;  // Chinese display name
+  std::string plugin;
+  Plugin* impl = nullptr;  // owned by the PluginSet, which outlives the catalog
+  bool hooks = false;
+  config::Limit sign_limit;
+  config::Limit resolve_limit;
+};
+
+struct UnitEntry {
+  const config::Unit* unit = nullptr;
+  std::unordered_set<std::string> may_send;
+};
+
+class Catalog {
+ public:
+  // Checks that every configured case type is declared by its plugin.
+  static Result<std::shared_ptr<const Catalog>> build(const config::Deployment& deployment,
+                                                      const plugin_host::PluginSet& plugins);
+
+  const config::Deployment& deployment() const { return deployment_; }
+  const UnitEntry* unit(const std::string& id) const;
+  // The unit owning this CURVE public key (Z85), or empty.
+  std::string unit_for_key(std::string_view key) const;
+  const CaseTypeEntry* case_type(const std::string& id) const;
+  std::string case_type_name(const std::string& id) const;
+  const router::Router& router() const { return *router_; }
+  const Directory& directory() const { return *directory_; }
+
+ private:
+  Catalog() = default;
+  config::Deployment deployment_;
+  std::unordered_map<std::string, UnitEntry> units_;
+  std::unordered_map<std::string, std::string> unit_by_key_;
+  std::unordered_map<std::string, CaseTypeEntry> case_types_;
+  std::unique_ptr<router::Router> router_;
+  std::unique_ptr<Directory> directory_;
+};
+
+}  // namespace hub::bus

@@ -1,0 +1,51 @@
+#include "bus/commit_queue.h"
+
+namespace hub::bus {
+
+std::size_t CommitQueue::size_locked() const {
+  return pending_.cases.size() + pending_.replies.size() + pending_.acks.size() + pending_.events.size();
+}
+
+std::size_t CommitQueue::size() const {
+  std::lock_guard lock(mu_);
+  return size_locked();
+}
+
+template <class T>
+bool CommitQueue::push_bounded(std::vector<T> store::BatchInput::*list, T item) {
+  std::unique_lock lock(mu_);
+  if (closed_ || size_locked() >= capacity_) return false;
+  (pending_.*list).push_back(std::move(item));
+  lock.unlock();
+  ready_.notify_one();
+  return true;
+}
+
+bool CommitQueue::push(store::NewCase c) { return push_bounded(&store::BatchInput::cases, std::move(c)); }
+bool CommitQueue::push(store::NewReply r) { return push_bounded(&store::BatchInput::replies, std::move(r)); }
+bool CommitQueue::push(store::NewAck a) { return push_bounded(&store::BatchInput::acks, std::move(a)); }
+
+void CommitQueue::push(store::Event e) {
+  std::unique_lock lock(mu_);
+  pending_.events.push_back(std::move(e));
+  lock.unlock();
+  ready_.notify_one();
+}
+
+store::BatchInput CommitQueue::take() {
+  std::unique_lock lock(mu_);
+  ready_.wait(lock, [&] { return closed_ || size_locked() > 0; });
+  store::BatchInput out;
+  std::swap(out, pending_);
+  return out;
+}
+
+void CommitQueue::close() {
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
+  ready_.notify_all();
+}
+
+}  // namespace hub::bus

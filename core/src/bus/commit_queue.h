@@ -1,0 +1,47 @@
+// bus/commit_queue.h: intake work waiting for the next group commit.
+//
+// Producers (adapter threads) push; the committer takes everything pending at
+// once, so a batch closes when the previous commit finishes: under load
+// batches grow, when idle a single case commits at once. The queue is bounded:
+// a push beyond capacity fails and the sender is told "busy" before the hub
+// runs out of memory. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "store/case_batch.h"
+
+namespace hub::bus {
+
+class CommitQueue {
+ public:
+  explicit CommitQueue(std::size_t capacity) : capacity_(capacity) {}
+
+  // False when the queue is full (the caller answers "busy") or closed.
+  bool push(store::NewCase c);
+  bool push(store::NewReply r);
+  bool push(store::NewAck a);
+  // Events are never refused: they record refusals already answered.
+  void push(store::Event e);
+
+  // Waits until something is pending or the queue is closed, then takes all of
+  // it. Returns an empty batch only when closed and drained.
+  store::BatchInput take();
+  // Wakes take(); later pushes fail. take() still drains what was queued.
+  void close();
+  std::size_t size() const;
+
+ private:
+  std::size_t size_locked() const;
+  template <class T>
+  bool push_bounded(std::vector<T> store::BatchInput::*list, T item);
+  const std::size_t capacity_;
+  mutable std::mutex mu_;
+  std::condition_variable ready_;
+  store::BatchInput pending_;  // GUARDED_BY(mu_)
+  bool closed_ = false;        // GUARDED_BY(mu_)
+};
+
+}  // namespace hub::bus

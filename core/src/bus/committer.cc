@@ -1,0 +1,105 @@
+#include "bus/committer.h"
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/answers.h"
+
+namespace hub::bus {
+namespace {
+
+// The single-item batches a failed batch is retried as.
+std::vector<store::BatchInput> split(const store::BatchInput& b) {
+  std::vector<store::BatchInput> out;
+  auto one = [&] {
+    store::BatchInput x;
+    x.hook_plugin_of = b.hook_plugin_of;
+    return x;
+  };
+  for (const auto& c : b.cases) out.push_back(one()), out.back().cases.push_back(c);
+  for (const auto& r : b.replies) out.push_back(one()), out.back().replies.push_back(r);
+  if (!b.acks.empty() || !b.events.empty()) {
+    out.push_back(one());
+    out.back().acks = b.acks;
+    out.back().events = b.events;
+  }
+  return out;
+}
+
+std::size_t items(const store::BatchInput& b) { return b.cases.size() + b.replies.size() + b.acks.size() + b.events.size(); }
+
+}  // namespace
+
+Committer::Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
+                     const Clock& clock, std::function<void()> committed)
+    : db_(std::move(conninfo), "committer"), queue_(queue), outbox_(outbox), log_(log), clock_(clock),
+      committed_(std::move(committed)) {}
+
+Committer::~Committer() { join(); }
+
+void Committer::start() { thread_ = std::thread([this] { run(); }); }
+
+void Committer::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Committer::run() {
+  for (;;) {
+    store::BatchInput batch = queue_.take();
+    if (items(batch) == 0) return;  // closed and drained
+    commit(batch);
+  }
+}
+
+void Committer::commit(const store::BatchInput& batch) {
+  store::PgConnection* db = db_.get();
+  if (db == nullptr) {
+    answer_failure(batch, Status::Unavailable("the database is unreachable"));
+    return;
+  }
+  auto out = store::commit_batch(*db, batch, clock_.now());
+  if (out.ok()) {
+    stats_.commits.fetch_add(1, std::memory_order_relaxed);
+    stats_.cases.fetch_add(batch.cases.size(), std::memory_order_relaxed);
+    answer(batch, *out);
+    log_.write(out->events);
+    committed_();
+    return;
+  }
+  if (db_.check(out.status()).code() == StatusCode::kUnavailable || items(batch) == 1) {
+    if (out.status().code() != StatusCode::kUnavailable)
+      spdlog::error("committer: an item could not be stored and was refused: {}", out.status().message());
+    answer_failure(batch, out.status());
+    return;
+  }
+  spdlog::warn("committer: a batch of {} failed ({}); retrying its items one by one", items(batch),
+               out.status().message());
+  for (const auto& single : split(batch)) commit(single);
+}
+
+void Committer::answer(const store::BatchInput& batch, const store::BatchOutput& out) {
+  for (std::size_t i = 0; i < batch.cases.size(); ++i) {
+    const auto& c = batch.cases[i].c;
+    const auto& o = out.cases[i];
+    (void)outbox_.send(c.origin, protocol::accepted(c.reference, o.id, o.duplicate, o.deliveries, o.parked_reason));
+  }
+  for (std::size_t i = 0; i < batch.replies.size(); ++i) {
+    const auto& r = batch.replies[i];
+    const auto& o = out.replies[i];
+    (void)outbox_.send(r.sender, o.error_code.empty()
+                                     ? protocol::reply_accepted(r.reply.reference, o.reply_id, o.duplicate)
+                                     : protocol::error(o.error_code, o.message, false, r.reply.reference));
+  }
+}
+
+void Committer::answer_failure(const store::BatchInput& batch, const Status& why) {
+  const bool retry = why.code() == StatusCode::kUnavailable;
+  const std::string code = retry ? protocol::code::kUnavailable : protocol::code::kInternal;
+  const std::string message = retry ? "the hub's database is temporarily unavailable: nothing was stored; send again"
+                                    : "the hub could not store this: " + why.message();
+  for (const auto& c : batch.cases) (void)outbox_.send(c.c.origin, protocol::error(code, message, retry, c.c.reference));
+  for (const auto& r : batch.replies)
+    (void)outbox_.send(r.sender, protocol::error(code, message, retry, r.reply.reference));
+  // Acks are not answered: unacked deliveries are sent again and acked again.
+}
+
+}  // namespace hub::bus

@@ -1,0 +1,55 @@
+// bus/committer.h: the group-commit thread.
+//
+// Takes everything the commit queue holds, writes it in one transaction
+// (store/case_batch.h) and only then answers the senders and writes the
+// routing log. If the database is unreachable every sender of the batch is
+// told "unavailable, retry" (nothing was stored) and the committer reconnects
+// by itself. A batch that fails for another reason is retried item by item, so
+// one bad item cannot hold back the others.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include "bus/commit_queue.h"
+#include "bus/outbox.h"
+#include "hub/clock.h"
+#include "log/routing_log.h"
+#include "store/db_link.h"
+
+namespace hub::bus {
+
+struct CommitStats {
+  std::atomic<std::uint64_t> commits{0};
+  std::atomic<std::uint64_t> cases{0};
+};
+
+class Committer {
+ public:
+  // `committed` is called after every successful commit (wakes the dispatcher).
+  Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
+            const Clock& clock, std::function<void()> committed);
+  ~Committer();
+  void start();
+  // Returns after the queue is closed and drained.
+  void join();
+  const CommitStats& stats() const { return stats_; }
+
+ private:
+  void run();
+  void commit(const store::BatchInput& batch);
+  void answer(const store::BatchInput& batch, const store::BatchOutput& out);
+  void answer_failure(const store::BatchInput& batch, const Status& why);
+
+  store::DbLink db_;
+  CommitQueue& queue_;
+  const Outbox& outbox_;
+  const log::RoutingLog& log_;
+  const Clock& clock_;
+  std::function<void()> committed_;
+  CommitStats stats_;
+  std::thread thread_;
+};
+
+}  // namespace hub::bus

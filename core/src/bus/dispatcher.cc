@@ -1,0 +1,91 @@
+#include "bus/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include "store/dispatch_claims.h"
+
+namespace hub::bus {
+namespace {
+constexpr auto kTick = std::chrono::milliseconds(200);
+constexpr int kClaimLimit = 1000;
+}  // namespace
+
+Dispatcher::Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog,
+                       const Presence& presence, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock)
+    : db_(std::move(conninfo), "dispatcher"), hub_id_(std::move(hub_id)), catalog_(catalog), presence_(presence),
+      outbox_(outbox), log_(log), clock_(clock) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() { thread_ = std::thread([this] { run(); }); }
+
+void Dispatcher::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Dispatcher::kick() {
+  {
+    std::lock_guard lock(mu_);
+    kicked_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Dispatcher::unit_arrived(const std::string& unit) {
+  {
+    std::lock_guard lock(mu_);
+    arrived_.insert(unit);
+    kicked_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Dispatcher::run() {
+  bool more = false;
+  for (;;) {
+    std::set<std::string> arrived;
+    {
+      std::unique_lock lock(mu_);
+      if (!more) wake_.wait_for(lock, kTick, [&] { return kicked_ || stopping_; });
+      if (stopping_) return;
+      kicked_ = false;
+      arrived.swap(arrived_);
+    }
+    store::PgConnection* db = db_.get();
+    if (db == nullptr) {
+      more = false;
+      continue;
+    }
+    for (const auto& unit : arrived)
+      if (Status s = db_.check(store::make_due_now(*db, unit, clock_.now())); !s.ok())
+        spdlog::warn("dispatcher: cannot resend pending work to {}: {}", unit, s.message());
+    db = db_.get();
+    more = db != nullptr && dispatch_once(*db);
+  }
+}
+
+bool Dispatcher::dispatch_once(store::PgConnection& db) {
+  const auto catalog = catalog_.get();
+  store::ClaimRequest request{presence_.online(), clock_.now(), hub_id_, catalog->deployment().hub.delivery, kClaimLimit};
+  auto claimed = store::claim_due(db, request);
+  if (!claimed.ok()) {
+    if (db_.check(claimed.status()).code() != StatusCode::kUnavailable)
+      spdlog::error("dispatcher: claim failed: {}", claimed.status().message());
+    return false;
+  }
+  for (auto& [receiver, d] : claimed->deliveries) {
+    d.type_name = catalog->case_type_name(d.type);
+    (void)outbox_.send(receiver, protocol::delivery(d));
+  }
+  for (auto& [recipient, r] : claimed->replies) (void)outbox_.send(recipient, protocol::forwarded_reply(r));
+  log_.write(claimed->events);
+  return claimed->deliveries.size() >= static_cast<std::size_t>(kClaimLimit) ||
+         claimed->replies.size() >= static_cast<std::size_t>(kClaimLimit);
+}
+
+}  // namespace hub::bus

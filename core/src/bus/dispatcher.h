@@ -1,0 +1,56 @@
+// bus/dispatcher.h: the thread that sends deliveries and forwarded replies.
+//
+// Woken after each commit, when a unit says hello, and every tick for
+// redelivery: it claims due rows for the units online at this hub
+// (store/dispatch_claims.h), sends them, and logs what it did. Sending is
+// at-least-once: a row is sent again after its backoff until acked, and parked
+// after the configured attempts.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "bus/catalog_holder.h"
+#include "bus/outbox.h"
+#include "bus/presence.h"
+#include "hub/clock.h"
+#include "log/routing_log.h"
+#include "store/db_link.h"
+
+namespace hub::bus {
+
+class Dispatcher {
+ public:
+  Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog, const Presence& presence,
+             const Outbox& outbox, const log::RoutingLog& log, const Clock& clock);
+  ~Dispatcher();
+  void start();
+  void stop();
+  // Something new may be due: claim now.
+  void kick();
+  // `unit` (re)connected: everything pending for it becomes due now.
+  void unit_arrived(const std::string& unit);
+
+ private:
+  void run();
+  bool dispatch_once(store::PgConnection& db);  // true when it claimed a full batch
+
+  store::DbLink db_;
+  const std::string hub_id_;
+  const CatalogHolder& catalog_;
+  const Presence& presence_;
+  const Outbox& outbox_;
+  const log::RoutingLog& log_;
+  const Clock& clock_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool kicked_ = false;              // GUARDED_BY(mu_)
+  bool stopping_ = false;            // GUARDED_BY(mu_)
+  std::set<std::string> arrived_;    // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+}  // namespace hub::bus

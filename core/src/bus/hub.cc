@@ -1,0 +1,129 @@
+#include "bus/hub.h"
+
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+#include "plugin_host/settings_check.h"
+#include "store/migrations.h"
+
+namespace hub::bus {
+
+Hub::Hub(HubOptions options) : options_(std::move(options)), clock_(options_.clock ? options_.clock : &system_clock_) {}
+
+Hub::~Hub() { stop(); }
+
+Result<std::unique_ptr<Hub>> Hub::start(HubOptions options) {
+  std::unique_ptr<Hub> hub(new Hub(std::move(options)));
+  if (Status s = hub->start_all(); !s.ok()) {
+    hub->stop();
+    return s;
+  }
+  return hub;
+}
+
+Status Hub::start_all() {
+  const auto& d = options_.deployment;
+  {
+    auto db = store::PgConnection::connect(options_.conninfo);
+    if (!db.ok())
+      return Status(db.status().code(), "cannot reach the database: " + db.status().message() +
+                                            " (check hub.database in the config, or XH_DATABASE_URL)");
+    auto version = store::migrate(*db);
+    if (!version.ok()) return version.status();
+    spdlog::info("store: schema version {}", *version);
+  }
+  auto plugins = plugin_host::PluginSet::load(d.plugins, options_.module_dir);
+  if (!plugins.ok()) return plugins.status();
+  plugins_ = std::move(plugins.value());
+  auto catalog = Catalog::build(d, *plugins_);
+  if (!catalog.ok()) return catalog.status();
+  catalog_ = std::make_unique<CatalogHolder>(std::move(catalog.value()));
+
+  std::map<std::string, Adapter*> adapters;
+  for (const auto& a : d.adapters) {
+    auto loaded = plugin_host::load_adapter(plugin_host::resolve_module_path(a.file, options_.module_dir));
+    if (!loaded.ok())
+      return Status(loaded.status().code(), a.where.file + ":" + std::to_string(a.where.line) + ": adapter " + a.name +
+                                                ": " + loaded.status().message());
+    adapters[a.name] = &***loaded;
+    adapters_.push_back(std::move(loaded.value()));
+  }
+  std::map<std::string, std::string> unit_adapter;
+  for (const auto& u : d.units) unit_adapter[u.id] = u.adapter;
+  outbox_ = std::make_unique<Outbox>(adapters, unit_adapter);
+
+  auto logger = spdlog::get("routing");
+  if (!logger) logger = spdlog::default_logger();
+  const CatalogHolder* holder = catalog_.get();
+  routing_log_ = std::make_unique<log::RoutingLog>(
+      logger, [holder](const std::string& type) { return holder->get()->case_type_name(type); });
+  presence_ = std::make_unique<Presence>(std::chrono::seconds(d.hub.heartbeat_timeout_seconds));
+  queue_ = std::make_unique<CommitQueue>(options_.commit_queue_capacity);
+  dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *outbox_,
+                                             *routing_log_, *clock_);
+  committer_ = std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_, [this] {
+    dispatcher_->kick();
+    hook_runner_->kick();
+  });
+  hook_runner_ = std::make_unique<hooks::HookRunner>(options_.conninfo, d.hub.id, *catalog_, *routing_log_, *clock_,
+                                                     [this] { dispatcher_->kick(); });
+  intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, 5}, *catalog_, *queue_,
+                                     *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
+  dispatcher_->start();
+  committer_->start();
+  hook_runner_->start();
+
+  auto ops = ops::OperatorService::start(d.hub.operator_socket, options_.conninfo, *catalog_, *clock_,
+                                         [this] { dispatcher_->kick(); });
+  if (!ops.ok()) return ops.status();
+  operator_service_ = std::move(ops.value());
+  return start_adapters();
+}
+
+Status Hub::start_adapters() {
+  const auto& d = options_.deployment;
+  for (std::size_t i = 0; i < d.adapters.size(); ++i) {
+    Adapter& adapter = **adapters_[i];
+    const auto& cfg = d.adapters[i];
+    auto settings = plugin_host::check_settings(adapter.info().settings, cfg.settings, "adapter " + cfg.name);
+    if (!settings.ok()) return settings.status();
+    if (Status s = adapter.start(*settings, *this); !s.ok())
+      return Status(s.code(), "adapter " + cfg.name + ": " + s.message());
+    spdlog::info("adapter {} started ({})", cfg.name, cfg.settings.dump());
+  }
+  return {};
+}
+
+void Hub::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (queue_) queue_->close();             // new work is answered "busy, retry"
+  if (committer_) committer_->join();      // everything taken in is committed and answered
+  for (auto& a : adapters_) (*a)->stop();
+  if (operator_service_) operator_service_->stop();
+  if (hook_runner_) hook_runner_->stop();
+  if (dispatcher_) dispatcher_->stop();
+  spdlog::info("hub stopped");
+}
+
+std::string Hub::unit_for_key(std::string_view key) noexcept {
+  try {
+    return catalog_->get()->unit_for_key(key);
+  } catch (...) {
+    return {};
+  }
+}
+
+void Hub::on_message(const std::string& unit, std::string body) noexcept {
+  try {
+    intake_->handle(unit, body);
+  } catch (const std::exception& e) {
+    spdlog::error("intake: message from {} dropped after an internal error: {}", unit, e.what());
+  }
+}
+
+void Hub::log_info(std::string_view line) noexcept { spdlog::info("{}", line); }
+void Hub::log_warn(std::string_view line) noexcept { spdlog::warn("{}", line); }
+
+}  // namespace hub::bus

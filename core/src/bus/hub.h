@@ -1,0 +1,74 @@
+// bus/hub.h: the hub: wires config, store, plugins, adapters and workers.
+//
+// Lifecycle: Hub::start() migrates the schema, loads plugins, builds the
+// catalog, starts the committer, dispatcher and hook runner, and finally the
+// adapters (so nothing arrives before the hub can take it). stop() stops the
+// adapters first (no new work), drains the commit queue (every case already
+// taken in is committed and answered), then stops the workers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bus/catalog_holder.h"
+#include "bus/commit_queue.h"
+#include "bus/committer.h"
+#include "bus/dispatcher.h"
+#include "bus/intake.h"
+#include "bus/presence.h"
+#include "config/model.h"
+#include "hooks/hook_runner.h"
+#include "hub/adapter.h"
+#include "log/routing_log.h"
+#include "ops/operator_service.h"
+#include "plugin_host/plugin_set.h"
+
+namespace hub::bus {
+
+struct HubOptions {
+  config::Deployment deployment;
+  std::string conninfo;    // the database to use
+  std::string module_dir;  // where plugin and adapter files are
+  const Clock* clock = nullptr;  // null: the system clock
+  std::size_t commit_queue_capacity = 20000;
+};
+
+class Hub final : public AdapterHost {
+ public:
+  static Result<std::unique_ptr<Hub>> start(HubOptions options);
+  ~Hub() override;
+  void stop();
+
+  const CommitStats& commit_stats() const { return committer_->stats(); }
+
+  // AdapterHost
+  std::string unit_for_key(std::string_view public_key_z85) noexcept override;
+  void on_message(const std::string& unit, std::string body) noexcept override;
+  void log_info(std::string_view line) noexcept override;
+  void log_warn(std::string_view line) noexcept override;
+
+ private:
+  explicit Hub(HubOptions options);
+  Status start_all();
+  Status start_adapters();
+
+  HubOptions options_;
+  SystemClock system_clock_;
+  const Clock* clock_;
+  std::unique_ptr<plugin_host::PluginSet> plugins_;
+  std::unique_ptr<CatalogHolder> catalog_;
+  std::vector<std::unique_ptr<plugin_host::Loaded<Adapter>>> adapters_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<log::RoutingLog> routing_log_;
+  std::unique_ptr<Presence> presence_;
+  std::unique_ptr<CommitQueue> queue_;
+  std::unique_ptr<Committer> committer_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<hooks::HookRunner> hook_runner_;
+  std::unique_ptr<Intake> intake_;
+  std::unique_ptr<ops::OperatorService> operator_service_;
+  bool stopped_ = false;
+};
+
+}  // namespace hub::bus

@@ -1,0 +1,52 @@
+// bus/intake.h: what the hub does with one message from a unit, up to the
+// commit queue.
+//
+// Runs on the adapter's thread. Authentication is already done: `unit` comes
+// from the unit's key. Refusals (malformed message, unknown case type, type not
+// allowed, invalid payload) are answered here at once and recorded as events;
+// accepted work goes to the commit queue and is answered after its commit.
+// Thread-safe (plugins' validate must be, by contract).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "bus/catalog_holder.h"
+#include "bus/commit_queue.h"
+#include "bus/outbox.h"
+#include "bus/presence.h"
+#include "hub/clock.h"
+
+namespace hub::bus {
+
+struct IntakeSettings {
+  std::string hub_id;
+  std::size_t max_payload_bytes = 256 * 1024;
+  int heartbeat_seconds = 5;
+};
+
+class Intake {
+ public:
+  // `unit_arrived` is called when a unit says hello (its pending work is resent).
+  Intake(IntakeSettings settings, const CatalogHolder& catalog, CommitQueue& queue, Presence& presence,
+         const Outbox& outbox, std::function<void(const std::string&)> unit_arrived)
+      : settings_(std::move(settings)), catalog_(catalog), queue_(queue), presence_(presence), outbox_(outbox),
+        unit_arrived_(std::move(unit_arrived)) {}
+
+  void handle(const std::string& unit, const std::string& body);
+
+ private:
+  void handle_send(const std::string& unit, protocol::Send send);
+  void refuse(const std::string& unit, const std::string& reference, const std::string& code,
+              const std::string& message, const Problems& problems, const std::string& case_type);
+  void answer(const std::string& unit, std::string body) const;
+
+  const IntakeSettings settings_;
+  const CatalogHolder& catalog_;
+  CommitQueue& queue_;
+  Presence& presence_;
+  const Outbox& outbox_;
+  const std::function<void(const std::string&)> unit_arrived_;
+};
+
+}  // namespace hub::bus

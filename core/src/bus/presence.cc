@@ -1,0 +1,29 @@
+#include "bus/presence.h"
+
+namespace hub::bus {
+
+bool Presence::seen(const std::string& unit) {
+  const auto now = Clock::now();
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = last_seen_.try_emplace(unit, now);
+  const bool was_online = !inserted && now - it->second <= timeout_;
+  it->second = now;
+  return !was_online;
+}
+
+std::vector<std::string> Presence::online() const {
+  const auto now = Clock::now();
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [unit, at] : last_seen_)
+    if (now - at <= timeout_) out.push_back(unit);
+  return out;
+}
+
+bool Presence::is_online(const std::string& unit) const {
+  std::lock_guard lock(mu_);
+  auto it = last_seen_.find(unit);
+  return it != last_seen_.end() && Clock::now() - it->second <= timeout_;
+}
+
+}  // namespace hub::bus

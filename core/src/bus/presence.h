@@ -1,0 +1,32 @@
+// bus/presence.h: which units are connected to this hub now.
+//
+// A unit is online from any message it sends until it has been silent for the
+// heartbeat timeout. Deliveries are only claimed for online units, so an
+// offline receiver costs rows in the database, not attempts or memory.
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace hub::bus {
+
+class Presence {
+ public:
+  explicit Presence(std::chrono::seconds timeout) : timeout_(timeout) {}
+  // Records traffic from `unit`; returns true when it was not online before.
+  bool seen(const std::string& unit);
+  std::vector<std::string> online() const;
+  bool is_online(const std::string& unit) const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  const std::chrono::seconds timeout_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Clock::time_point> last_seen_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace hub::bus

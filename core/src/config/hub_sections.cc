@@ -1,0 +1,121 @@
+// Readers of the hub:, plugins: and adapters: sections (see sections.h).
+#include <limits>
+
+#include "config/sections.h"
+
+namespace hub::config {
+namespace {
+
+constexpr std::int64_t kNoMaximum = std::numeric_limits<std::int64_t>::max();
+
+template <class Integer>
+void read_integer(const YamlMap& map, const std::string& field, std::int64_t min, std::int64_t max, Integer& out) {
+  if (const auto node = map.get(field))
+    if (const auto value = node->integer(min, max)) out = static_cast<Integer>(*value);
+}
+
+void read_string(const YamlMap& map, const std::string& field, std::string& out) {
+  if (const auto value = map.string(field)) out = *value;
+}
+
+// A folder path; relative ones are resolved after loading (see loader.h).
+void read_folder(const YamlMap& map, const std::string& field, std::string& out) {
+  const auto node = map.get(field);
+  const auto text = node ? node->string() : std::nullopt;
+  if (text && text->empty())
+    node->error("empty path (expected a folder, absolute or relative to the top-level file's folder)");
+  else if (text)
+    out = *text;
+}
+
+void read_delivery(const YamlNode& node, DeliveryPolicy& delivery) {
+  const auto map = node.map({"max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_multiplier"});
+  if (!map) return;
+  read_integer(*map, "max_attempts", 1, 1000, delivery.max_attempts);
+  std::int64_t initial_ms = delivery.backoff_initial.count();
+  std::int64_t max_ms = delivery.backoff_max.count();
+  read_integer(*map, "backoff_initial_ms", 1, kNoMaximum, initial_ms);
+  read_integer(*map, "backoff_max_ms", 1, kNoMaximum, max_ms);
+  delivery.backoff_initial = std::chrono::milliseconds(initial_ms);
+  delivery.backoff_max = std::chrono::milliseconds(max_ms);
+  if (max_ms < initial_ms) {
+    const auto culprit = map->get("backoff_max_ms") ? map->get("backoff_max_ms") : map->get("backoff_initial_ms");
+    culprit->error("backoff_max_ms (" + std::to_string(max_ms) + ") is below backoff_initial_ms (" +
+                   std::to_string(initial_ms) + "); expected backoff_max_ms >= backoff_initial_ms");
+  }
+  if (const auto multiplier = map->get("backoff_multiplier"))
+    if (const auto value = multiplier->number(1.0)) delivery.backoff_multiplier = *value;
+}
+
+// Free settings of a plugin or adapter, as JSON. With resolve_file_paths, the
+// values of keys ending in "_file" must be paths and are made absolute
+// against the folder of the file that declares them.
+Json read_settings(const YamlNode& node, bool resolve_file_paths) {
+  Json settings = Json::object();
+  if (node.is_null()) return settings;
+  const auto map = node.any_map();
+  if (!map) return settings;
+  for (const YamlEntry& entry : map->entries()) {
+    Json value = entry.value.json();
+    if (resolve_file_paths && entry.name.ends_with("_file")) {
+      if (!value.is_string() || value.get<std::string>().empty()) {
+        entry.value.error("expected a file path (settings whose key ends in '_file' name files)");
+        continue;
+      }
+      value = absolute_from_file(entry.value.where().file, value.get<std::string>());
+    }
+    settings[entry.name] = std::move(value);
+  }
+  return settings;
+}
+
+// A plugin or adapter entry: {name, file, settings}.
+template <class ModuleConfig>
+ModuleConfig read_module(const YamlNode& node, SymbolKind kind, bool resolve_file_paths, LoadContext& ctx) {
+  ModuleConfig config;
+  config.where = node.where();
+  const auto map = node.map({"name", "file", "settings"}, {"name", "file"});
+  if (!map) return config;
+  config.name = read_declared_id(*map, "name", kind, ctx);
+  if (const auto file = map->get("file")) {
+    if (const auto text = file->string(); text && text->empty())
+      file->error("empty file name (expected the library's file name or path)");
+    else if (text)
+      config.file = *text;
+  }
+  if (const auto settings = map->get("settings")) config.settings = read_settings(*settings, resolve_file_paths);
+  return config;
+}
+
+}  // namespace
+
+void read_hub(const YamlNode& node, LoadContext& ctx) {
+  const auto map = node.map({"id", "database", "data_dir", "operator_socket", "plugin_dir", "keys_dir",
+                             "max_payload_bytes", "heartbeat_timeout_seconds", "delivery"});
+  if (!map) return;
+  HubSettings& hub = ctx.deployment.hub;
+  if (const auto id = map->get("id"))
+    if (const auto text = read_id(*id)) hub.id = *text;
+  read_string(*map, "database", hub.database);
+  read_folder(*map, "data_dir", hub.data_dir);
+  read_folder(*map, "keys_dir", hub.keys_dir);
+  read_string(*map, "operator_socket", hub.operator_socket);  // empty: the default
+  read_string(*map, "plugin_dir", hub.plugin_dir);            // empty: the default
+  read_integer(*map, "max_payload_bytes", 1, 64 * 1024 * 1024, hub.max_payload_bytes);
+  read_integer(*map, "heartbeat_timeout_seconds", 1, 24 * 3600, hub.heartbeat_timeout_seconds);
+  if (const auto delivery = map->get("delivery")) read_delivery(*delivery, hub.delivery);
+}
+
+void read_plugins(const YamlNode& node, LoadContext& ctx) {
+  for_each_item(node, [&](const YamlNode& item) {
+    ctx.deployment.plugins.push_back(read_module<PluginConfig>(item, SymbolKind::kPlugin, false, ctx));
+  });
+}
+
+void read_adapters(const YamlNode& node, LoadContext& ctx) {
+  for_each_item(node, [&](const YamlNode& item) {
+    ctx.deployment.adapters.push_back(read_module<AdapterConfig>(item, SymbolKind::kAdapter, true, ctx));
+  });
+}
+
+}  // namespace hub::config

@@ -1,0 +1,155 @@
+// config/model.h: the deployment as loaded from YAML, before compilation.
+//
+// Plain data. The loader (loader.h) fills it and checks every cross-reference;
+// once loaded, a Deployment is consistent: every unit, case type, plugin,
+// adapter, zone, community and compound it names exists.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hub::config {
+
+using Json = nlohmann::json;
+
+// Where something was written, for error messages and the routing log.
+struct SourceLocation {
+  std::string file;  // as given (relative to the working directory or absolute)
+  int line = 0;      // 1-based
+  int column = 0;    // 1-based
+};
+
+// A time limit: N wall-clock hours from dispatch, or the end of the Nth working day.
+struct Limit {
+  enum class Kind { kHours, kWorkingDays };
+  Kind kind = Kind::kHours;
+  int amount = 0;
+  std::string text;  // as written, e.g. "4h", "5wd"
+};
+
+struct Unit {
+  std::string id;            // e.g. "registry", "pm.jinxiu", "cgj.zone07"
+  std::string name;          // Chinese display name
+  std::string adapter;       // adapter name this unit connects through
+  std::string public_key;    // CURVE public key, Z85 (40 chars)
+  std::vector<std::string> may_send;  // case type ids
+  SourceLocation where;
+};
+
+struct CaseType {
+  std::string id;
+  std::string name;    // Chinese display name
+  std::string plugin;  // owning plugin
+  std::optional<Limit> sign_limit;     // override of the plugin's default
+  std::optional<Limit> resolve_limit;  // override of the plugin's default
+  SourceLocation where;
+};
+
+// A receiver of a route: a unit id, or a directory role of the case's compound
+// ("compound.servicer", "compound.company", "compound.community",
+// "compound.subdistrict", "compound.zone.cgj", "compound.team").
+struct Target {
+  enum class Kind { kUnit, kRole };
+  Kind kind = Kind::kUnit;
+  std::string value;  // unit id, or role name without the "compound." prefix
+};
+
+// Matches when the payload value at `pointer` equals one of `any_of`.
+struct FieldPredicate {
+  std::string pointer;  // RFC 6901, e.g. "/category"
+  std::vector<Json> any_of;
+};
+
+// Each list, when non-empty, must contain the case's value; all lists must match.
+struct RouteMatch {
+  std::vector<std::string> types;
+  std::vector<std::string> origins;
+  std::vector<std::string> compounds;
+  std::vector<std::string> zones;
+  std::vector<std::string> subdistricts;
+  std::vector<FieldPredicate> fields;
+};
+
+// Routes are tried in file order; the first that matches decides.
+struct Route {
+  std::string id;
+  RouteMatch match;
+  std::vector<Target> to;  // deliveries that carry deadlines
+  std::vector<Target> cc;  // notices
+  SourceLocation where;
+};
+
+struct Zone {
+  std::string id;           // e.g. "zone07"
+  std::string name;         // e.g. "第七片区"
+  std::string subdistrict;  // unit id of the 镇街
+  std::string cgj;          // unit id of the zone's urban-management staff
+};
+
+struct Community {
+  std::string id;    // unit id, e.g. "community.jianshe"
+  std::string name;
+  std::string zone;  // zone id
+};
+
+struct Compound {
+  std::string id;         // e.g. "jinxiu"
+  std::string name;       // e.g. "锦绣小区"
+  std::string community;  // community unit id
+  std::string company;    // property company unit id, or empty
+  std::string custodian;  // unit id holding temporary custody, or empty
+  std::string klass;      // "A", "B" or "C"
+  std::string team;       // unit id of the compound work team, or empty
+};
+
+struct PluginConfig {
+  std::string name;
+  std::string file;  // library path; relative paths resolve against the plugin directory
+  Json settings = Json::object();
+  SourceLocation where;
+};
+
+struct AdapterConfig {
+  std::string name;
+  std::string file;
+  Json settings = Json::object();  // values of keys ending in "_file" are made absolute
+  SourceLocation where;
+};
+
+struct DeliveryPolicy {
+  int max_attempts = 8;                            // sends before a delivery is parked
+  std::chrono::milliseconds backoff_initial{1000};  // wait after the first unacked send
+  std::chrono::milliseconds backoff_max{60000};
+  double backoff_multiplier = 2.0;
+};
+
+struct HubSettings {
+  std::string id = "hub";           // this hub's name, used for leases
+  std::string database;             // libpq connection string; empty: embedded PostgreSQL
+  std::string data_dir = "var";     // embedded PostgreSQL and other run-time data
+  std::string operator_socket;      // default: <data_dir>/run/operator.sock
+  std::string plugin_dir;           // where plugin/adapter files are looked up
+  std::string keys_dir = "keys";    // where <unit id>.pub is looked up for units that name no key
+  std::size_t max_payload_bytes = 256 * 1024;
+  int heartbeat_timeout_seconds = 15;  // a unit unheard for this long counts as offline
+  DeliveryPolicy delivery;
+};
+
+struct Deployment {
+  std::string file;  // the top-level file
+  HubSettings hub;
+  std::vector<PluginConfig> plugins;
+  std::vector<AdapterConfig> adapters;
+  std::vector<Unit> units;
+  std::vector<CaseType> case_types;
+  std::vector<Route> routes;
+  std::vector<Zone> zones;
+  std::vector<Community> communities;
+  std::vector<Compound> compounds;
+};
+
+}  // namespace hub::config

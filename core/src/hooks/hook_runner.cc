@@ -1,0 +1,128 @@
+#include "hooks/hook_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include "hooks/hook_context.h"
+#include "store/case_batch.h"
+
+namespace hub::hooks {
+namespace {
+constexpr auto kTick = std::chrono::milliseconds(200);
+constexpr int kClaimLimit = 100;
+}  // namespace
+
+HookRunner::HookRunner(std::string conninfo, std::string hub_id, const bus::CatalogHolder& catalog,
+                       const log::RoutingLog& log, const Clock& clock, std::function<void()> committed)
+    : db_(std::move(conninfo), "hook runner"), hub_id_(std::move(hub_id)), catalog_(catalog), log_(log),
+      clock_(clock), committed_(std::move(committed)) {}
+
+HookRunner::~HookRunner() { stop(); }
+
+void HookRunner::start() { thread_ = std::thread([this] { run(); }); }
+
+void HookRunner::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void HookRunner::kick() {
+  {
+    std::lock_guard lock(mu_);
+    kicked_ = true;
+  }
+  wake_.notify_one();
+}
+
+void HookRunner::run() {
+  bool more = false;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (!more) wake_.wait_for(lock, kTick, [&] { return kicked_ || stopping_; });
+      if (stopping_) return;
+      kicked_ = false;
+    }
+    store::PgConnection* db = db_.get();
+    more = db != nullptr && run_once(*db);
+  }
+}
+
+bool HookRunner::run_once(store::PgConnection& db) {
+  auto claim = store::claim_hook_tasks(db, clock_.now(), hub_id_, kMaxAttempts, kClaimLimit);
+  if (!claim.ok()) {
+    if (db_.check(claim.status()).code() != StatusCode::kUnavailable)
+      spdlog::error("hook runner: claim failed: {}", claim.status().message());
+    return false;
+  }
+  log_.write(claim->events);
+  const auto catalog = catalog_.get();
+  for (const auto& task : claim->tasks) run_task(db, *catalog, task);
+  return claim->tasks.size() >= static_cast<std::size_t>(kClaimLimit);
+}
+
+void HookRunner::run_task(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task) {
+  Status s = call_hook(db, catalog, task);
+  if (s.ok()) return;
+  if (db_.check(s).code() == StatusCode::kUnavailable) return;  // retried after the backoff
+  const std::string error = s.message();
+  spdlog::warn("hook runner: plugin {} {} hook for case {} failed (attempt {} of {}): {}", task.plugin, task.hook,
+               task.case_id, task.attempts, kMaxAttempts, error);
+  if (Status r = record_hook_failure(db, task, error, clock_.now()); !r.ok()) db_.check(r);
+}
+
+Status HookRunner::call_hook(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task) {
+  auto c = store::load_case(db, task.case_id);
+  if (!c.ok()) return c.status();
+  Plugin* plugin = catalog.case_type(c->type) ? catalog.case_type(c->type)->impl : nullptr;
+  if (plugin == nullptr) return Status::NotFound("case type " + c->type + " has no plugin in the current config");
+  HookContextImpl ctx(db, task.plugin, task.case_id, clock_.now(), catalog.directory());
+  Status s;
+  if (task.hook == "accepted") {
+    s = plugin->on_accepted(ctx, *c);
+  } else if (task.hook == "reply") {
+    auto r = store::load_reply(db, task.reply_id);
+    if (!r.ok()) return r.status();
+    s = plugin->on_reply(ctx, *c, *r);
+  } else {
+    const Json& due = task.timer_data.is_object() ? task.timer_data : Json::object();
+    s = plugin->on_timer(ctx, *c, TimerView{task.timer_name, clock_.now(), due.value("data", Json())});
+  }
+  if (!ctx.read_error().ok()) return ctx.read_error();
+  if (!s.ok()) return s;
+  return commit_effects(db, catalog, task, *c, ctx.effects());
+}
+
+Status HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task,
+                                  const CaseView& parent, const HookEffects& effects) {
+  store::BatchInput follow_ups;
+  for (const auto& f : effects.follow_ups) {
+    const auto* type = catalog.case_type(f.type);
+    if (type == nullptr) return Status::InvalidArgument("raise_case: case type " + f.type + " is not configured");
+    CaseView c{0, f.type, store::kPluginOriginPrefix + task.plugin,
+               std::to_string(parent.id) + "/" + task.hook + "/" + f.key, f.compound, f.payload};
+    if (Problems p = type->impl->validate(c); !p.empty())
+      return Status::InvalidArgument("raise_case: follow-up " + f.type + " is invalid: " + p.front().pointer + " " +
+                                     p.front().reason);
+    router::Decision d = catalog.router().route(c, catalog.directory());
+    follow_ups.cases.push_back({std::move(c), std::move(d), type->plugin, type->hooks});
+  }
+  auto tx = store::Transaction::begin(db);
+  if (!tx.ok()) return tx.status();
+  if (Status s = store::apply_effects(db, task, effects, clock_.now()); !s.ok()) return s;
+  std::vector<store::Event> events;
+  if (!follow_ups.cases.empty()) {
+    auto out = store::write_batch(db, follow_ups, clock_.now());
+    if (!out.ok()) return out.status();
+    events = std::move(out->events);
+  }
+  if (Status s = tx->commit(); !s.ok()) return s;
+  log_.write(events);
+  if (!events.empty()) committed_();
+  return {};
+}
+
+}  // namespace hub::hooks

@@ -1,0 +1,32 @@
+// keys/key_file.h: CURVE key files of units and of the hub.
+//
+// A public key file (<id>.pub) holds a line "public = <Z85>"; a secret key file
+// (<id>.key) holds "public = <Z85>" and "secret = <Z85>". Lines starting with
+// '#' are comments. Z85 keys are 40 characters. The format is documented in
+// docs/PROTOCOL.md so that clients in other languages can read it.
+#pragma once
+
+#include <string>
+
+#include "util/result.h"
+
+namespace hub::keys {
+
+struct KeyPair {
+  std::string public_key;  // Z85
+  std::string secret_key;  // Z85, empty for a public key file
+};
+
+// Generates a fresh CURVE key pair (libzmq, libsodium-backed).
+Result<KeyPair> generate();
+
+// Reads a .pub or .key file. Errors name the file and say what was expected.
+Result<KeyPair> read(const std::string& path);
+
+// Writes <dir>/<id>.pub (mode 0644) and <dir>/<id>.key (mode 0600), creating dir.
+Status write(const std::string& dir, const std::string& id, const KeyPair& pair);
+
+// True when s is 40 characters of the Z85 alphabet.
+bool is_z85_key(const std::string& s);
+
+}  // namespace hub::keys

@@ -1,0 +1,155 @@
+#include "ops/operator_queries.h"
+
+#include "store/event.h"
+#include "util/time_format.h"
+
+namespace hub::ops {
+namespace {
+
+// Rows as JSON objects: one statement, json_agg on the server side.
+Result<Json> rows(store::PgConnection& db, const std::string& select, const store::PgParams& params) {
+  auto r = db.exec_params("SELECT coalesce(json_agg(x), '[]'::json)::text FROM (" + select + ") x", params);
+  if (!r.ok()) return r.status();
+  return Json::parse(r->get(0, 0), nullptr, false);
+}
+
+std::optional<std::int64_t> id_arg(const Json& args, const char* key) {
+  auto it = args.find(key);
+  if (it == args.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+
+constexpr const char* kLocalTime = "to_char(%s AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS.MS')";
+
+std::string local(const char* column) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, kLocalTime, column);
+  return buf;
+}
+
+}  // namespace
+
+Result<Json> show_case(store::PgConnection& db, const Json& args) {
+  auto id = id_arg(args, "case");
+  if (!id) return Status::InvalidArgument("give the case id as a number");
+  const std::string cid = std::to_string(*id);
+  auto c = rows(db, "SELECT id, type, origin, reference, compound, payload, route, parked_reason, " +
+                        local("created_at") + " AS created_at FROM cases WHERE id = $1", {cid});
+  if (!c.ok()) return c.status();
+  if (c->empty()) return Status::NotFound("case " + cid + " does not exist");
+  auto d = rows(db, "SELECT id, receiver, notice, state, attempts, parked_reason, " + local("dispatched_at") +
+                        " AS dispatched_at, " + local("acked_at") + " AS acked_at, " + local("resolved_at") +
+                        " AS resolved_at FROM deliveries WHERE case_id = $1 ORDER BY id", {cid});
+  auto r = rows(db, "SELECT id, delivery_id, sender, final, outcome, body, state, " + local("created_at") +
+                        " AS created_at FROM replies WHERE case_id = $1 ORDER BY id", {cid});
+  auto e = rows(db, "SELECT id, " + local("at") + " AS at, kind, case_id, delivery_id, reply_id, case_type, from_unit, "
+                        "to_unit, detail FROM events WHERE case_id = $1 ORDER BY id", {cid});
+  for (auto* part : {&d, &r, &e})
+    if (!part->ok()) return part->status();
+  return Json{{"case", (*c)[0]}, {"deliveries", *d}, {"replies", *r}, {"events", *e}};
+}
+
+Result<Json> list_events(store::PgConnection& db, const Json& args) {
+  const std::int64_t after = id_arg(args, "after").value_or(0);
+  const std::int64_t limit = std::clamp<std::int64_t>(id_arg(args, "limit").value_or(200), 1, 5000);
+  auto text = [&](const char* key) -> std::optional<std::string> {
+    auto it = args.find(key);
+    if (it == args.end() || !it->is_string() || it->get<std::string>().empty()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  std::optional<std::string> case_id;
+  if (auto c = id_arg(args, "case")) case_id = std::to_string(*c);
+  // With no start given, the newest `limit` events, oldest first.
+  const bool tail = !args.contains("after");
+  const std::string filter =
+      "($2::text IS NULL OR from_unit = $2 OR to_unit = $2) AND ($3::text IS NULL OR case_type = $3) "
+      "AND ($4::bigint IS NULL OR case_id = $4::bigint)";
+  const std::string select =
+      tail ? "SELECT * FROM (SELECT id, " + local("at") + " AS at, kind, case_id, delivery_id, reply_id, case_type, "
+             "from_unit, to_unit, detail FROM events WHERE id > $1::bigint AND " + filter +
+             " ORDER BY id DESC LIMIT $5::int) t ORDER BY id"
+           : "SELECT id, " + local("at") + " AS at, kind, case_id, delivery_id, reply_id, case_type, from_unit, "
+             "to_unit, detail FROM events WHERE id > $1::bigint AND " + filter + " ORDER BY id LIMIT $5::int";
+  auto events = rows(db, select, {std::to_string(after), text("unit"), text("type"), case_id, std::to_string(limit)});
+  if (!events.ok()) return events.status();
+  auto last = db.exec("SELECT coalesce(max(id), 0) FROM events");
+  if (!last.ok()) return last.status();
+  const std::int64_t newest = events->empty() ? std::max(after, last->get_int64(0, 0).value())
+                                              : events->back()["id"].get<std::int64_t>();
+  return Json{{"events", *events}, {"last", newest}};
+}
+
+Result<Json> list_parked(store::PgConnection& db, const Json&) {
+  auto d = rows(db, "SELECT d.id AS delivery, d.case_id AS case, c.type, c.origin, d.receiver, d.attempts, d.parked_reason "
+                    "FROM deliveries d JOIN cases c ON c.id = d.case_id WHERE d.state = 'parked' ORDER BY d.id", {});
+  auto c = rows(db, "SELECT id AS case, type, origin, reference, compound, parked_reason FROM cases "
+                    "WHERE parked_reason IS NOT NULL ORDER BY id", {});
+  auto h = rows(db, "SELECT id AS hook_task, case_id AS case, plugin, hook, attempts, last_error FROM hook_tasks "
+                    "WHERE state = 'parked' ORDER BY id", {});
+  for (auto* part : {&d, &c, &h})
+    if (!part->ok()) return part->status();
+  return Json{{"deliveries", *d}, {"cases", *c}, {"hooks", *h}};
+}
+
+Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, const std::string& op,
+                    TimePoint now) {
+  const std::string at = to_iso8601(now);
+  auto tx = store::Transaction::begin(db);
+  if (!tx.ok()) return tx.status();
+  std::vector<store::Event> events;
+  Json answer;
+  if (auto delivery = id_arg(args, "delivery")) {
+    auto r = db.exec_params(
+        "UPDATE deliveries d SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, parked_reason = NULL "
+        "FROM cases c WHERE d.id = $1 AND d.state = 'parked' AND c.id = d.case_id RETURNING d.case_id, c.type, d.receiver",
+        {std::to_string(*delivery), at});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return Status::NotFound("delivery " + std::to_string(*delivery) + " is not parked");
+    const CaseId case_id = r->get_int64(0, 0).value();
+    events.push_back({"operator", case_id, *delivery, 0, std::string(r->get(0, 1)), "", std::string(r->get(0, 2)),
+                      {{"operator", op}, {"action", "replay delivery " + std::to_string(*delivery)}}});
+    answer = {{"replayed", "delivery"}, {"delivery", *delivery}, {"case", case_id}};
+  } else if (auto hook = id_arg(args, "hook_task")) {
+    auto r = db.exec_params(
+        "UPDATE hook_tasks SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, last_error = NULL "
+        "WHERE id = $1 AND state = 'parked' RETURNING case_id", {std::to_string(*hook), at});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return Status::NotFound("hook task " + std::to_string(*hook) + " is not parked");
+    events.push_back({"operator", r->get_int64(0, 0).value(), 0, 0, "", "", "",
+                      {{"operator", op}, {"action", "replay hook task " + std::to_string(*hook)}}});
+    answer = {{"replayed", "hook_task"}, {"hook_task", *hook}};
+  } else if (auto case_id = id_arg(args, "case")) {
+    auto r = db.exec_params("SELECT type, origin, reference, compound, payload::text FROM cases "
+                            "WHERE id = $1 AND parked_reason IS NOT NULL FOR UPDATE", {std::to_string(*case_id)});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return Status::NotFound("case " + std::to_string(*case_id) + " is not parked");
+    CaseView c{*case_id, std::string(r->get(0, 0)), std::string(r->get(0, 1)), std::string(r->get(0, 2)),
+               std::string(r->get(0, 3)), Json::parse(r->get(0, 4), nullptr, false)};
+    router::Decision d = catalog.router().route(c, catalog.directory());
+    if (!d.parked_reason.empty()) return Status::Conflict("still cannot route case " + std::to_string(*case_id) + ": " + d.parked_reason);
+    Json rows_json = Json::array();
+    for (const auto& rcp : d.recipients) rows_json.push_back({{"receiver", rcp.unit}, {"notice", rcp.notice}});
+    auto ins = db.exec_params(
+        "INSERT INTO deliveries (case_id, receiver, notice, next_attempt_at, dispatched_at) "
+        "SELECT $1, receiver, notice, $3::timestamptz, $3::timestamptz FROM jsonb_to_recordset($2::jsonb) "
+        "AS x(receiver text, notice boolean) RETURNING id, receiver, notice",
+        {std::to_string(*case_id), rows_json.dump(), at});
+    if (!ins.ok()) return ins.status();
+    auto upd = db.exec_params("UPDATE cases SET parked_reason = NULL, route = $2 WHERE id = $1",
+                              {std::to_string(*case_id), d.route_id});
+    if (!upd.ok()) return upd.status();
+    events.push_back({"operator", *case_id, 0, 0, c.type, "", "",
+                      {{"operator", op}, {"action", "replay case " + std::to_string(*case_id)}}});
+    for (int i = 0; i < ins->rows(); ++i)
+      events.push_back({"routed", *case_id, ins->get_int64(i, 0).value(), 0, c.type, c.origin, std::string(ins->get(i, 1)),
+                        {{"route", d.route_id}, {"notice", ins->get(i, 2) == "t"}}});
+    answer = {{"replayed", "case"}, {"case", *case_id}, {"route", d.route_id}, {"deliveries", ins->rows()}};
+  } else {
+    return Status::InvalidArgument("name what to replay: {\"delivery\": id}, {\"case\": id} or {\"hook_task\": id}");
+  }
+  if (Status s = store::insert_events(db, events, now); !s.ok()) return s;
+  if (Status s = tx->commit(); !s.ok()) return s;
+  return answer;
+}
+
+}  // namespace hub::ops

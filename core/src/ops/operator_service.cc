@@ -1,0 +1,118 @@
+#include "ops/operator_service.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "ops/operator_queries.h"
+#include "store/db_link.h"
+
+namespace hub::ops {
+
+struct OperatorService::Impl {
+  Impl(std::string conninfo, const bus::CatalogHolder& c, const Clock& k, std::function<void()> r)
+      : db(std::move(conninfo), "operator socket"), catalog(c), clock(k), replayed(std::move(r)) {}
+
+  void run();
+  Json handle(const Json& request);
+
+  store::DbLink db;
+  const bus::CatalogHolder& catalog;
+  const Clock& clock;
+  std::function<void()> replayed;
+  zmq::context_t context{1};
+  zmq::socket_t socket{context, zmq::socket_type::router};
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+};
+
+Result<std::unique_ptr<OperatorService>> OperatorService::start(const std::string& socket_path,
+                                                                const std::string& conninfo,
+                                                                const bus::CatalogHolder& catalog, const Clock& clock,
+                                                                std::function<void()> replayed) {
+  auto impl = std::make_unique<Impl>(conninfo, catalog, clock, std::move(replayed));
+  const std::filesystem::path path(socket_path);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return Status::Unavailable("cannot create the operator socket's folder " + path.parent_path().string() + ": " + ec.message());
+  ::chmod(path.parent_path().c_str(), 0700);
+  std::filesystem::remove(path, ec);  // a socket file left by a crash
+  try {
+    impl->socket.set(zmq::sockopt::linger, 0);
+    impl->socket.bind("ipc://" + socket_path);
+  } catch (const zmq::error_t& e) {
+    return Status::Unavailable("cannot open the operator socket " + socket_path + ": " + e.what() +
+                               " (is another hubd using this data folder?)");
+  }
+  Impl* raw = impl.get();
+  impl->thread = std::thread([raw] { raw->run(); });
+  spdlog::info("operator socket at {}", socket_path);
+  return std::unique_ptr<OperatorService>(new OperatorService(std::move(impl)));
+}
+
+OperatorService::OperatorService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+OperatorService::~OperatorService() { stop(); }
+
+void OperatorService::stop() {
+  if (!impl_) return;
+  impl_->stopping = true;
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void OperatorService::Impl::run() {
+  while (!stopping) {
+    zmq::pollitem_t items[] = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
+    try {
+      zmq::poll(items, 1, std::chrono::milliseconds(200));
+      if (!(items[0].revents & ZMQ_POLLIN)) continue;
+      std::vector<zmq::message_t> frames;
+      while (true) {
+        zmq::message_t m;
+        if (!socket.recv(m, zmq::recv_flags::dontwait)) break;
+        const bool more = m.more();
+        frames.push_back(std::move(m));
+        if (!more) break;
+      }
+      if (frames.size() < 2) continue;
+      Json request = Json::parse(frames.back().to_string_view(), nullptr, false);
+      Json answer = request.is_object() ? handle(request)
+                                        : Json{{"ok", false}, {"error", "the request must be one JSON object"}};
+      socket.send(frames.front(), zmq::send_flags::sndmore);
+      socket.send(zmq::buffer(answer.dump(-1, ' ', false, Json::error_handler_t::replace)), zmq::send_flags::dontwait);
+    } catch (const std::exception& e) {
+      spdlog::error("operator socket: {}", e.what());
+    }
+  }
+}
+
+Json OperatorService::Impl::handle(const Json& request) {
+  const std::string op = request.value("op", "");
+  const std::string who = request.contains("operator") && request["operator"].is_string()
+                              ? request["operator"].get<std::string>() : "unknown";
+  store::PgConnection* conn = db.get();
+  if (conn == nullptr) return {{"ok", false}, {"error", "the hub's database is unreachable now; try again shortly"}};
+  Result<Json> result = Status::InvalidArgument("unknown op '" + op + "' (expected case, events, parked, replay or status)");
+  if (op == "case") result = show_case(*conn, request);
+  else if (op == "events") result = list_events(*conn, request);
+  else if (op == "parked") result = list_parked(*conn, request);
+  else if (op == "status") result = Json{{"hub", catalog.get()->deployment().hub.id}, {"version", HUB_VERSION}};
+  else if (op == "replay") {
+    spdlog::info("operator {}: replay {}", who, request.dump());
+    result = replay(*conn, *catalog.get(), request, who, clock.now());
+    if (result.ok()) replayed();
+  }
+  if (op != "events") spdlog::debug("operator {}: {}", who, op);
+  if (!result.ok()) {
+    db.check(result.status());
+    return {{"ok", false}, {"error", result.status().message()}};
+  }
+  Json out = std::move(result.value());
+  out["ok"] = true;
+  return out;
+}
+
+}  // namespace hub::ops

@@ -1,0 +1,46 @@
+// protocol/answers.h: messages the hub sends to units (docs/PROTOCOL.md).
+// Each function returns the JSON body, ready for the adapter.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hub/case.h"
+
+namespace hub::protocol {
+
+struct DeliveryRef {
+  std::int64_t delivery = 0;
+  std::string to;
+  bool notice = false;
+};
+
+std::string welcome(const std::string& unit, const std::string& hub_id, int heartbeat_seconds);
+std::string heartbeat();
+std::string accepted(const std::string& reference, std::int64_t case_id, bool duplicate,
+                     const std::vector<DeliveryRef>& deliveries, const std::string& parked_reason);
+std::string rejected(const std::string& reference, const std::string& code, const std::string& message,
+                     const Problems& problems);
+std::string error(const std::string& code, const std::string& message, bool retry, const std::string& reference);
+std::string reply_accepted(const std::string& reference, std::int64_t reply_id, bool duplicate);
+
+struct OutgoingDelivery {
+  std::int64_t delivery = 0;
+  std::int64_t case_id = 0;
+  std::string type, type_name, origin, reference, compound;
+  bool notice = false;
+  int attempt = 1;
+  std::string payload_json;  // the stored payload, already serialized
+};
+std::string delivery(const OutgoingDelivery& d);
+
+struct OutgoingReply {
+  std::int64_t reply = 0, case_id = 0, delivery = 0;
+  std::string from, outcome, reference;
+  bool final = false;
+  int attempt = 1;
+  std::string body_json;
+};
+std::string forwarded_reply(const OutgoingReply& r);
+
+}  // namespace hub::protocol

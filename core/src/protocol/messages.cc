@@ -1,0 +1,119 @@
+#include "protocol/messages.h"
+
+namespace hub::protocol {
+namespace {
+
+using Result = std::variant<Message, ParseError>;
+
+ParseError invalid(const std::string& message, const std::string& reference = {}) {
+  return {code::kInvalidEnvelope, message, reference};
+}
+
+// A string field: required or optional, bounded.
+bool read_string(const Json& j, const char* key, bool required, std::size_t max_len, std::string& out,
+                 std::string& error) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) error = std::string("field '") + key + "' is required (a string)";
+    return !required;
+  }
+  if (!it->is_string()) {
+    error = std::string("field '") + key + "' must be a string";
+    return false;
+  }
+  out = it->get<std::string>();
+  if (out.size() > max_len) {
+    error = std::string("field '") + key + "' is longer than " + std::to_string(max_len) + " bytes";
+    return false;
+  }
+  if (required && out.empty()) {
+    error = std::string("field '") + key + "' must not be empty";
+    return false;
+  }
+  return true;
+}
+
+bool read_id(const Json& j, const char* key, std::int64_t& out, std::string& error) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0) {
+    error = std::string("field '") + key + "' is required (a positive integer id)";
+    return false;
+  }
+  out = it->get<std::int64_t>();
+  return true;
+}
+
+Result parse_send(const Json& j) {
+  Send s;
+  std::string error;
+  read_string(j, "reference", false, kMaxReferenceLength, s.reference, error);
+  const std::string ref = s.reference;
+  if (!error.empty() || !read_string(j, "reference", true, kMaxReferenceLength, s.reference, error) ||
+      !read_string(j, "type", true, 128, s.type, error) || !read_string(j, "compound", false, 128, s.compound, error))
+    return invalid(error, ref);
+  auto payload = j.find("payload");
+  if (payload == j.end() || !payload->is_object())
+    return invalid("field 'payload' is required (a JSON object)", ref);
+  s.payload = *payload;
+  return Message{std::move(s)};
+}
+
+Result parse_ack(const Json& j) {
+  Ack a;
+  std::string error;
+  const bool has_delivery = j.contains("delivery"), has_reply = j.contains("reply");
+  if (has_delivery == has_reply) return invalid("an ack names exactly one of 'delivery' or 'reply'");
+  a.what = has_delivery ? Ack::What::kDelivery : Ack::What::kReply;
+  if (!read_id(j, has_delivery ? "delivery" : "reply", a.id, error)) return invalid(error);
+  return Message{a};
+}
+
+Result parse_reply(const Json& j) {
+  Reply r;
+  std::string error;
+  std::string ref;
+  read_string(j, "reference", false, kMaxReferenceLength, ref, error);
+  if (!read_id(j, "delivery", r.delivery, error) ||
+      !read_string(j, "reference", true, kMaxReferenceLength, r.reference, error) ||
+      !read_string(j, "outcome", false, 64, r.outcome, error))
+    return invalid(error, ref);
+  if (auto f = j.find("final"); f != j.end()) {
+    if (!f->is_boolean()) return invalid("field 'final' must be true or false", ref);
+    r.final = f->get<bool>();
+  }
+  if (r.final && r.outcome.empty()) return invalid("a final reply needs an 'outcome' (e.g. \"done\")", ref);
+  auto body = j.find("body");
+  if (body != j.end() && !body->is_object()) return invalid("field 'body' must be a JSON object", ref);
+  r.body = body == j.end() ? Json::object() : *body;
+  return Message{std::move(r)};
+}
+
+}  // namespace
+
+std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_bytes) {
+  if (body.size() > max_bytes)
+    return ParseError{code::kOversized, "message of " + std::to_string(body.size()) + " bytes exceeds the limit of " +
+                                            std::to_string(max_bytes) + " bytes", {}};
+  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    return ParseError{code::kMalformedJson, "the body must be one JSON object in UTF-8", {}};
+  auto kind_it = j.find("kind");
+  if (kind_it == j.end() || !kind_it->is_string()) return invalid("field 'kind' is required (a string)");
+  const std::string& kind = kind_it->get_ref<const std::string&>();
+  if (kind == "send") return parse_send(j);
+  if (kind == "ack") return parse_ack(j);
+  if (kind == "reply") return parse_reply(j);
+  if (kind == "heartbeat") return Message{Heartbeat{}};
+  if (kind == "hello") {
+    Hello h;
+    std::string error;
+    if (!read_string(j, "client", false, 128, h.client, error)) return invalid(error);
+    return Message{std::move(h)};
+  }
+  if (kind == "sign" || kind == "return" || kind == "extend" || kind == "close" || kind == "reopen")
+    return Message{Lifecycle{kind}};
+  return ParseError{code::kUnknownKind,
+                    "unknown kind '" + kind + "' (expected hello, heartbeat, send, ack or reply)", {}};
+}
+
+}  // namespace hub::protocol

@@ -1,0 +1,72 @@
+// protocol/messages.h: the JSON envelope of protocol 1 (docs/PROTOCOL.md), as
+// parsed from a unit's message. The sender's unit never appears here: it comes
+// from the transport (the unit's key), and any "from"-like field is ignored.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "hub/case.h"
+
+namespace hub::protocol {
+
+inline constexpr int kVersion = 1;
+inline constexpr std::size_t kMaxReferenceLength = 128;
+
+struct Hello { std::string client; };
+struct Heartbeat {};
+struct Send {
+  std::string reference;
+  std::string type;
+  std::string compound;
+  Json payload;
+};
+struct Ack {
+  enum class What { kDelivery, kReply };
+  What what = What::kDelivery;
+  std::int64_t id = 0;
+};
+struct Reply {
+  std::int64_t delivery = 0;
+  std::string reference;
+  bool final = false;
+  std::string outcome;
+  Json body;
+};
+// Kinds reserved for the case lifecycle (sign, return, extend, close, reopen).
+struct Lifecycle {
+  std::string kind;
+};
+
+using Message = std::variant<Hello, Heartbeat, Send, Ack, Reply, Lifecycle>;
+
+// Error codes on the wire (docs/PROTOCOL.md lists them all).
+namespace code {
+inline constexpr const char* kMalformedJson = "malformed_json";
+inline constexpr const char* kInvalidEnvelope = "invalid_envelope";
+inline constexpr const char* kUnknownKind = "unknown_kind";
+inline constexpr const char* kUnsupportedKind = "unsupported_kind";
+inline constexpr const char* kUnknownCaseType = "unknown_case_type";
+inline constexpr const char* kNotAllowed = "not_allowed";
+inline constexpr const char* kInvalidPayload = "invalid_payload";
+inline constexpr const char* kOversized = "oversized";
+inline constexpr const char* kUnknownDelivery = "unknown_delivery";
+inline constexpr const char* kNotReceiver = "not_receiver";
+inline constexpr const char* kConflict = "conflict";
+inline constexpr const char* kUnavailable = "unavailable";
+inline constexpr const char* kBusy = "busy";
+inline constexpr const char* kInternal = "internal";
+}  // namespace code
+
+struct ParseError {
+  std::string code;
+  std::string message;
+  std::string reference;  // echoed back when the message had one
+};
+
+// Parses one message body. Never throws. `max_bytes` bounds the body.
+std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_bytes);
+
+}  // namespace hub::protocol

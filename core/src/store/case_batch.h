@@ -1,0 +1,85 @@
+// store/case_batch.h: one group commit of intake work.
+//
+// Everything that arrived while the previous commit ran — new cases, replies,
+// acks, rejections to record — is written in ONE transaction: cases,
+// deliveries, replies, hook tasks and the routing events of all of them. Only
+// after it commits are senders told "accepted". One statement per table per
+// batch, whatever the batch size.
+//
+// Thread-safety: one batch at a time per connection.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/model.h"
+#include "hub/case.h"
+#include "protocol/answers.h"
+#include "protocol/messages.h"
+#include "router/router.h"
+#include "store/event.h"
+#include "store/pg.h"
+
+namespace hub::store {
+
+struct NewCase {
+  CaseView c;                 // id is 0; origin comes from the sender's key
+  router::Decision decision;  // from the router, before commit
+  std::string plugin;         // owning plugin
+  bool run_hooks = false;     // queue an on_accepted hook task
+};
+
+struct CaseOutcome {
+  CaseId id = 0;
+  bool duplicate = false;  // (origin, reference) was stored before; nothing new created
+  std::vector<protocol::DeliveryRef> deliveries;
+  std::string parked_reason;
+};
+
+struct NewReply {
+  std::string sender;  // the unit that sent it (from its key)
+  protocol::Reply reply;
+};
+
+struct ReplyOutcome {
+  std::string error_code;  // empty: stored (or duplicate); else a protocol error code
+  std::string message;
+  std::int64_t reply_id = 0;
+  bool duplicate = false;
+  bool run_hooks = false;
+};
+
+struct NewAck {
+  std::string unit;
+  protocol::Ack ack;
+};
+
+struct BatchInput {
+  std::vector<NewCase> cases;
+  std::vector<NewReply> replies;
+  std::vector<NewAck> acks;
+  std::vector<Event> events;  // events without a state change of their own (rejections)
+  // Case type → plugin with after-commit hooks, for on_reply tasks.
+  std::function<std::string(const std::string& case_type)> hook_plugin_of;
+};
+
+struct BatchOutput {
+  std::vector<CaseOutcome> cases;     // index-aligned with BatchInput::cases
+  std::vector<ReplyOutcome> replies;  // index-aligned with BatchInput::replies
+  std::vector<Event> events;          // everything committed, for the routing log
+};
+
+// Cases raised by a plugin have the origin "plugin:<name>". Replies to them go
+// to the plugin's on_reply hook only; there is no unit to forward them to.
+inline constexpr const char* kPluginOriginPrefix = "plugin:";
+
+// Writes the batch in one transaction and commits it. On any error nothing of
+// the batch is stored.
+Result<BatchOutput> commit_batch(PgConnection& db, const BatchInput& in, TimePoint now);
+
+// The same, inside the caller's open transaction (hooks raising follow-ups).
+Result<BatchOutput> write_batch(PgConnection& db, const BatchInput& in, TimePoint now);
+
+}  // namespace hub::store

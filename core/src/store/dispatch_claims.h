@@ -1,0 +1,43 @@
+// store/dispatch_claims.h: claiming deliveries and forwarded replies for sending.
+//
+// A claim takes due rows for units connected to this hub with
+// FOR UPDATE SKIP LOCKED, counts the attempt, moves next_attempt_at out by the
+// backoff, stamps the lease (this hub, until the next attempt) and returns what
+// to send. Rows that already used every attempt are parked instead, with the
+// reason. Several hubs may claim from one database at once: each row goes to
+// exactly one of them per attempt.
+//
+// The claim commits with synchronous_commit off: losing it in a crash only
+// means the row is sent once more, which at-least-once delivery allows.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/model.h"
+#include "protocol/answers.h"
+#include "store/event.h"
+#include "store/pg.h"
+
+namespace hub::store {
+
+struct Claimed {
+  std::vector<std::pair<std::string, protocol::OutgoingDelivery>> deliveries;  // (receiver, message)
+  std::vector<std::pair<std::string, protocol::OutgoingReply>> replies;        // (recipient, message)
+  std::vector<Event> events;                                                   // delivered, redelivered, parked, ...
+};
+
+struct ClaimRequest {
+  std::vector<std::string> units;  // connected units; nothing is claimed for others
+  TimePoint now;
+  std::string hub_id;
+  config::DeliveryPolicy policy;
+  int limit = 1000;  // rows per table per claim
+};
+
+Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& request);
+
+// Makes every pending row for `unit` due now (the unit just said hello).
+Status make_due_now(PgConnection& db, const std::string& unit, TimePoint now);
+
+}  // namespace hub::store

@@ -1,0 +1,125 @@
+#include "store/hook_tasks.h"
+
+#include "util/time_format.h"
+
+namespace hub::store {
+namespace {
+
+std::int64_t int_at(const PgResult& r, int row, int col) { return r.get_int64(row, col).value(); }
+std::string str_at(const PgResult& r, int row, int col) { return std::string(r.get(row, col)); }
+
+constexpr const char* kTimersToTasks =
+    "WITH due AS (DELETE FROM timers WHERE (plugin, case_id, name) IN ("
+    "  SELECT plugin, case_id, name FROM timers WHERE due_at <= $1::timestamptz ORDER BY due_at LIMIT 500 "
+    "  FOR UPDATE SKIP LOCKED) RETURNING plugin, case_id, name, data, due_at) "
+    "INSERT INTO hook_tasks (case_id, plugin, hook, timer_name, timer_data, next_attempt_at, created_at) "
+    "SELECT case_id, plugin, 'timer', name, jsonb_build_object('due', due_at, 'data', data), $1::timestamptz, "
+    "$1::timestamptz FROM due";
+
+// $1 now, $2 max attempts.
+constexpr const char* kParkExhausted =
+    "UPDATE hook_tasks t SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
+    "last_error = 'gave up after ' || t.attempts || ' attempts: ' || "
+    "  coalesce(t.last_error, 'the hook never finished (did it crash the hub?)') "
+    "FROM cases c WHERE t.state = 'pending' AND t.attempts >= $2::int AND t.next_attempt_at <= $1::timestamptz "
+    "AND c.id = t.case_id RETURNING t.id, t.case_id, c.type, t.plugin, t.hook, t.last_error";
+
+// $1 now, $2 hub id, $3 limit. Backoff: 2^attempts seconds, also the lease.
+constexpr const char* kClaim =
+    "WITH due AS (SELECT t.id FROM hook_tasks t WHERE t.state = 'pending' AND t.next_attempt_at <= $1::timestamptz "
+    "  AND NOT EXISTS (SELECT 1 FROM hook_tasks e WHERE e.case_id = t.case_id AND e.state = 'pending' AND e.id < t.id) "
+    "  ORDER BY t.id LIMIT $3::int FOR UPDATE SKIP LOCKED) "
+    "UPDATE hook_tasks t SET attempts = t.attempts + 1, lease_owner = $2, "
+    "  lease_until = $1::timestamptz + power(2, t.attempts + 1) * interval '1 second', "
+    "  next_attempt_at = $1::timestamptz + power(2, t.attempts + 1) * interval '1 second' "
+    "FROM due WHERE t.id = due.id "
+    "RETURNING t.id, t.case_id, t.plugin, t.hook, coalesce(t.reply_id, 0), coalesce(t.timer_name, ''), "
+    "  coalesce(t.timer_data, 'null')::text, t.attempts";
+
+}  // namespace
+
+Result<HookClaim> claim_hook_tasks(PgConnection& db, TimePoint now, const std::string& hub_id, int max_attempts,
+                                   int limit) {
+  HookClaim out;
+  const std::string at = to_iso8601(now);
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.status();
+  if (auto r = db.exec_params(kTimersToTasks, {at}); !r.ok()) return r.status();
+  auto parked = db.exec_params(kParkExhausted, {at, std::to_string(max_attempts)});
+  if (!parked.ok()) return parked.status();
+  for (int r = 0; r < parked->rows(); ++r)
+    out.events.push_back({"parked", int_at(*parked, r, 1), 0, 0, str_at(*parked, r, 2), "plugin:" + str_at(*parked, r, 3), "",
+                          {{"reason", "hook " + str_at(*parked, r, 4) + " " + str_at(*parked, r, 5)},
+                           {"hook_task", int_at(*parked, r, 0)}}});
+  auto claimed = db.exec_params(kClaim, {at, hub_id, std::to_string(limit)});
+  if (!claimed.ok()) return claimed.status();
+  for (int r = 0; r < claimed->rows(); ++r) {
+    HookTask t{int_at(*claimed, r, 0), int_at(*claimed, r, 1), str_at(*claimed, r, 2), str_at(*claimed, r, 3),
+               int_at(*claimed, r, 4), str_at(*claimed, r, 5), Json::parse(claimed->get(r, 6), nullptr, false),
+               static_cast<int>(int_at(*claimed, r, 7))};
+    out.tasks.push_back(std::move(t));
+  }
+  if (Status s = insert_events(db, out.events, now); !s.ok()) return s;
+  if (Status s = tx->commit(); !s.ok()) return s;  // the attempt is durable before any hook runs
+  return out;
+}
+
+Result<CaseView> load_case(PgConnection& db, CaseId id) {
+  auto r = db.exec_params("SELECT type, origin, reference, compound, payload::text FROM cases WHERE id = $1",
+                          {std::to_string(id)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return Status::NotFound("case " + std::to_string(id) + " does not exist");
+  return CaseView{id, str_at(*r, 0, 0), str_at(*r, 0, 1), str_at(*r, 0, 2), str_at(*r, 0, 3),
+                  Json::parse(r->get(0, 4), nullptr, false)};
+}
+
+Result<ReplyView> load_reply(PgConnection& db, std::int64_t reply_id) {
+  auto r = db.exec_params("SELECT delivery_id, sender, final, outcome, body::text FROM replies WHERE id = $1",
+                          {std::to_string(reply_id)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return Status::NotFound("reply " + std::to_string(reply_id) + " does not exist");
+  return ReplyView{reply_id, int_at(*r, 0, 0), str_at(*r, 0, 1), r->get(0, 2) == "t", str_at(*r, 0, 3),
+                   Json::parse(r->get(0, 4), nullptr, false)};
+}
+
+Status apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEffects& effects, TimePoint now) {
+  const std::string at = to_iso8601(now);
+  Json state = Json::array();
+  for (const auto& [key, value] : effects.case_state) state.push_back({{"case_id", task.case_id}, {"key", key}, {"value", value}});
+  for (const auto& [key, value] : effects.global_state) state.push_back({{"case_id", 0}, {"key", key}, {"value", value}});
+  if (!state.empty()) {
+    auto r = db.exec_params(
+        "INSERT INTO plugin_state (plugin, case_id, key, value, updated_at) "
+        "SELECT $1, case_id, key, value, $3::timestamptz FROM jsonb_to_recordset($2::jsonb) AS x(case_id bigint, key text, value jsonb) "
+        "ON CONFLICT (plugin, case_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        {task.plugin, state.dump(), at});
+    if (!r.ok()) return r.status();
+  }
+  for (const auto& t : effects.timers) {
+    auto r = t.due ? db.exec_params(
+                         "INSERT INTO timers (plugin, case_id, name, due_at, data) VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb) "
+                         "ON CONFLICT (plugin, case_id, name) DO UPDATE SET due_at = excluded.due_at, data = excluded.data",
+                         {task.plugin, std::to_string(task.case_id), t.name, to_iso8601(*t.due), t.data.dump()})
+                   : db.exec_params("DELETE FROM timers WHERE plugin = $1 AND case_id = $2 AND name = $3",
+                                    {task.plugin, std::to_string(task.case_id), t.name});
+    if (!r.ok()) return r.status();
+  }
+  return db.exec_params("UPDATE hook_tasks SET state = 'done', lease_owner = NULL, lease_until = NULL WHERE id = $1",
+                        {std::to_string(task.id)})
+      .status();
+}
+
+Status record_hook_failure(PgConnection& db, const HookTask& task, const std::string& error, TimePoint now) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.status();
+  auto c = load_case(db, task.case_id);
+  auto r = db.exec_params("UPDATE hook_tasks SET last_error = $2 WHERE id = $1", {std::to_string(task.id), error});
+  if (!r.ok()) return r.status();
+  Status s = insert_events(db, {{"hook_failed", task.case_id, 0, 0, c.ok() ? c->type : "", "plugin:" + task.plugin, "",
+                                 {{"reason", task.hook + " attempt " + std::to_string(task.attempts) + ": " + error}}}},
+                           now);
+  if (!s.ok()) return s;
+  return tx->commit();
+}
+
+}  // namespace hub::store

@@ -1,0 +1,50 @@
+// store/hook_tasks.h: after-commit plugin work, claimed like deliveries.
+//
+// A task is claimed with FOR UPDATE SKIP LOCKED, and its attempt is counted and
+// committed (synchronously) BEFORE the hook runs: a hook that crashes the whole
+// process still used up an attempt, so after max attempts the task is parked as
+// poison instead of crashing the hub again at every start. Only the oldest
+// pending task of a case can be claimed, so hooks of one case never overlap and
+// run in order.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hooks/hook_effects.h"
+#include "store/event.h"
+#include "store/pg.h"
+
+namespace hub::store {
+
+struct HookTask {
+  std::int64_t id = 0;
+  CaseId case_id = 0;
+  std::string plugin;
+  std::string hook;  // accepted | reply | timer
+  std::int64_t reply_id = 0;
+  std::string timer_name;
+  Json timer_data;
+  int attempts = 0;  // including this one
+};
+
+struct HookClaim {
+  std::vector<HookTask> tasks;  // to run now
+  std::vector<Event> events;    // tasks parked because they used every attempt
+};
+
+// Turns due timers into tasks, parks exhausted tasks and claims due ones.
+Result<HookClaim> claim_hook_tasks(PgConnection& db, TimePoint now, const std::string& hub_id, int max_attempts,
+                                   int limit);
+
+// Reads the case (and reply) a task is about.
+Result<CaseView> load_case(PgConnection& db, CaseId id);
+Result<ReplyView> load_reply(PgConnection& db, std::int64_t reply_id);
+
+// REQUIRES: inside the caller's transaction. Writes state and timers, marks the task done.
+Status apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEffects& effects, TimePoint now);
+// Records a failed attempt (outside any transaction).
+Status record_hook_failure(PgConnection& db, const HookTask& task, const std::string& error, TimePoint now);
+
+}  // namespace hub::store

@@ -1,0 +1,187 @@
+#include "store/migrations.h"
+
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+namespace hub::store {
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Times are always passed in by the hub (its injectable clock), never now().
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1, "cases, deliveries, replies, events, plugin state, timers, hook tasks, directory overrides", R"SQL(
+CREATE TABLE cases (
+  id            bigserial PRIMARY KEY,
+  origin        text NOT NULL,
+  reference     text NOT NULL,
+  type          text NOT NULL,
+  compound      text NOT NULL DEFAULT '',
+  payload       jsonb NOT NULL,
+  route         text,                  -- id of the route that decided; NULL when parked
+  parked_reason text,                  -- set when no route could be applied
+  created_at    timestamptz NOT NULL,
+  UNIQUE (origin, reference)           -- the idempotency key
+);
+CREATE INDEX cases_parked ON cases (id) WHERE parked_reason IS NOT NULL;
+
+-- One case to one receiver. Claimed for sending with FOR UPDATE SKIP LOCKED.
+CREATE TABLE deliveries (
+  id              bigserial PRIMARY KEY,
+  case_id         bigint NOT NULL REFERENCES cases (id),
+  receiver        text NOT NULL,
+  notice          boolean NOT NULL,
+  state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'parked')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  lease_owner     text,
+  lease_until     timestamptz,
+  dispatched_at   timestamptz NOT NULL,
+  acked_at        timestamptz,
+  parked_reason   text,
+  sign_by         timestamptz,
+  resolve_by      timestamptz,
+  signed_at       timestamptz,
+  resolved_at     timestamptz
+);
+CREATE INDEX deliveries_due ON deliveries (receiver, next_attempt_at) WHERE state = 'pending';
+CREATE INDEX deliveries_case ON deliveries (case_id);
+CREATE INDEX deliveries_parked ON deliveries (id) WHERE state = 'parked';
+
+-- A receiver's message about its delivery, and its forwarding to the originator.
+CREATE TABLE replies (
+  id              bigserial PRIMARY KEY,
+  delivery_id     bigint NOT NULL REFERENCES deliveries (id),
+  case_id         bigint NOT NULL REFERENCES cases (id),
+  sender          text NOT NULL,
+  reference       text NOT NULL,
+  final           boolean NOT NULL,
+  outcome         text NOT NULL DEFAULT '',
+  body            jsonb NOT NULL,
+  created_at      timestamptz NOT NULL,
+  recipient       text NOT NULL,       -- the case's originator
+  state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'parked')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  lease_owner     text,
+  lease_until     timestamptz,
+  acked_at        timestamptz,
+  parked_reason   text,
+  UNIQUE (delivery_id, reference)
+);
+CREATE INDEX replies_due ON replies (recipient, next_attempt_at) WHERE state = 'pending';
+CREATE INDEX replies_case ON replies (case_id);
+
+-- The routing log. Rows are written in the transaction of the change they record.
+CREATE TABLE events (
+  id          bigserial PRIMARY KEY,
+  at          timestamptz NOT NULL,
+  kind        text NOT NULL,
+  case_id     bigint,
+  delivery_id bigint,
+  reply_id    bigint,
+  case_type   text NOT NULL DEFAULT '',
+  from_unit   text NOT NULL DEFAULT '',
+  to_unit     text NOT NULL DEFAULT '',
+  detail      jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_case ON events (case_id);
+
+-- Plugins keep their state here (case_id 0: plugin-wide).
+CREATE TABLE plugin_state (
+  plugin     text NOT NULL,
+  case_id    bigint NOT NULL,
+  key        text NOT NULL,
+  value      jsonb NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (plugin, case_id, key)
+);
+
+CREATE TABLE timers (
+  plugin  text NOT NULL,
+  case_id bigint NOT NULL REFERENCES cases (id),
+  name    text NOT NULL,
+  due_at  timestamptz NOT NULL,
+  data    jsonb NOT NULL,
+  PRIMARY KEY (plugin, case_id, name)
+);
+CREATE INDEX timers_due ON timers (due_at);
+
+-- After-commit plugin work. The attempt is recorded before the hook runs, so a
+-- hook that crashes the process is parked after max attempts, not retried forever.
+CREATE TABLE hook_tasks (
+  id              bigserial PRIMARY KEY,
+  case_id         bigint NOT NULL REFERENCES cases (id),
+  plugin          text NOT NULL,
+  hook            text NOT NULL CHECK (hook IN ('accepted', 'reply', 'timer')),
+  reply_id        bigint,
+  timer_name      text,
+  timer_data      jsonb,
+  state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'parked')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  lease_owner     text,
+  lease_until     timestamptz,
+  last_error      text,
+  created_at      timestamptz NOT NULL
+);
+CREATE INDEX hook_tasks_due ON hook_tasks (next_attempt_at) WHERE state = 'pending';
+
+-- Changes to the compound directory made by cases, dated, on top of the config files.
+CREATE TABLE directory_overrides (
+  id             bigserial PRIMARY KEY,
+  compound       text NOT NULL,
+  field          text NOT NULL,
+  value          text NOT NULL,
+  effective_from timestamptz NOT NULL,
+  case_id        bigint REFERENCES cases (id),
+  created_at     timestamptz NOT NULL
+);
+)SQL"},
+  };
+  return all;
+}
+
+}  // namespace
+
+Result<int> migrate(PgConnection& db) {
+  // One hub at a time; the lock ends with the session's transaction.
+  auto r = db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, description text NOT NULL, "
+      "applied_at timestamptz NOT NULL DEFAULT now())");
+  if (!r.ok()) return r.status();
+  int reached = 0;
+  for (const auto& m : migrations()) {
+    if (auto b = db.exec("BEGIN"); !b.ok()) return b.status();
+    auto locked = db.exec("SELECT pg_advisory_xact_lock(7750001)");
+    auto done = db.exec_params("SELECT 1 FROM schema_migrations WHERE version = $1", {std::to_string(m.version)});
+    if (!locked.ok() || !done.ok()) {
+      (void)db.exec("ROLLBACK");
+      return locked.ok() ? done.status() : locked.status();
+    }
+    if (done->rows() == 0) {
+      Status applied = db.exec(m.sql).status();
+      if (applied.ok())
+        applied = db.exec_params("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+                                 {std::to_string(m.version), std::string(m.description)})
+                      .status();
+      if (!applied.ok()) {
+        (void)db.exec("ROLLBACK");
+        return Status(applied.code(), "schema migration " + std::to_string(m.version) + " failed: " + applied.message());
+      }
+      spdlog::info("store: applied schema migration {} ({})", m.version, m.description);
+    }
+    if (auto c = db.exec("COMMIT"); !c.ok()) return c.status();
+    reached = m.version;
+  }
+  return reached;
+}
+
+}  // namespace hub::store

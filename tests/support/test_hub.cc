@@ -1,0 +1,204 @@
+#include "test_hub.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "config/loader.h"
+#include "store/pg.h"
+#include "test_database.h"
+
+namespace hub::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+int free_tcp_port() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(s);
+  return ntohs(addr.sin_port);
+}
+
+std::string make_temp_dir() {
+  std::string pattern = (fs::temp_directory_path() / "xh-e2e-XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  return pattern;
+}
+
+// The test-only units, plugin, case types and routes.
+constexpr const char* kTestExtra = R"(
+plugins:
+  - name: test_faulty
+    file: test_faulty
+units:
+  - {id: test.sender, name: 测试发送单位, adapter: zmq, may_send: [test.faulty, registry.fee_check, complaint.general]}
+  - {id: test.receiver, name: 测试接收单位, adapter: zmq}
+case_types:
+  - {id: test.faulty, name: 故障测试, plugin: test_faulty}
+  - {id: test.followup, name: 后续测试, plugin: test_faulty}
+routes:
+  - {id: test_faulty, match: {type: test.faulty}, to: [test.receiver]}
+  - {id: test_followup, match: {type: test.followup}, to: [test.receiver], cc: [compound.community]}
+)";
+
+}  // namespace
+
+TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()) {
+  conninfo_ = hub::test::TestPostgres::fresh_database();
+  endpoint_ = "tcp://127.0.0.1:" + std::to_string(free_tcp_port());
+  operator_socket_ = dir_ + "/run/operator.sock";
+  const std::string keys_dir = dir_ + "/keys";
+  const std::string source = std::string(HUB_SOURCE_DIR) + "/config/";
+
+  // Keys for the hub and for every unit the config names.
+  hub_key_ = keys::generate().value();
+  REQUIRE(keys::write(keys_dir, "hub", hub_key_).ok());
+  {
+    std::ofstream extra(dir_ + "/test_extra.yaml");
+    extra << kTestExtra << options.extra_yaml;
+  }
+  std::ostringstream yaml;
+  yaml << "hub:\n  id: test\n  database: \"" << conninfo_ << "\"\n  data_dir: " << dir_ << "/var\n"
+       << "  keys_dir: " << keys_dir << "\n  plugin_dir: " << HUB_MODULE_DIR << "\n  operator_socket: " << operator_socket_
+       << "\n  delivery: {max_attempts: " << options.max_attempts << ", backoff_initial_ms: " << options.backoff_ms
+       << ", backoff_max_ms: " << options.backoff_ms * 4 << ", backoff_multiplier: 2.0}\n"
+       << "include:\n";
+  for (const char* f : {"units.yaml", "case_types.yaml", "routes.yaml", "directory.yaml", "plugins.yaml"})
+    yaml << "  - " << source << f << "\n";
+  yaml << "  - " << dir_ << "/test_extra.yaml\n"
+       << "adapters:\n  - name: zmq\n    file: zmq\n    settings: {bind: \"" << endpoint_
+       << "\", secret_key_file: " << keys_dir << "/hub.key}\n";
+  config_path_ = dir_ + "/hub.yaml";
+  std::ofstream(config_path_) << yaml.str();
+
+  // A first load tells which units need keys; the second sees them all.
+  auto first = config::load_deployment(config_path_);
+  INFO((first.errors.empty() ? std::string() : first.errors.front().to_string()));
+  REQUIRE(first.ok());
+  for (const auto& u : first.deployment->units) REQUIRE(keys::write(keys_dir, u.id, keys::generate().value()).ok());
+}
+
+TestDeployment::~TestDeployment() {
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+keys::KeyPair TestDeployment::key(const std::string& unit) const {
+  auto k = keys::read(dir_ + "/keys/" + unit + ".key");
+  REQUIRE(k.ok());
+  return *k;
+}
+
+std::unique_ptr<UnitClient> TestDeployment::client(const std::string& unit) const {
+  return std::make_unique<UnitClient>(endpoint_, key(unit), hub_key_.public_key);
+}
+
+HubProcess::HubProcess(const TestDeployment& d) : d_(d) {}
+
+HubProcess::~HubProcess() {
+  if (pid_ > 0) kill();
+}
+
+void HubProcess::start() {
+  REQUIRE(pid_ == 0);
+  const std::string binary = std::string(HUB_BINARY_DIR) + "/bin/hubd";
+  const std::string log = d_.dir() + "/hubd.log";
+  pid_ = ::fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    FILE* out = std::fopen(log.c_str(), "a");
+    if (out) {
+      ::dup2(fileno(out), 1);
+      ::dup2(fileno(out), 2);
+    }
+    ::execl(binary.c_str(), binary.c_str(), "--config", d_.config_path().c_str(), "--log-level", "debug",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Ready when the operator socket answers "status".
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string out;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = 0;
+      FAIL("hubd exited during start:\n" << this->log());
+    }
+    if (fs::exists(d_.operator_socket()) &&
+        run_command(std::string(HUB_BINARY_DIR) + "/bin/hubctl status --socket " + d_.operator_socket(), out) == 0)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval while hubd starts
+  }
+  FAIL("hubd did not become ready within 30 s:\n" << this->log());
+}
+
+int HubProcess::stop() {
+  REQUIRE(pid_ > 0);
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = 0;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void HubProcess::kill() {
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = 0;
+}
+
+std::string HubProcess::log() const {
+  std::ifstream in(d_.dir() + "/hubd.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+InProcessHub::InProcessHub(const TestDeployment& d) {
+  auto loaded = config::load_deployment(d.config_path());
+  REQUIRE(loaded.ok());
+  bus::HubOptions options{*loaded.deployment, d.conninfo(), HUB_MODULE_DIR, &clock_};
+  auto hub = bus::Hub::start(std::move(options));
+  INFO(hub.status().message());
+  REQUIRE(hub.ok());
+  hub_ = std::move(hub.value());
+}
+
+std::string query_one(const TestDeployment& d, const std::string& sql) {
+  auto db = store::PgConnection::connect(d.conninfo());
+  REQUIRE(db.ok());
+  auto r = db->exec(sql);
+  INFO(sql << ": " << r.status().message());
+  REQUIRE(r.ok());
+  return r->rows() > 0 ? std::string(r->get(0, 0)) : std::string();
+}
+
+int run_command(const std::string& command, std::string& out) {
+  out.clear();
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = ::pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace hub::testing

@@ -1,0 +1,100 @@
+// tests/support/test_hub.h: a complete hub for end-to-end tests.
+//
+// TestDeployment writes a deployment into a fresh temp folder: the real Xinhui
+// config files (units, case types, routes, directory, plugins) plus the
+// test-only plugin and two test units, CURVE keys for every unit and for the
+// hub, a free TCP port and a fresh database on the test PostgreSQL.
+// HubProcess runs the real hubd binary on it; InProcessHub runs the same hub
+// inside the test with a ManualClock, for anything that depends on time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "bus/hub.h"
+#include "hub/clock.h"
+#include "keys/key_file.h"
+#include "unit_client.h"
+
+namespace hub::testing {
+
+struct DeploymentOptions {
+  int max_attempts = 3;
+  int backoff_ms = 300;
+  std::string extra_yaml;  // appended to the test-only config file
+};
+
+class TestDeployment {
+ public:
+  explicit TestDeployment(DeploymentOptions options = {});
+  ~TestDeployment();  // removes the folder
+
+  const std::string& config_path() const { return config_path_; }
+  const std::string& dir() const { return dir_; }
+  const std::string& endpoint() const { return endpoint_; }
+  const std::string& conninfo() const { return conninfo_; }
+  const std::string& operator_socket() const { return operator_socket_; }
+  const std::string& hub_public_key() const { return hub_key_.public_key; }
+  keys::KeyPair key(const std::string& unit) const;
+  std::unique_ptr<UnitClient> client(const std::string& unit) const;
+
+ private:
+  std::string dir_, config_path_, endpoint_, conninfo_, operator_socket_;
+  keys::KeyPair hub_key_;
+};
+
+// The hubd binary as a child process. Its output goes to <dir>/hubd.log.
+class HubProcess {
+ public:
+  explicit HubProcess(const TestDeployment& d);
+  ~HubProcess();  // SIGKILL if still running
+  // Starts hubd and waits until its operator socket answers.
+  void start();
+  // SIGTERM and wait; returns the exit status.
+  int stop();
+  // SIGKILL and wait.
+  void kill();
+  std::string log() const;
+
+ private:
+  const TestDeployment& d_;
+  pid_t pid_ = 0;
+};
+
+// A clock that moves only when told. Thread-safe.
+class ManualClock final : public Clock {
+ public:
+  ManualClock() : now_(std::chrono::system_clock::now().time_since_epoch().count()) {}
+  TimePoint now() const override { return TimePoint(TimePoint::duration(now_.load())); }
+  void advance(std::chrono::milliseconds d) {
+    now_ += std::chrono::duration_cast<TimePoint::duration>(d).count();
+  }
+
+ private:
+  std::atomic<TimePoint::rep> now_;
+};
+
+// The hub running inside the test process on a ManualClock.
+class InProcessHub {
+ public:
+  explicit InProcessHub(const TestDeployment& d);
+  ManualClock& clock() { return clock_; }
+  bus::Hub& hub() { return *hub_; }
+
+ private:
+  ManualClock clock_;
+  std::unique_ptr<bus::Hub> hub_;
+};
+
+// Runs `sql` on the deployment's database and returns the first column of the
+// first row ("" when there is none).
+std::string query_one(const TestDeployment& d, const std::string& sql);
+
+// Runs a program (hubctl, python) and returns its exit code; output in `out`.
+int run_command(const std::string& command, std::string& out);
+
+}  // namespace hub::testing
