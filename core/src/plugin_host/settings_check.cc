@@ -56,7 +56,7 @@ Result<nlohmann::json> check_settings(const std::vector<SettingDecl>& decls, con
       continue;
     }
     if (!has_type(*it, d.type)) {
-      problems.push_back(fmt::format("setting '{}' must be a {}, got {}", d.name, type_name(d.type), it->dump()));
+      problems.push_back(fmt::format("setting '{}' must be of type {}, got {}", d.name, type_name(d.type), it->dump()));
       continue;
     }
     out[d.name] = *it;
