@@ -50,11 +50,13 @@ plugins:
 units:
   - {id: test.sender, name: 测试发送单位, adapter: zmq, may_send: [test.faulty, registry.fee_check, complaint.general]}
   - {id: test.receiver, name: 测试接收单位, adapter: zmq}
+  - {id: test.stranger, name: 无路由测试单位, adapter: zmq, may_send: [test.faulty]}
 case_types:
   - {id: test.faulty, name: 故障测试, plugin: test_faulty}
   - {id: test.followup, name: 后续测试, plugin: test_faulty}
 routes:
-  - {id: test_faulty, match: {type: test.faulty}, to: [test.receiver]}
+  # test.stranger's cases match no route: they are parked.
+  - {id: test_faulty, match: {type: test.faulty, origin: [test.sender]}, to: [test.receiver]}
   - {id: test_followup, match: {type: test.followup}, to: [test.receiver], cc: [compound.community]}
 )";
 
