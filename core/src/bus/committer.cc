@@ -30,9 +30,10 @@ std::size_t items(const store::BatchInput& b) { return b.cases.size() + b.replie
 }  // namespace
 
 Committer::Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-                     const Clock& clock, std::function<void()> committed)
+                     const Clock& clock, std::function<void()> committed,
+                     std::function<std::string(const std::string&)> hook_plugin_of)
     : db_(std::move(conninfo), "committer"), queue_(queue), outbox_(outbox), log_(log), clock_(clock),
-      committed_(std::move(committed)) {}
+      committed_(std::move(committed)), hook_plugin_of_(std::move(hook_plugin_of)) {}
 
 Committer::~Committer() { join(); }
 
@@ -46,6 +47,7 @@ void Committer::run() {
   for (;;) {
     store::BatchInput batch = queue_.take();
     if (items(batch) == 0) return;  // closed and drained
+    batch.hook_plugin_of = hook_plugin_of_;
     commit(batch);
   }
 }

@@ -27,9 +27,12 @@ struct CommitStats {
 
 class Committer {
  public:
-  // `committed` is called after every successful commit (wakes the dispatcher).
+  // `committed` is called after every successful commit (wakes the workers).
+  // `hook_plugin_of` names the plugin whose on_reply hook a case type's
+  // replies need, or "" (see store::BatchInput).
   Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-            const Clock& clock, std::function<void()> committed);
+            const Clock& clock, std::function<void()> committed,
+            std::function<std::string(const std::string&)> hook_plugin_of);
   ~Committer();
   void start();
   // Returns after the queue is closed and drained.
@@ -48,6 +51,7 @@ class Committer {
   const log::RoutingLog& log_;
   const Clock& clock_;
   std::function<void()> committed_;
+  std::function<std::string(const std::string&)> hook_plugin_of_;
   CommitStats stats_;
   std::thread thread_;
 };

@@ -62,10 +62,16 @@ Status Hub::start_all() {
   queue_ = std::make_unique<CommitQueue>(options_.commit_queue_capacity);
   dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *outbox_,
                                              *routing_log_, *clock_);
-  committer_ = std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_, [this] {
-    dispatcher_->kick();
-    hook_runner_->kick();
-  });
+  committer_ = std::make_unique<Committer>(
+      options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_,
+      [this] {
+        dispatcher_->kick();
+        hook_runner_->kick();
+      },
+      [holder](const std::string& type) {
+        const auto* t = holder->get()->case_type(type);
+        return t && t->hooks ? t->plugin : std::string();
+      });
   hook_runner_ = std::make_unique<hooks::HookRunner>(options_.conninfo, d.hub.id, *catalog_, *routing_log_, *clock_,
                                                      [this] { dispatcher_->kick(); });
   intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, 5}, *catalog_, *queue_,

@@ -1,0 +1,380 @@
+#include "bench_deployment.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "config/loader.h"
+#include "store/embedded_postgres_os.h"
+#include "store/pg.h"
+
+namespace hub::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFolderPrefix = "xh-bench-";
+
+std::string two_digits(int n) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d", n);
+  return buf;
+}
+
+Result<int> free_tcp_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return Status::Unavailable(std::string("socket: ") + std::strerror(errno));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  const bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  ::close(s);
+  if (!ok) return Status::Unavailable("cannot find a free TCP port on 127.0.0.1");
+  return static_cast<int>(ntohs(addr.sin_port));
+}
+
+// Immediate shutdown of a PostgreSQL left running in <dir>/pg/pgdata by a bench
+// that died, then waits for it to go.
+void stop_leftover_server(const std::string& dir) {
+  const std::string pgdata = dir + "/pg/pgdata";
+  std::ifstream in(pgdata + "/postmaster.pid");
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0 || !store::detail::process_alive(static_cast<pid_t>(pid))) return;
+  std::error_code ec;
+  if (store::detail::process_cwd(static_cast<pid_t>(pid)) != fs::weakly_canonical(pgdata, ec).string()) return;
+  ::kill(static_cast<pid_t>(pid), SIGQUIT);
+  for (int i = 0; i < 200 && store::detail::process_alive(static_cast<pid_t>(pid)); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+// Removes /var/tmp/xh-bench-<pid>-* of bench processes that are gone.
+void sweep_stale_folders() {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/var/tmp", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kFolderPrefix, 0) != 0) continue;
+    const long pid = std::atol(name.c_str() + std::char_traits<char>::length(kFolderPrefix));
+    struct stat st {};
+    if (pid <= 0 || ::lstat(entry.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+      continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) continue;  // that bench still runs
+    stop_leftover_server(entry.path().string());
+    std::error_code rm;
+    fs::remove_all(entry.path(), rm);
+  }
+}
+
+// YAML double-quoted scalar (paths and conninfo strings).
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string tag_to_dbname(const std::string& tag) {
+  std::string out = "bench_";
+  for (char c : tag) out += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  return out;
+}
+
+}  // namespace
+
+std::string sender_id(int i) { return "bench.s" + two_digits(i + 1); }
+std::string receiver_id(int i) { return "bench.r" + two_digits(i + 1); }
+
+std::vector<int> receivers_of(Mode mode, int sender) {
+  if (mode == Mode::kSingle) return {sender};
+  return {sender, (sender + 1) % kUnits, (sender + 2) % kUnits};
+}
+
+// ---------------------------------------------------------------- BenchFolder
+
+Result<std::unique_ptr<BenchFolder>> BenchFolder::create(bool keep) {
+  sweep_stale_folders();
+  std::string pattern = "/var/tmp/" + std::string(kFolderPrefix) + std::to_string(::getpid()) + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr)
+    return Status::Unavailable("cannot create a folder under /var/tmp: " + std::string(std::strerror(errno)));
+  // As root, PostgreSQL runs as another user, who must be able to enter.
+  if (::geteuid() == 0) ::chmod(pattern.c_str(), 0711);
+  auto folder = std::make_unique<BenchFolder>();
+  folder->path_ = pattern;
+  folder->keep_ = keep;
+  return folder;
+}
+
+BenchFolder::~BenchFolder() {
+  if (path_.empty() || keep_) return;
+  stop_leftover_server(path_);
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+// -------------------------------------------------------------- BenchDatabase
+
+Result<std::unique_ptr<BenchDatabase>> BenchDatabase::start(const std::string& folder,
+                                                            const std::string& external_conninfo) {
+  auto db = std::unique_ptr<BenchDatabase>(new BenchDatabase());
+  if (!external_conninfo.empty()) {
+    auto conn = store::PgConnection::connect(external_conninfo);
+    if (!conn.ok()) return Status(conn.status().code(), "--database: " + conn.status().message());
+    db->external_ = external_conninfo;
+    return db;
+  }
+  store::EmbeddedPostgresOptions options;
+  options.data_dir = folder + "/pg";
+  options.database = "postgres";
+  auto server = store::EmbeddedPostgres::start(options);
+  if (!server.ok()) return Status(server.status().code(), "embedded PostgreSQL: " + server.status().message());
+  db->server_ = std::move(server).value();
+  return db;
+}
+
+BenchDatabase::~BenchDatabase() { stop(); }
+
+void BenchDatabase::stop() {
+  if (!server_) return;
+  (void)server_->stop();
+  server_.reset();
+}
+
+Result<std::string> BenchDatabase::database_for(const std::string& scenario_tag) {
+  if (!server_) return external_;
+  auto conn = store::PgConnection::connect(server_->conninfo("postgres"));
+  if (!conn.ok()) return conn.status();
+  const std::string name = tag_to_dbname(scenario_tag);
+  auto quoted_name = conn->quote_identifier(name);
+  if (!quoted_name.ok()) return quoted_name.status();
+  (void)conn->exec("DROP DATABASE IF EXISTS " + *quoted_name);
+  auto created = conn->exec("CREATE DATABASE " + *quoted_name);
+  if (!created.ok()) return Status(created.status().code(), "CREATE DATABASE " + name + ": " + created.status().message());
+  return server_->conninfo(name);
+}
+
+void BenchDatabase::release(const std::string& scenario_tag) {
+  if (!server_) return;
+  auto conn = store::PgConnection::connect(server_->conninfo("postgres"));
+  if (!conn.ok()) return;
+  auto quoted_name = conn->quote_identifier(tag_to_dbname(scenario_tag));
+  if (quoted_name.ok()) (void)conn->exec("DROP DATABASE IF EXISTS " + *quoted_name + " WITH (FORCE)");
+}
+
+// ------------------------------------------------------------ BenchDeployment
+
+Result<BenchDeployment> BenchDeployment::create(const std::string& folder) {
+  BenchDeployment d;
+  d.folder_ = folder;
+  const std::string keys_dir = folder + "/keys";
+  auto hub_key = keys::generate();
+  if (!hub_key.ok()) return hub_key.status();
+  d.hub_key_ = *hub_key;
+  if (Status s = keys::write(keys_dir, "hub", d.hub_key_); !s.ok()) return s;
+  for (int i = 0; i < kUnits; ++i)
+    for (const std::string& unit : {sender_id(i), receiver_id(i)}) {
+      auto k = keys::generate();
+      if (!k.ok()) return k.status();
+      if (Status s = keys::write(keys_dir, unit, *k); !s.ok()) return s;
+      d.unit_keys_[unit] = *k;
+    }
+  return d;
+}
+
+Result<ScenarioDeployment> BenchDeployment::write_scenario(const std::string& tag, Mode mode,
+                                                           const std::string& conninfo,
+                                                           const std::string& module_dir) const {
+  ScenarioDeployment s;
+  s.dir = folder_ + "/" + tag;
+  std::error_code ec;
+  fs::create_directories(s.dir, ec);
+  if (ec) return Status::Unavailable("cannot create " + s.dir + ": " + ec.message());
+  auto port = free_tcp_port();
+  if (!port.ok()) return port.status();
+  s.endpoint = "tcp://127.0.0.1:" + std::to_string(*port);
+  s.operator_socket = s.dir + "/run/operator.sock";
+  s.config_path = s.dir + "/hub.yaml";
+  s.log_path = s.dir + "/hubd.log";
+
+  std::ostringstream y;
+  y << "# hub_bench deployment, scenario " << tag << " (written by the bench; edits are lost)\n"
+    << "hub:\n"
+    << "  id: bench\n"
+    << "  database: " << quoted(conninfo) << "\n"
+    << "  data_dir: " << quoted(s.dir + "/var") << "\n"
+    << "  keys_dir: " << quoted(folder_ + "/keys") << "\n"
+    << "  plugin_dir: " << quoted(module_dir) << "\n"
+    << "  operator_socket: " << quoted(s.operator_socket) << "\n"
+    << "  heartbeat_timeout_seconds: 15\n"
+    << "  delivery: {max_attempts: 8, backoff_initial_ms: 5000, backoff_max_ms: 60000, backoff_multiplier: 2.0}\n"
+    << "plugins:\n"
+    << "  - name: generic\n"
+    << "    file: generic\n"
+    << "    settings:\n"
+    << "      case_types:\n"
+    << "        bench.case:\n"
+    << "          name: 压测案件\n"
+    << "          fields:\n"
+    << "            body: {type: string, required: true}\n"
+    << "adapters:\n"
+    << "  - name: zmq\n"
+    << "    file: zmq\n"
+    << "    settings: {bind: " << quoted(s.endpoint) << ", secret_key_file: " << quoted(folder_ + "/keys/hub.key")
+    << "}\n"
+    << "case_types:\n"
+    << "  - {id: bench.case, name: 压测案件, plugin: generic}\n"
+    << "units:\n";
+  for (int i = 0; i < kUnits; ++i)
+    y << "  - {id: " << sender_id(i) << ", name: 压测发送单位" << two_digits(i + 1)
+      << ", adapter: zmq, may_send: [bench.case]}\n";
+  for (int i = 0; i < kUnits; ++i)
+    y << "  - {id: " << receiver_id(i) << ", name: 压测接收单位" << two_digits(i + 1) << ", adapter: zmq}\n";
+  y << "routes:\n";
+  for (int i = 0; i < kUnits; ++i) {
+    y << "  - {id: bench_" << mode_name(mode) << "_s" << two_digits(i + 1)
+      << ", match: {type: bench.case, origin: " << sender_id(i) << "}, to: [";
+    const auto to = receivers_of(mode, i);
+    for (std::size_t k = 0; k < to.size(); ++k) y << (k ? ", " : "") << receiver_id(to[k]);
+    y << "]}\n";
+  }
+  {
+    std::ofstream out(s.config_path);
+    out << y.str();
+    if (!out) return Status::Unavailable("cannot write " + s.config_path);
+  }
+  auto loaded = config::load_deployment(s.config_path);
+  if (!loaded.ok()) {
+    std::string why = "the bench's deployment " + s.config_path + " does not load:";
+    for (const auto& e : loaded.errors) why += "\n  " + e.to_string();
+    return Status::Internal(why);
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------- HubdProcess
+
+bool operator_status(const std::string& socket_path, int timeout_ms) {
+  try {
+    zmq::context_t ctx(1);
+    zmq::socket_t s(ctx, zmq::socket_type::dealer);
+    s.set(zmq::sockopt::linger, 0);
+    s.connect("ipc://" + socket_path);
+    const std::string request = R"({"op":"status","operator":"hub_bench"})";
+    if (!s.send(zmq::buffer(request), zmq::send_flags::dontwait)) return false;
+    zmq::pollitem_t items[] = {{s.handle(), 0, ZMQ_POLLIN, 0}};
+    zmq::poll(items, 1, std::chrono::milliseconds(timeout_ms));
+    if (!(items[0].revents & ZMQ_POLLIN)) return false;
+    zmq::message_t m;
+    if (!s.recv(m, zmq::recv_flags::dontwait)) return false;
+    const auto answer = nlohmann::json::parse(m.to_string_view(), nullptr, false);
+    return answer.is_object() && answer.value("ok", false);
+  } catch (const zmq::error_t&) {
+    return false;
+  }
+}
+
+HubdProcess::~HubdProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+}
+
+Status HubdProcess::start(const std::string& binary, const ScenarioDeployment& d, const std::string& log_level) {
+  if (pid_ > 0) return Status::Conflict("hubd already runs");
+  log_path_ = d.log_path;
+  const pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ < 0) {
+    pid_ = 0;
+    return Status::Unavailable(std::string("fork: ") + std::strerror(errno));
+  }
+  if (pid_ == 0) {
+    // Own process group: a Ctrl-C at the terminal reaches the bench only, which stops hubd itself.
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(126);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    const int fd = ::open(d.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    ::execl(binary.c_str(), binary.c_str(), "--config", d.config_path.c_str(), "--log-level", log_level.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!alive()) return Status::Internal("hubd exited during start (status " + std::to_string(exit_status_) +
+                                          "); its log " + d.log_path + " ends with:\n" + log_tail());
+    std::error_code ec;
+    if (fs::exists(d.operator_socket, ec) && operator_status(d.operator_socket, 500)) return {};
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval while hubd starts
+  }
+  return Status::Unavailable("hubd did not answer on its operator socket within 60 s; its log ends with:\n" +
+                             log_tail());
+}
+
+bool HubdProcess::alive() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    pid_ = 0;
+    return false;
+  }
+  return true;
+}
+
+int HubdProcess::stop() {
+  if (pid_ <= 0) return exit_status_;
+  ::kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (alive()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      pid_ = 0;
+      exit_status_ = 128 + SIGKILL;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return exit_status_;
+}
+
+std::string HubdProcess::log_tail(std::size_t bytes) const {
+  std::ifstream in(log_path_);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  return text.size() > bytes ? "..." + text.substr(text.size() - bytes) : text;
+}
+
+}  // namespace hub::bench

@@ -1,0 +1,121 @@
+// bench/bench_deployment.h: everything the bench sets up around hubd.
+//
+// BenchFolder     a temp folder under /var/tmp (reachable by the postgres user
+//                 when running as root), removed at the end.
+// BenchDatabase   a private embedded PostgreSQL with a fresh database per
+//                 scenario, or a database given with --database.
+// BenchDeployment CURVE keys of the hub and of the 16 bench units, and per
+//                 scenario a deployment YAML (generic plugin, case type
+//                 bench.case, units bench.s01..s08 / bench.r01..r08, routes of
+//                 the mode, zmq adapter on a free port).
+// HubdProcess     the real hubd binary as a child process.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "keys/key_file.h"
+#include "options.h"
+#include "store/embedded_postgres.h"
+#include "util/result.h"
+
+namespace hub::bench {
+
+inline constexpr int kUnits = 8;  // senders and receivers each
+
+std::string sender_id(int i);    // "bench.s01" for i = 0
+std::string receiver_id(int i);  // "bench.r01" for i = 0
+
+// The receivers of a case from sender i in `mode`.
+std::vector<int> receivers_of(Mode mode, int sender);
+
+class BenchFolder {
+ public:
+  // Creates /var/tmp/xh-bench-<pid>-XXXXXX (after removing those of dead bench processes).
+  static Result<std::unique_ptr<BenchFolder>> create(bool keep);
+  ~BenchFolder();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool keep_ = false;
+};
+
+class BenchDatabase {
+ public:
+  // external_conninfo empty: starts an embedded PostgreSQL under `folder`/pg.
+  static Result<std::unique_ptr<BenchDatabase>> start(const std::string& folder, const std::string& external_conninfo);
+  ~BenchDatabase();
+
+  // The conninfo of a database for one scenario: a new empty database on the
+  // embedded server, or the external one.
+  Result<std::string> database_for(const std::string& scenario_tag);
+  // Drops what database_for created (embedded only).
+  void release(const std::string& scenario_tag);
+  bool embedded() const { return server_ != nullptr; }
+  // The postmaster's pid (embedded only, else 0).
+  pid_t server_pid() const { return server_ ? server_->server_pid() : 0; }
+  void stop();
+
+ private:
+  std::unique_ptr<store::EmbeddedPostgres> server_;
+  std::string external_;
+};
+
+struct ScenarioDeployment {
+  std::string dir;              // <folder>/<tag>
+  std::string config_path;      // <dir>/hub.yaml
+  std::string endpoint;         // tcp://127.0.0.1:<port>
+  std::string operator_socket;  // <dir>/run/operator.sock
+  std::string log_path;         // <dir>/hubd.log
+};
+
+class BenchDeployment {
+ public:
+  // Generates the keys under <folder>/keys.
+  static Result<BenchDeployment> create(const std::string& folder);
+
+  // Writes <folder>/<tag>/hub.yaml for `mode` on `conninfo` and checks it with
+  // the hub's own config loader.
+  Result<ScenarioDeployment> write_scenario(const std::string& tag, Mode mode, const std::string& conninfo,
+                                            const std::string& module_dir) const;
+
+  const keys::KeyPair& key(const std::string& unit) const { return unit_keys_.at(unit); }
+  const std::string& hub_public_key() const { return hub_key_.public_key; }
+
+ private:
+  std::string folder_;
+  keys::KeyPair hub_key_;
+  std::map<std::string, keys::KeyPair> unit_keys_;
+};
+
+class HubdProcess {
+ public:
+  HubdProcess() = default;
+  HubdProcess(const HubdProcess&) = delete;
+  HubdProcess& operator=(const HubdProcess&) = delete;
+  ~HubdProcess();  // SIGKILL if still running
+
+  // Starts hubd (own process group, dies with the bench) and waits until its
+  // operator socket answers "status".
+  Status start(const std::string& binary, const ScenarioDeployment& d, const std::string& log_level);
+  // SIGTERM, waits (SIGKILL after 30 s); the exit status as a shell would show it.
+  int stop();
+  pid_t pid() const { return pid_; }
+  // False once hubd has exited (reaps it).
+  bool alive();
+  std::string log_tail(std::size_t bytes = 4000) const;
+
+ private:
+  pid_t pid_ = 0;
+  std::string log_path_;
+  int exit_status_ = -1;
+};
+
+// Asks hubd's operator socket for {"op":"status"}; true on {"ok":true}.
+bool operator_status(const std::string& socket_path, int timeout_ms);
+
+}  // namespace hub::bench

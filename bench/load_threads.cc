@@ -1,0 +1,396 @@
+#include "load_threads.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "bench_deployment.h"
+
+namespace hub::bench {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kTag = "xh1";
+constexpr std::int64_t kMs = 1'000'000;
+constexpr std::int64_t kResendAfterNs = 10'000 * kMs;   // PROTOCOL.md section 6: resend after 10 s
+constexpr std::int64_t kBusyPauseNs = 10 * kMs;         // "resend later, more slowly"
+constexpr std::int64_t kHeartbeatEveryNs = 3'000 * kMs;  // hub: offline after 15 s of silence
+
+void configure(zmq::socket_t& s, const UnitConnection& unit) {
+  s.set(zmq::sockopt::linger, 0);
+  s.set(zmq::sockopt::sndhwm, 0);  // the window bounds what is queued
+  s.set(zmq::sockopt::rcvhwm, 0);
+  s.set(zmq::sockopt::curve_serverkey, unit.hub_public_key);
+  s.set(zmq::sockopt::curve_publickey, unit.key.public_key);
+  s.set(zmq::sockopt::curve_secretkey, unit.key.secret_key);
+  s.connect(unit.endpoint);
+}
+
+// Sends ["xh1", body]; false when it would block.
+bool send_message(zmq::socket_t& s, std::string_view body) {
+  if (!s.send(zmq::buffer(kTag), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
+  // Once the first frame is queued, the second goes to the same pipe.
+  s.send(zmq::buffer(body), zmq::send_flags::none);
+  return true;
+}
+
+// The body of the next message, if one is waiting. Messages that are not
+// ["xh1", body] come back as an empty string.
+std::optional<std::string> receive_body(zmq::socket_t& s) {
+  zmq::message_t first;
+  if (!s.recv(first, zmq::recv_flags::dontwait)) return std::nullopt;
+  std::string body;
+  bool framed = first.to_string_view() == kTag;
+  int frames = 1;
+  for (bool more = first.more(); more; ++frames) {
+    zmq::message_t m;
+    if (!s.recv(m, zmq::recv_flags::none)) break;
+    more = m.more();
+    if (frames == 1) body = m.to_string();
+  }
+  if (!framed || frames != 2) return std::string();
+  return body;
+}
+
+// Sends hello and waits for welcome (messages before it are dropped: there are none at start).
+Status hello(zmq::socket_t& s, const std::string& unit, int timeout_ms) {
+  const std::string request = R"({"kind":"hello","client":"hub_bench/1"})";
+  send_message(s, request);
+  const auto deadline = steady_ns() + std::int64_t{timeout_ms} * kMs;
+  while (steady_ns() < deadline) {
+    zmq::pollitem_t items[] = {{s.handle(), 0, ZMQ_POLLIN, 0}};
+    zmq::poll(items, 1, std::chrono::milliseconds(100));
+    while (auto body = receive_body(s)) {
+      const Json j = Json::parse(*body, nullptr, false);
+      if (j.is_object() && j.value("kind", "") == "welcome") {
+        if (j.value("unit", "") != unit)
+          return Status::Internal("the hub welcomed " + unit + " as '" + j.value("unit", "") + "'");
+        return {};
+      }
+    }
+  }
+  return Status::Unavailable(unit + ": no welcome from the hub within " + std::to_string(timeout_ms) +
+                             " ms (CURVE handshake refused or hub not listening)");
+}
+
+int receiver_index(const std::string& unit) {
+  // "bench.rNN"
+  if (unit.size() != 9 || unit.rfind("bench.r", 0) != 0) return -1;
+  return (unit[7] - '0') * 10 + (unit[8] - '0') - 1;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// --------------------------------------------------------------------- Sender
+
+Sender::Sender(zmq::context_t& ctx, UnitConnection unit, int index, const Scenario& scenario,
+               const BenchOptions& options, std::string reference_prefix, ScenarioControl& control)
+    : socket_(ctx, zmq::socket_type::dealer), unit_(std::move(unit)), index_(index), scenario_(scenario),
+      options_(options), prefix_(std::move(reference_prefix) + sender_id(index).substr(6) + "-"), control_(control) {
+  // Readable filler text for the body.
+  static constexpr std::string_view kText = "新惠城区物业管理联动枢纽 bench payload 0123456789 abcdefghijklmnopqrstuvwxyz. ";
+  while (padding_.size() < static_cast<std::size_t>(options.payload_bytes) + kText.size()) padding_ += kText;
+  // Cut at an ASCII character so that the body stays valid UTF-8 whatever its length.
+  r_.accept_latency_ns.reserve(1 << 16);
+}
+
+Status Sender::connect(int timeout_ms) {
+  try {
+    configure(socket_, unit_);
+    return hello(socket_, sender_id(index_), timeout_ms);
+  } catch (const zmq::error_t& e) {
+    return Status::Internal(sender_id(index_) + ": " + e.what());
+  }
+}
+
+bool Sender::send_case(std::uint64_t seq, std::int64_t stamp_ns) {
+  std::string body;
+  body.reserve(static_cast<std::size_t>(options_.payload_bytes) + 160);
+  body += R"({"kind":"send","reference":")";
+  body += prefix_;
+  body += std::to_string(seq);
+  body += R"(","type":"bench.case","compound":"","payload":{"body":"t=)";
+  const std::size_t body_start = body.size() - 2;
+  body += std::to_string(stamp_ns);
+  body += ';';
+  // Fill up to payload_bytes bytes, stopping before a multi-byte character would be cut.
+  const std::size_t target = body_start + static_cast<std::size_t>(options_.payload_bytes);
+  std::size_t i = 0;
+  while (body.size() < target && i < padding_.size()) {
+    const auto c = static_cast<unsigned char>(padding_[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >= 0xF0 ? 4 : (c >= 0xE0 ? 3 : 2));
+    if (body.size() + len > target) break;
+    body.append(padding_, i, len);
+    i += len;
+  }
+  while (body.size() < target) body += '.';
+  body += R"("}})";
+  return send_message(socket_, body);
+}
+
+void Sender::handle(const std::string& body, std::int64_t now) {
+  const Json j = Json::parse(body, nullptr, false);
+  if (!j.is_object()) {
+    ++r_.other_errors;
+    ++r_.codes["unparsable_answer"];
+    return;
+  }
+  const std::string kind = j.value("kind", "");
+  if (kind == "welcome" || kind == "heartbeat" || kind == "reply") return;
+  const std::string reference = j.value("reference", "");
+  const bool ours = reference.rfind(prefix_, 0) == 0;
+  const auto seq = ours ? parse_int(std::string_view(reference).substr(prefix_.size())) : std::nullopt;
+  auto it = seq ? outstanding_.find(static_cast<std::uint64_t>(*seq)) : outstanding_.end();
+  if (kind == "accepted") {
+    if (j.value("duplicate", false)) ++r_.duplicate_answers;
+    if (it == outstanding_.end()) {
+      ++r_.unmatched_answers;
+      return;
+    }
+    ++r_.accepted;
+    if (control_.in_window(now)) ++r_.accepted_in_window;
+    if (control_.in_window(it->second.first_sent_ns)) r_.accept_latency_ns.push_back(now - it->second.first_sent_ns);
+    const std::int64_t case_id = j.value("case", std::int64_t{0});
+    std::int64_t promised = 0;
+    if (const auto d = j.find("deliveries"); d != j.end() && d->is_array())
+      for (const auto& item : *d) {
+        const int to = receiver_index(item.value("to", ""));
+        r_.expected.push_back({item.value("delivery", std::int64_t{0}), to, case_id});
+        ++promised;
+      }
+    if (promised == 0) ++r_.parked;
+    control_.expected_deliveries.fetch_add(promised, std::memory_order_relaxed);
+    outstanding_.erase(it);
+    return;
+  }
+  const std::string code = j.value("code", kind);
+  ++r_.codes[code];
+  const bool in_window = control_.in_window(now);
+  if (kind == "rejected") {
+    ++r_.rejected;
+    if (in_window) ++r_.rejected_in_window;
+  } else if (code == "busy") {
+    ++r_.busy;
+    if (in_window) ++r_.busy_in_window;
+    pause_until_ns_ = now + kBusyPauseNs;
+  } else {
+    ++r_.other_errors;
+    if (in_window) ++r_.other_errors_in_window;
+  }
+  // Rejected and error answers mean nothing was stored: the slot is free again.
+  if (it != outstanding_.end()) outstanding_.erase(it);
+  else if (!ours) ++r_.unmatched_answers;
+}
+
+void Sender::resend_overdue(std::int64_t now) {
+  for (auto& [seq, o] : outstanding_) {
+    if (now - o.last_sent_ns < kResendAfterNs) continue;
+    if (send_case(seq, o.first_sent_ns)) {
+      o.last_sent_ns = now;
+      ++r_.resends;
+    }
+  }
+}
+
+void Sender::loop() {
+  const bool paced = scenario_.rate > 0;
+  const double per_sender_rate = paced ? static_cast<double>(scenario_.rate) / kUnits : 0;
+  const double interval_ns = paced ? 1e9 / per_sender_rate : 0;
+  // Senders are staggered so that the sum of their schedules is even.
+  const double phase_ns = paced ? interval_ns * index_ / kUnits : 0;
+  const std::size_t cap = static_cast<std::size_t>(paced ? options_.paced_cap : options_.window);
+  std::uint64_t slot = 0;
+  std::int64_t last_resend_check = steady_ns();
+  r_.expected.reserve(1 << 16);
+
+  for (;;) {
+    if (control_.abort.load(std::memory_order_relaxed)) break;
+    std::int64_t now = steady_ns();
+    const bool sending = now < control_.window_end_ns;
+    if (!sending && outstanding_.empty()) break;
+    if (!sending && now > control_.drain_deadline_ns) break;
+
+    std::int64_t wait_ns = 200 * kMs;
+    if (sending && now >= control_.start_ns) {
+      if (paced) {
+        for (;;) {
+          const auto due = control_.start_ns + static_cast<std::int64_t>(phase_ns + interval_ns * static_cast<double>(slot));
+          if (due > now || due >= control_.window_end_ns) {
+            wait_ns = std::min(wait_ns, due - now);
+            break;
+          }
+          if (outstanding_.size() >= cap) {
+            ++r_.skipped_slots;
+            ++slot;
+            continue;
+          }
+          const std::uint64_t seq = next_seq_;
+          if (!send_case(seq, now)) {
+            wait_ns = kMs;
+            break;
+          }
+          ++next_seq_;
+          ++slot;
+          outstanding_[seq] = {now, now};
+          ++r_.sent;
+          if (control_.in_window(now)) ++r_.sent_in_window;
+        }
+      } else if (now >= pause_until_ns_) {
+        while (outstanding_.size() < cap) {
+          const std::uint64_t seq = next_seq_;
+          if (!send_case(seq, now)) {
+            wait_ns = kMs;
+            break;
+          }
+          ++next_seq_;
+          outstanding_[seq] = {now, now};
+          ++r_.sent;
+          if (control_.in_window(now)) ++r_.sent_in_window;
+          now = steady_ns();
+        }
+      } else {
+        wait_ns = pause_until_ns_ - now;
+      }
+    } else if (sending) {
+      wait_ns = control_.start_ns - now;
+    }
+    if (now - last_resend_check > 1000 * kMs) {
+      resend_overdue(now);
+      last_resend_check = now;
+    }
+
+    // Wait for answers or the next slot; whole milliseconds, at least one (no spinning).
+    const auto timeout_ms = std::clamp<std::int64_t>((wait_ns + kMs - 1) / kMs, 1, 200);
+    zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}};
+    zmq::poll(items, 1, std::chrono::milliseconds(timeout_ms));
+    if (!(items[0].revents & ZMQ_POLLIN)) continue;
+    while (auto body = receive_body(socket_)) {
+      const std::int64_t at = steady_ns();
+      if (body->empty()) {
+        ++r_.other_errors;
+        ++r_.codes["malformed_message"];
+        continue;
+      }
+      handle(*body, at);
+    }
+  }
+  r_.unanswered = static_cast<std::int64_t>(outstanding_.size());
+}
+
+void Sender::run() noexcept {
+  try {
+    loop();
+  } catch (const std::exception& e) {
+    r_.failure = sender_id(index_) + ": " + e.what();
+    control_.abort = true;
+  }
+  control_.senders_running.fetch_sub(1);
+}
+
+// ------------------------------------------------------------------- Receiver
+
+Receiver::Receiver(zmq::context_t& ctx, UnitConnection unit, int index, std::string reference_prefix,
+                   ScenarioControl& control)
+    : socket_(ctx, zmq::socket_type::dealer), unit_(std::move(unit)), index_(index),
+      prefix_(std::move(reference_prefix)), control_(control) {
+  r_.latency_ns.reserve(1 << 17);
+  r_.seen.reserve(1 << 17);
+}
+
+Status Receiver::connect(int timeout_ms) {
+  try {
+    configure(socket_, unit_);
+    last_send_ns_ = steady_ns();
+    return hello(socket_, receiver_id(index_), timeout_ms);
+  } catch (const zmq::error_t& e) {
+    return Status::Internal(receiver_id(index_) + ": " + e.what());
+  }
+}
+
+void Receiver::send(const std::string& body) {
+  send_message(socket_, body);
+  last_send_ns_ = steady_ns();
+}
+
+void Receiver::handle(const std::string& body, std::int64_t now) {
+  ++r_.messages;
+  // A delivery is {head fields..., "payload": <stored payload>}: only the head is parsed.
+  const std::size_t payload_at = body.find(",\"payload\":");
+  const Json head = Json::parse(payload_at == std::string::npos ? body : body.substr(0, payload_at) + "}", nullptr, false);
+  if (!head.is_object()) {
+    ++r_.unparsable;
+    return;
+  }
+  const std::string kind = head.value("kind", "");
+  if (kind == "delivery") {
+    ++r_.deliveries;
+    const std::int64_t id = head.value("delivery", std::int64_t{0});
+    send(R"({"kind":"ack","delivery":)" + std::to_string(id) + "}");  // at once: the bench "stores" nothing
+    ++r_.acks_sent;
+    if (control_.in_window(now)) ++r_.acks_in_window;
+    r_.max_attempt = std::max(r_.max_attempt, head.value("attempt", 0));
+    if (!r_.seen.insert(id).second) {
+      ++r_.repeats;
+      return;
+    }
+    ++r_.first_receipts;
+    if (head.value("reference", "").rfind(prefix_, 0) != 0) {
+      ++r_.foreign;
+      return;
+    }
+    control_.received_distinct.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t t_at = payload_at == std::string::npos ? payload_at : body.find("t=", payload_at);
+    if (t_at == std::string::npos) {
+      ++r_.unparsable;
+      return;
+    }
+    const std::size_t t_end = body.find(';', t_at);
+    const auto sent = parse_int(std::string_view(body).substr(t_at + 2, t_end - t_at - 2));
+    if (sent && control_.in_window(*sent)) r_.latency_ns.push_back(now - *sent);
+  } else if (kind == "error") {
+    ++r_.errors;
+    ++r_.codes[head.value("code", "error")];
+  }
+}
+
+void Receiver::run() noexcept {
+  try {
+    while (!control_.abort.load(std::memory_order_relaxed) && !control_.stop_receivers.load(std::memory_order_relaxed)) {
+      zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}};
+      zmq::poll(items, 1, std::chrono::milliseconds(100));
+      if (items[0].revents & ZMQ_POLLIN)
+        while (auto body = receive_body(socket_)) {
+          const std::int64_t at = steady_ns();
+          if (body->empty()) {
+            ++r_.unparsable;
+            continue;
+          }
+          handle(*body, at);
+        }
+      if (steady_ns() - last_send_ns_ > kHeartbeatEveryNs) send(R"({"kind":"heartbeat"})");
+    }
+  } catch (const std::exception& e) {
+    r_.failure = receiver_id(index_) + ": " + e.what();
+    control_.abort = true;
+  }
+}
+
+}  // namespace hub::bench

@@ -1,0 +1,148 @@
+// bench/load_threads.h: the member units' systems, one thread each.
+//
+// A Sender is one sending unit (bench.sNN): a DEALER with the unit's CURVE key
+// that sends `send` messages of case type bench.case and matches every answer
+// (accepted / rejected / error) to its reference. At saturation it keeps a
+// bounded window of unanswered sends; at a fixed rate it sends on a schedule
+// (waiting in zmq_poll until the next slot, never spinning).
+//
+// A Receiver is one receiving unit (bench.rNN): it sends hello, then acks every
+// delivery as soon as it arrives and records the end-to-end latency (the send
+// time travels in the payload: steady_clock of this process).
+//
+// Connect and hello happen on the calling thread (connect()); run() then owns
+// the socket on its own thread. Results are read after the thread is joined.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "keys/key_file.h"
+#include "options.h"
+#include "util/result.h"
+
+namespace hub::bench {
+
+// Nanoseconds of std::chrono::steady_clock.
+std::int64_t steady_ns();
+
+// Shared by the main thread and every load thread of one scenario.
+struct ScenarioControl {
+  std::int64_t start_ns = 0;         // senders begin
+  std::int64_t window_begin_ns = 0;  // the measured window
+  std::int64_t window_end_ns = 0;    // senders send nothing new from here on
+  std::int64_t drain_deadline_ns = 0;
+  std::atomic<bool> stop_receivers{false};
+  std::atomic<bool> abort{false};  // Ctrl-C or a fatal error: everyone stops now
+  std::atomic<std::int64_t> expected_deliveries{0};  // from accepted answers
+  std::atomic<std::int64_t> received_distinct{0};    // first receipts
+  std::atomic<int> senders_running{0};
+
+  bool in_window(std::int64_t t) const { return t >= window_begin_ns && t < window_end_ns; }
+};
+
+struct UnitConnection {
+  std::string endpoint;
+  std::string hub_public_key;
+  keys::KeyPair key;
+};
+
+struct SenderResult {
+  std::int64_t sent = 0, sent_in_window = 0;  // new cases (resends not counted)
+  std::int64_t accepted = 0, accepted_in_window = 0;  // answers, by arrival time
+  std::int64_t duplicate_answers = 0;  // accepted with duplicate=true
+  std::int64_t parked = 0;             // accepted, but no route matched
+  std::int64_t rejected = 0, busy = 0, other_errors = 0;  // whole run
+  std::int64_t busy_in_window = 0, rejected_in_window = 0, other_errors_in_window = 0;
+  std::int64_t skipped_slots = 0;      // paced: slots not used because the window of unanswered sends was full
+  std::int64_t resends = 0;            // same reference again after 10 s without an answer
+  std::int64_t unanswered = 0;         // still without answer when the drain ended
+  std::int64_t unmatched_answers = 0;  // answers to no outstanding reference
+  std::map<std::string, std::int64_t> codes;  // rejected/error codes
+  std::vector<std::int64_t> accept_latency_ns;  // send → accepted, sends in the window
+  struct Expected {
+    std::int64_t delivery;
+    int receiver;
+    std::int64_t case_id;
+  };
+  std::vector<Expected> expected;  // deliveries promised by accepted answers
+  std::string failure;
+};
+
+struct ReceiverResult {
+  std::int64_t messages = 0;
+  std::int64_t deliveries = 0;  // every delivery message, resends included
+  std::int64_t first_receipts = 0;
+  std::int64_t repeats = 0;     // a delivery id seen again (redelivery)
+  std::int64_t acks_sent = 0, acks_in_window = 0;
+  std::int64_t errors = 0;      // error answers (e.g. busy on an ack)
+  std::int64_t foreign = 0;     // deliveries of cases not sent in this scenario
+  std::int64_t unparsable = 0;
+  int max_attempt = 0;
+  std::map<std::string, std::int64_t> codes;
+  std::vector<std::int64_t> latency_ns;  // send → first receipt, cases sent in the window
+  std::unordered_set<std::int64_t> seen;
+  std::string failure;
+};
+
+class Sender {
+ public:
+  Sender(zmq::context_t& ctx, UnitConnection unit, int index, const Scenario& scenario, const BenchOptions& options,
+         std::string reference_prefix, ScenarioControl& control);
+  // Connects and waits for "welcome".
+  Status connect(int timeout_ms);
+  void run() noexcept;
+  const SenderResult& result() const { return r_; }
+
+ private:
+  struct Outstanding {
+    std::int64_t first_sent_ns;
+    std::int64_t last_sent_ns;
+  };
+  bool send_case(std::uint64_t seq, std::int64_t stamp_ns);  // false: would block
+  void handle(const std::string& body, std::int64_t now);
+  void resend_overdue(std::int64_t now);
+  void loop();
+
+  zmq::socket_t socket_;
+  UnitConnection unit_;
+  int index_;
+  Scenario scenario_;
+  const BenchOptions& options_;
+  std::string prefix_;  // "<tag>-<sNN>-"
+  std::string padding_;
+  ScenarioControl& control_;
+  std::uint64_t next_seq_ = 1;
+  std::map<std::uint64_t, Outstanding> outstanding_;
+  std::int64_t pause_until_ns_ = 0;
+  SenderResult r_;
+};
+
+class Receiver {
+ public:
+  Receiver(zmq::context_t& ctx, UnitConnection unit, int index, std::string reference_prefix, ScenarioControl& control);
+  Status connect(int timeout_ms);
+  void run() noexcept;
+  const ReceiverResult& result() const { return r_; }
+
+ private:
+  void handle(const std::string& body, std::int64_t now);
+  void send(const std::string& body);
+
+  zmq::socket_t socket_;
+  UnitConnection unit_;
+  int index_;
+  std::string prefix_;  // "<tag>-" of this scenario's references
+  ScenarioControl& control_;
+  std::int64_t last_send_ns_ = 0;
+  ReceiverResult r_;
+};
+
+}  // namespace hub::bench

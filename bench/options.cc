@@ -1,0 +1,118 @@
+#include "options.h"
+
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+namespace hub::bench {
+namespace {
+
+namespace po = boost::program_options;
+
+// "single", "fanout" or "all"; loads "100,1000,10000,sat".
+std::optional<std::vector<Scenario>> parse_scenarios(const std::string& modes, const std::string& loads) {
+  std::vector<Mode> mode_list;
+  if (modes == "all")
+    mode_list = {Mode::kSingle, Mode::kFanout};
+  else if (modes == "single")
+    mode_list = {Mode::kSingle};
+  else if (modes == "fanout")
+    mode_list = {Mode::kFanout};
+  else
+    return std::nullopt;
+  std::vector<int> rates;
+  std::stringstream in(loads);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (item == "sat" || item == "saturation") {
+      rates.push_back(0);
+      continue;
+    }
+    try {
+      std::size_t used = 0;
+      const int rate = std::stoi(item, &used);
+      if (used != item.size() || rate <= 0) return std::nullopt;
+      rates.push_back(rate);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  if (rates.empty()) return std::nullopt;
+  std::vector<Scenario> out;
+  for (Mode m : mode_list)
+    for (int r : rates) out.push_back({m, r});
+  return out;
+}
+
+}  // namespace
+
+const char* mode_name(Mode mode) { return mode == Mode::kSingle ? "single" : "fanout"; }
+
+std::string Scenario::name() const {
+  return std::string(mode_name(mode)) + "@" + (rate == 0 ? std::string("sat") : std::to_string(rate));
+}
+
+std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code) {
+  BenchOptions o;
+  o.hubd = HUB_BENCH_HUBD;
+  o.module_dir = HUB_MODULE_DIR;
+  std::string modes = "all", loads;
+  double seconds = -1, warmup = -1;
+  po::options_description d(
+      "hub_bench: drives a real hubd (ZeroMQ + CURVE, durable PostgreSQL store) and prints a table.\n"
+      "Every scenario runs hubd afresh on a fresh database. Options");
+  d.add_options()("help,h", "show this help")
+      ("seconds", po::value(&seconds), "measured window per scenario, in seconds (default 10; 3 with --quick)")
+      ("warmup", po::value(&warmup), "load before the window opens, in seconds (default 2; 1 with --quick)")
+      ("quick", po::bool_switch(&o.quick), "smoke run: 3 s windows, loads 1000/s and saturation only")
+      ("modes", po::value(&modes)->default_value(modes), "routing modes: single, fanout or all")
+      ("loads", po::value(&loads),
+       "offered loads in cases/s across all senders, comma-separated; 'sat' = saturation "
+       "(default 100,1000,10000,sat; 1000,sat with --quick)")
+      ("window", po::value(&o.window)->default_value(o.window), "unanswered sends per sender at saturation")
+      ("payload-bytes", po::value(&o.payload_bytes)->default_value(o.payload_bytes), "length of the payload's body")
+      ("drain-seconds", po::value(&o.drain_seconds)->default_value(o.drain_seconds),
+       "longest wait, after the window, for outstanding answers and deliveries")
+      ("database", po::value(&o.database),
+       "libpq conninfo of a database to use (its tables are created by hubd); default: a private embedded "
+       "PostgreSQL with a fresh database per scenario")
+      ("hubd", po::value(&o.hubd)->default_value(o.hubd), "the hubd binary")
+      ("module-dir", po::value(&o.module_dir)->default_value(o.module_dir), "plugin and adapter modules")
+      ("hub-log-level", po::value(&o.hub_log_level)->default_value(o.hub_log_level),
+       "hubd's --log-level (info writes the routing log, as in production)")
+      ("json", po::value(&o.json_file), "also write the results to this file as JSON")
+      ("keep", po::bool_switch(&o.keep), "keep the temp folder (configs, hubd logs) and print its path")
+      ("verbose,v", po::bool_switch(&o.verbose), "progress and PostgreSQL messages");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, d), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "hub_bench: " << e.what() << "\n" << d;
+    exit_code = 2;
+    return std::nullopt;
+  }
+  if (vm.count("help")) {
+    std::cout << d;
+    exit_code = 0;
+    return std::nullopt;
+  }
+  o.seconds = seconds > 0 ? seconds : (o.quick ? 3 : 10);
+  o.warmup_seconds = warmup >= 0 ? warmup : (o.quick ? 1 : 2);
+  if (loads.empty()) loads = o.quick ? "1000,sat" : "100,1000,10000,sat";
+  auto scenarios = parse_scenarios(modes, loads);
+  if (!scenarios) {
+    std::cerr << "hub_bench: --modes must be single, fanout or all and --loads a list of positive rates or 'sat'\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  o.scenarios = std::move(*scenarios);
+  if (o.window < 1 || o.payload_bytes < 16 || o.drain_seconds < 1) {
+    std::cerr << "hub_bench: --window must be >= 1, --payload-bytes >= 16, --drain-seconds >= 1\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace hub::bench

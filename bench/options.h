@@ -1,0 +1,46 @@
+// bench/options.h: hub_bench's command line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hub::bench {
+
+enum class Mode { kSingle, kFanout };
+
+const char* mode_name(Mode mode);
+
+// One measured run: a routing mode at an offered load (0 = saturation).
+struct Scenario {
+  Mode mode = Mode::kSingle;
+  int rate = 0;  // cases/s across all senders; 0: saturation (bounded window)
+
+  std::string name() const;  // e.g. "single@1000", "fanout@sat"
+};
+
+struct BenchOptions {
+  double seconds = 10;        // measured window per scenario
+  double warmup_seconds = 2;  // load before the window opens
+  double drain_seconds = 60;  // bound on waiting for outstanding answers/deliveries
+  int window = 256;           // unanswered sends per sender at saturation
+  int paced_cap = 4096;       // unanswered sends per sender at a fixed rate (slots beyond are skipped)
+  int payload_bytes = 1000;   // length of the payload's "body" string
+  int senders = 8;
+  int receivers = 8;
+  bool quick = false;
+  std::vector<Scenario> scenarios;
+  std::string database;       // libpq conninfo; empty: a private embedded PostgreSQL
+  std::string hubd;           // the hubd binary
+  std::string module_dir;     // plugin/adapter modules
+  std::string hub_log_level = "info";
+  std::string json_file;      // write results here too
+  bool keep = false;          // keep the temp folder (and hubd logs) for inspection
+  bool verbose = false;
+};
+
+// Parses argv. Prints help or errors itself; returns nullopt with `exit_code`
+// set when the bench should exit at once (0 after --help, 2 on a usage error).
+std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code);
+
+}  // namespace hub::bench

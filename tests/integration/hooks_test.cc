@@ -1,0 +1,101 @@
+// Plugin hooks after commit, in a hub running inside the test on a manual
+// clock: state, timers, follow-up cases, replies, and failing hooks parked
+// while other work flows.
+#include <catch2/catch.hpp>
+
+#include "test_hub.h"
+
+using hub::Json;
+using namespace hub::testing;
+
+namespace {
+
+// Waits (bounded) until `sql` returns `expected`, moving the manual clock by
+// `step` between looks so that backoffs and timers come due.
+bool eventually(const TestDeployment& d, ManualClock& clock, const std::string& sql, const std::string& expected,
+                std::chrono::milliseconds step = std::chrono::milliseconds(0)) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (query_one(d, sql) == expected) return true;
+    clock.advance(step);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval of the check
+  }
+  return false;
+}
+
+std::int64_t send_faulty(UnitClient& sender, const std::string& reference, const std::string& behaviour) {
+  sender.send_case(reference, "test.faulty", "jinxiu", {{"behaviour", behaviour}});
+  auto a = sender.wait_answer(reference);
+  REQUIRE(a);
+  REQUIRE((*a)["kind"] == "accepted");
+  return (*a)["case"].get<std::int64_t>();
+}
+
+}  // namespace
+
+TEST_CASE("a hook keeps state, sets a timer that fires when the clock reaches it, and sees replies", "[hooks]") {
+  TestDeployment d;
+  InProcessHub hub(d);
+  auto sender = d.client("test.sender");
+  auto receiver = d.client("test.receiver");
+  receiver->hello();
+  const auto id = std::to_string(send_faulty(*sender, "H-1", "remember"));
+  REQUIRE(eventually(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + id + " AND key = 'seen'", "1"));
+  CHECK(query_one(d, "SELECT value::text FROM plugin_state WHERE case_id = 0 AND key = 'cases_remembered'") == "1");
+  CHECK(query_one(d, "SELECT count(*) FROM timers WHERE case_id = " + id) == "1");
+
+  // Not yet due: nothing fires however long we look.
+  hub.clock().advance(std::chrono::minutes(59));
+  CHECK_FALSE(eventually(d, hub.clock(), "SELECT count(*) FROM plugin_state WHERE key = 'fired'", "1"));
+  hub.clock().advance(std::chrono::minutes(2));
+  REQUIRE(eventually(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + id + " AND key = 'fired'",
+                     "\"check\""));
+  CHECK(query_one(d, "SELECT count(*) FROM timers") == "0");
+
+  auto delivery = receiver->wait_kind("delivery");
+  REQUIRE(delivery);
+  receiver->reply((*delivery)["delivery"].get<std::int64_t>(), "A-1", true, "done", {{"note", "处理完毕"}});
+  REQUIRE(receiver->wait_kind("reply_accepted"));
+  REQUIRE(eventually(d, hub.clock(), "SELECT value->>'note' FROM plugin_state WHERE case_id = " + id + " AND key = 'last_reply'",
+                     "处理完毕"));
+}
+
+TEST_CASE("a hook can raise a follow-up case, which is routed and delivered like any case", "[hooks]") {
+  TestDeployment d;
+  InProcessHub hub(d);
+  auto sender = d.client("test.sender");
+  auto receiver = d.client("test.receiver");
+  receiver->hello();
+  const auto parent = send_faulty(*sender, "H-2", "follow_up");
+  auto follow_up = receiver->wait_for([](const Json& j) { return j.value("type", "") == "test.followup"; });
+  REQUIRE(follow_up);
+  CHECK((*follow_up)["origin"] == "plugin:test_faulty");
+  CHECK((*follow_up)["payload"]["parent"] == parent);
+  CHECK((*follow_up)["reference"] == std::to_string(parent) + "/accepted/first");
+  CHECK(query_one(d, "SELECT count(*) FROM deliveries d JOIN cases c ON c.id = d.case_id WHERE c.type = 'test.followup' "
+                     "AND d.receiver = 'community.jianshe' AND d.notice") == "1");
+}
+
+TEST_CASE("a hook that throws or fails is retried, then parked, while other cases flow", "[hooks]") {
+  TestDeployment d;
+  InProcessHub hub(d);
+  auto sender = d.client("test.sender");
+  auto receiver = d.client("test.receiver");
+  receiver->hello();
+  const auto throwing = std::to_string(send_faulty(*sender, "H-3", "throw"));
+  const auto failing = std::to_string(send_faulty(*sender, "H-4", "fail"));
+  const auto healthy = std::to_string(send_faulty(*sender, "H-5", "remember"));
+  REQUIRE(eventually(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + healthy + " AND key = 'seen'", "1"));
+
+  // Backoffs of 2, 4, 8, 16 s pass in moments on the manual clock.
+  REQUIRE(eventually(d, hub.clock(), "SELECT count(*) FROM hook_tasks WHERE state = 'parked'", "2", std::chrono::seconds(5)));
+  CHECK_THAT(query_one(d, "SELECT last_error FROM hook_tasks WHERE case_id = " + throwing),
+             Catch::Contains("gave up after 5 attempts") && Catch::Contains("on_accepted threw: faulty plugin throws as asked"));
+  CHECK_THAT(query_one(d, "SELECT last_error FROM hook_tasks WHERE case_id = " + failing),
+             Catch::Contains("faulty plugin fails as asked"));
+  CHECK(query_one(d, "SELECT count(*) FROM events WHERE kind = 'hook_failed' AND case_id = " + throwing) == "5");
+  // The cases themselves were delivered: a failing hook never holds back delivery.
+  int delivered = 0;
+  while (delivered < 3 && receiver->wait_kind("delivery")) ++delivered;
+  CHECK(delivered == 3);
+}
