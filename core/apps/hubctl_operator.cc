@@ -122,7 +122,7 @@ store::Event to_event(const Json& row) {
 }
 
 void print_events(const Json& events) {
-  for (const auto& row : events) std::cout << log::format_line(text(row, "at"), to_event(row), "") << "\n";
+  for (const auto& row : events) std::cout << log::format_line(text(row, "at"), to_event(row), text(row, "type_name")) << "\n";
 }
 
 }  // namespace
@@ -144,8 +144,8 @@ int run_case(const Args& args) {
     return kOk;
   }
   const Json& k = (*a)["case"];
-  std::cout << fmt::format("case {}  {}  from {}  ref {}  compound {}\n  created {}  route {}{}\n  payload {}\n",
-                           id, text(k, "type"), text(k, "origin"), text(k, "reference"), text(k, "compound"),
+  std::cout << fmt::format("case {}  {} {}  from {}  ref {}  compound {}\n  created {}  route {}{}\n  payload {}\n",
+                           id, text(k, "type"), text(k, "type_name"), text(k, "origin"), text(k, "reference"), text(k, "compound"),
                            text(k, "created_at"), text(k, "route"),
                            text(k, "parked_reason").empty() ? "" : "  PARKED: " + text(k, "parked_reason"),
                            k["payload"].dump());

@@ -11,7 +11,7 @@ constexpr int kClaimLimit = 1000;
 }  // namespace
 
 Dispatcher::Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog,
-                       const Presence& presence, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock)
+                       Presence& presence, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock)
     : db_(std::move(conninfo), "dispatcher"), hub_id_(std::move(hub_id)), catalog_(catalog), presence_(presence),
       outbox_(outbox), log_(log), clock_(clock) {}
 
@@ -80,12 +80,18 @@ bool Dispatcher::dispatch_once(store::PgConnection& db) {
   }
   for (auto& [receiver, d] : claimed->deliveries) {
     d.type_name = catalog->case_type_name(d.type);
-    (void)outbox_.send(receiver, protocol::delivery(d));
+    send(receiver, protocol::delivery(d));
   }
-  for (auto& [recipient, r] : claimed->replies) (void)outbox_.send(recipient, protocol::forwarded_reply(r));
+  for (auto& [recipient, r] : claimed->replies) send(recipient, protocol::forwarded_reply(r));
   log_.write(claimed->events);
   return claimed->deliveries.size() >= static_cast<std::size_t>(kClaimLimit) ||
          claimed->replies.size() >= static_cast<std::size_t>(kClaimLimit);
+}
+
+void Dispatcher::send(const std::string& unit, std::string body) {
+  // The attempt is already counted; the row is sent again after its backoff,
+  // once the unit is back.
+  if (Status s = outbox_.send(unit, std::move(body)); !s.ok()) presence_.forget(unit);
 }
 
 }  // namespace hub::bus

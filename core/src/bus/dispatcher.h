@@ -23,7 +23,7 @@ namespace hub::bus {
 
 class Dispatcher {
  public:
-  Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog, const Presence& presence,
+  Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog, Presence& presence,
              const Outbox& outbox, const log::RoutingLog& log, const Clock& clock);
   ~Dispatcher();
   void start();
@@ -36,11 +36,12 @@ class Dispatcher {
  private:
   void run();
   bool dispatch_once(store::PgConnection& db);  // true when it claimed a full batch
+  void send(const std::string& unit, std::string body);
 
   store::DbLink db_;
   const std::string hub_id_;
   const CatalogHolder& catalog_;
-  const Presence& presence_;
+  Presence& presence_;
   const Outbox& outbox_;
   const log::RoutingLog& log_;
   const Clock& clock_;

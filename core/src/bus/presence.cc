@@ -11,6 +11,11 @@ bool Presence::seen(const std::string& unit) {
   return !was_online;
 }
 
+void Presence::forget(const std::string& unit) {
+  std::lock_guard lock(mu_);
+  last_seen_.erase(unit);
+}
+
 std::vector<std::string> Presence::online() const {
   const auto now = Clock::now();
   std::lock_guard lock(mu_);

@@ -19,6 +19,9 @@ class Presence {
   explicit Presence(std::chrono::seconds timeout) : timeout_(timeout) {}
   // Records traffic from `unit`; returns true when it was not online before.
   bool seen(const std::string& unit);
+  // The unit's connection is gone (the adapter could not send to it): offline
+  // until it speaks again.
+  void forget(const std::string& unit);
   std::vector<std::string> online() const;
   bool is_online(const std::string& unit) const;
 

@@ -18,6 +18,7 @@ struct OperatorService::Impl {
 
   void run();
   Json handle(const Json& request);
+  void add_type_names(Json& answer) const;
 
   store::DbLink db;
   const bus::CatalogHolder& catalog;
@@ -89,6 +90,23 @@ void OperatorService::Impl::run() {
   }
 }
 
+// Adds the Chinese display name next to every case type in an answer.
+void OperatorService::Impl::add_type_names(Json& answer) const {
+  const auto current = catalog.get();
+  auto name_rows = [&](Json& rows, const char* key) {
+    if (!rows.is_array()) return;
+    for (auto& row : rows)
+      if (row.is_object() && row.contains(key) && row[key].is_string())
+        row["type_name"] = current->case_type_name(row[key].get<std::string>());
+  };
+  name_rows(answer["events"], "case_type");
+  if (answer.contains("case")) {
+    Json one = Json::array({answer["case"]});
+    name_rows(one, "type");
+    answer["case"] = one[0];
+  }
+}
+
 Json OperatorService::Impl::handle(const Json& request) {
   const std::string op = request.value("op", "");
   const std::string who = request.contains("operator") && request["operator"].is_string()
@@ -106,6 +124,7 @@ Json OperatorService::Impl::handle(const Json& request) {
     if (result.ok()) replayed();
   }
   if (op != "events") spdlog::debug("operator {}: {}", who, op);
+  if (result.ok()) add_type_names(result.value());
   if (!result.ok()) {
     db.check(result.status());
     return {{"ok", false}, {"error", result.status().message()}};
