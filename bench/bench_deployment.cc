@@ -10,10 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -34,9 +36,7 @@ namespace fs = std::filesystem;
 constexpr const char* kFolderPrefix = "xh-bench-";
 
 std::string two_digits(int n) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d", n);
-  return buf;
+  return n < 10 ? "0" + std::to_string(n) : std::to_string(n);
 }
 
 Result<int> free_tcp_port() {
@@ -168,6 +168,7 @@ Result<std::string> BenchDatabase::database_for(const std::string& scenario_tag)
   const std::string name = tag_to_dbname(scenario_tag);
   auto quoted_name = conn->quote_identifier(name);
   if (!quoted_name.ok()) return quoted_name.status();
+  (void)conn->exec("SET client_min_messages = warning");
   (void)conn->exec("DROP DATABASE IF EXISTS " + *quoted_name);
   auto created = conn->exec("CREATE DATABASE " + *quoted_name);
   if (!created.ok()) return Status(created.status().code(), "CREATE DATABASE " + name + ": " + created.status().message());
@@ -179,6 +180,7 @@ void BenchDatabase::release(const std::string& scenario_tag) {
   auto conn = store::PgConnection::connect(server_->conninfo("postgres"));
   if (!conn.ok()) return;
   auto quoted_name = conn->quote_identifier(tag_to_dbname(scenario_tag));
+  (void)conn->exec("SET client_min_messages = warning");
   if (quoted_name.ok()) (void)conn->exec("DROP DATABASE IF EXISTS " + *quoted_name + " WITH (FORCE)");
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <exception>
 #include <optional>
 
@@ -367,7 +368,9 @@ void Receiver::handle(const std::string& body, std::int64_t now) {
     if (sent && control_.in_window(*sent)) r_.latency_ns.push_back(now - *sent);
   } else if (kind == "error") {
     ++r_.errors;
-    ++r_.codes[head.value("code", "error")];
+    const std::string code = head.value("code", "error");
+    ++r_.codes[code];
+    if (control_.in_window(now)) ++(code == "busy" ? r_.busy_in_window : r_.other_errors_in_window);
   }
 }
 

@@ -83,6 +83,7 @@ struct ReceiverResult {
   std::int64_t repeats = 0;     // a delivery id seen again (redelivery)
   std::int64_t acks_sent = 0, acks_in_window = 0;
   std::int64_t errors = 0;      // error answers (e.g. busy on an ack)
+  std::int64_t busy_in_window = 0, other_errors_in_window = 0;
   std::int64_t foreign = 0;     // deliveries of cases not sent in this scenario
   std::int64_t unparsable = 0;
   int max_attempt = 0;

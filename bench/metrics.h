@@ -67,8 +67,8 @@ struct StoreCheck {
 };
 Result<StoreCheck> check_store(store::PgConnection& db, const std::string& prefix);
 
-// Percentile (0..100) of unsorted samples, in milliseconds; 0 when empty. Sorts `v`.
-double percentile_ms(std::vector<std::int64_t>& v, double p);
+// Percentile (0..100) of sorted nanosecond samples, in milliseconds (nearest rank); 0 when empty.
+double percentile_ms(const std::vector<std::int64_t>& sorted, double p);
 
 struct ScenarioResult {
   std::string name, mode;
@@ -81,6 +81,7 @@ struct ScenarioResult {
   std::int64_t accepted_total = 0, sent_total = 0, busy_total = 0, rejected_total = 0, errors_total = 0;
   std::int64_t resends = 0, unanswered = 0, duplicate_answers = 0, unmatched_answers = 0, parked_answers = 0;
   std::int64_t acks_sent = 0, receiver_errors = 0;
+  std::int64_t ack_busy = 0, ack_errors = 0;  // error answers to acks, in the window
   std::map<std::string, std::int64_t> codes;
 
   // The store, in the window.

@@ -7,5 +7,9 @@ function(hub_add_module name)
     PREFIX ""
     OUTPUT_NAME ${name}
     LIBRARY_OUTPUT_DIRECTORY ${HUB_MODULE_DIR})
-  target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  # Every symbol must resolve at link time, except under sanitizers, whose
+  # runtime the executable brings.
+  if(NOT HUB_SANITIZE)
+    target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  endif()
 endfunction()

@@ -1,8 +1,11 @@
 // hubctl's operator commands: requests on the hub's local operator socket.
 #include <pwd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -58,6 +61,19 @@ std::string operator_name() {
   return "uid" + std::to_string(getuid());
 }
 
+// A socket file left by a stopped hub refuses connections: say so at once
+// rather than wait for an answer that cannot come.
+bool socket_accepts(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof addr.sun_path) return true;  // let ZeroMQ report it
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  const bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  if (fd >= 0) ::close(fd);
+  return ok;
+}
+
 std::string socket_path(const Common& c) {
   if (!c.socket.empty()) return c.socket;
   auto loaded = config::load_deployment(c.config);
@@ -73,6 +89,11 @@ std::optional<Json> ask(const Common& c, Json request, int& code) {
   const std::string path = socket_path(c);
   if (path.empty()) {
     code = kUsage;
+    return std::nullopt;
+  }
+  if (!socket_accepts(path)) {
+    std::cerr << "hubctl: the hub is not running (nothing answers on " << path << ")\n";
+    code = kUnreachable;
     return std::nullopt;
   }
   request["operator"] = operator_name();

@@ -1,5 +1,6 @@
 // hubd: the hub daemon. See `hubd --help`.
 #include <csignal>
+#include <ctime>
 #include <cstdlib>
 #include <iostream>
 
@@ -63,6 +64,10 @@ int wait_for_signal() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The hub's local time is Asia/Shanghai (UTC+8, no daylight saving) whatever
+  // the machine's zone; a POSIX zone string needs no tzdata.
+  ::setenv("TZ", "CST-8", 1);
+  ::tzset();
   int exit_code = 0;
   auto options = hub::apps::parse_hubd_options(argc, argv, exit_code);
   if (!options) return exit_code;

@@ -69,8 +69,7 @@ TEST_CASE("a fee check flows from the registry to the property company and the a
   for (const char* step : {"accepted", "routed by rule fee_check", "delivered (attempt 1)", "acked", "replied final: done",
                            "reply_forwarded"})
     CHECK_THAT(show, Catch::Contains(step));
-  const std::string acked = query_one(d, "SELECT count(*) FROM events WHERE kind = 'reply_acked'");
-  CHECK(acked == "1");
+  CHECK(wait_until(d, "SELECT count(*) FROM events WHERE kind = 'reply_acked'", "1"));
   CHECK(hubd.stop() == 0);
 }
 
@@ -127,7 +126,7 @@ TEST_CASE("invalid cases are rejected with every problem, and nothing is stored"
 
   CHECK(query_one(d, "SELECT count(*) FROM cases") == "0");
   // Rejections are in the routing log, with the sender taken from its key.
-  CHECK(query_one(d, "SELECT count(*) FROM events WHERE kind = 'rejected' AND from_unit = 'registry'") == "4");
+  CHECK(wait_until(d, "SELECT count(*) FROM events WHERE kind = 'rejected' AND from_unit = 'registry'", "4"));
 }
 
 TEST_CASE("malformed messages get an error code while the hub keeps serving others", "[e2e]") {

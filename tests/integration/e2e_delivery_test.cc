@@ -49,11 +49,7 @@ TEST_CASE("an unacked delivery is sent again, with the same id, when the receive
   CHECK((*again)["delivery"] == delivery_id);
   CHECK((*again)["attempt"] == 2);
   company->ack_delivery(delivery_id);
-  CHECK(company->wait_for([](const Json&) { return false; }, std::chrono::milliseconds(300)) == std::nullopt);
-  const std::string state_sql = "SELECT state FROM deliveries WHERE id = " + std::to_string(delivery_id);
-  for (int i = 0; i < 50 && query_one(d, state_sql) != "acked"; ++i)
-    company->wait_for([](const Json&) { return false; }, std::chrono::milliseconds(100));
-  CHECK(query_one(d, state_sql) == "acked");
+  CHECK(wait_until(d, "SELECT state FROM deliveries WHERE id = " + std::to_string(delivery_id), "acked"));
   CHECK(query_one(d, "SELECT count(*) FROM events WHERE kind = 'redelivered'") == "1");
 }
 
@@ -134,9 +130,7 @@ TEST_CASE("a case no route matches is parked, listed and kept; an unacked delive
   REQUIRE(second);
   CHECK((*second)["attempt"] == 2);
   const std::string state_sql = "SELECT state FROM deliveries WHERE id = " + std::to_string(delivery);
-  for (int i = 0; i < 50 && query_one(d, state_sql) != "parked"; ++i)
-    receiver->wait_kind("heartbeat", std::chrono::milliseconds(100));  // the hub does not answer: a 100 ms wait
-  REQUIRE(query_one(d, state_sql) == "parked");
+  REQUIRE(wait_until(d, state_sql, "parked"));
 
   const std::string listed = hubctl(d, "parked");
   CHECK_THAT(listed, Catch::Contains(std::to_string(delivery)));
@@ -150,8 +144,7 @@ TEST_CASE("a case no route matches is parked, listed and kept; an unacked delive
   REQUIRE(replayed);
   CHECK((*replayed)["delivery"] == delivery);
   receiver->ack_delivery(delivery);
-  for (int i = 0; i < 50 && query_one(d, state_sql) != "acked"; ++i) receiver->wait_kind("heartbeat", std::chrono::milliseconds(100));
-  CHECK(query_one(d, state_sql) == "acked");
+  CHECK(wait_until(d, state_sql, "acked"));
   CHECK(query_one(d, "SELECT detail->>'operator' FROM events WHERE kind = 'operator'") != "");
 
   // Replaying a case that still has no route says so and changes nothing.

@@ -193,6 +193,16 @@ std::string query_one(const TestDeployment& d, const std::string& sql) {
   return r->rows() > 0 ? std::string(r->get(0, 0)) : std::string();
 }
 
+bool wait_until(const TestDeployment& d, const std::string& sql, const std::string& expected,
+                std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (query_one(d, sql) == expected) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval of the check
+  }
+}
+
 int run_command(const std::string& command, std::string& out) {
   out.clear();
   FILE* p = ::popen((command + " 2>&1").c_str(), "r");

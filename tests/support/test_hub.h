@@ -94,6 +94,11 @@ class InProcessHub {
 // first row ("" when there is none).
 std::string query_one(const TestDeployment& d, const std::string& sql);
 
+// Waits (bounded) until `sql` returns `expected`; work the hub commits after
+// answering (rejection events, acks) needs this. False after `timeout`.
+bool wait_until(const TestDeployment& d, const std::string& sql, const std::string& expected,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 // Runs a program (hubctl, python) and returns its exit code; output in `out`.
 int run_command(const std::string& command, std::string& out);
 

@@ -69,8 +69,8 @@ std::string delivery(const OutgoingDelivery& d) {
 
 std::string forwarded_reply(const OutgoingReply& r) {
   Json head{{"kind", "reply"}, {"reply", r.reply}, {"case", r.case_id}, {"delivery", r.delivery},
-            {"from", r.from}, {"reference", r.reference}, {"final", r.final}, {"outcome", r.outcome},
-            {"attempt", r.attempt}};
+            {"from", r.from}, {"reference", r.reference}, {"final", r.final}, {"attempt", r.attempt}};
+  if (!r.outcome.empty()) head["outcome"] = r.outcome;
   return with_raw(head, "body", r.body_json);
 }
 

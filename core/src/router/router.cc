@@ -63,6 +63,7 @@ Decision Router::route(const CaseView& c, const Directory& directory) const {
                           "' is not known in the directory";
       return notice;  // a missing copy is skipped; a missing receiver parks the case
     }
+    if (notice && unit == c.origin) return true;  // no copy of a case to its own sender
     auto same = [&](const Recipient& r) { return r.unit == unit; };
     if (std::none_of(d.recipients.begin(), d.recipients.end(), same)) d.recipients.push_back({unit, notice});
     return true;

@@ -9,7 +9,7 @@
 namespace hub::store {
 namespace {
 
-constexpr const char* kRetryHint = "; the hub will retry";
+constexpr const char* kRetryHint = "; is PostgreSQL running and hub.database right?";
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -132,6 +132,8 @@ Result<PgConnection> PgConnection::connect(const std::string& conninfo) {
   if (PQstatus(c.conn_.get()) != CONNECTION_OK) return unreachable(conn_error(c.conn_.get()));
   if (PQsetClientEncoding(c.conn_.get(), "UTF8") != 0)
     return Status::Internal("cannot set the client encoding to UTF8: " + conn_error(c.conn_.get()));
+  // Server notices ("relation ... already exists, skipping") are not for operators.
+  PQsetNoticeProcessor(c.conn_.get(), [](void*, const char*) {}, nullptr);
   return c;
 }
 

@@ -13,11 +13,12 @@ Some roles also send cases, for the compounds given with --compounds:
   company, court, market, community, zone: receive only
 
 A sender journals every case it sends, the hub's answer and every reply forwarded
-to it. It sends for --send-for seconds (default: until stopped), then waits up to
---drain seconds until every accepted case is fully answered (every delivery that
-is not a notice has a final reply), writes a one-line summary and exits: 0 if every
-case sent was accepted and fully answered, 1 otherwise. SIGTERM or Ctrl-C stops it
-at once (with the summary).
+to it. It sends for --send-for seconds (default: until stopped; SIGUSR1 ends the
+sending early), then waits up to --drain seconds until every accepted case is fully
+answered (every delivery that is not a notice has a final reply) and writes its
+summary (UNIT.summary). It goes on receiving, since other units may still send it
+cases, until SIGTERM or Ctrl-C: then it writes the summary again and exits, 0 if
+every case it sent was accepted and fully answered, 1 otherwise.
 
 Example (after 'hubctl keygen --unit registry --out var/keys'):
     simulated_unit.py --unit registry --role registry --compounds jinxiu,huimin \\
@@ -25,6 +26,7 @@ Example (after 'hubctl keygen --unit registry --out var/keys'):
 """
 
 import argparse
+import datetime
 import heapq
 import itertools
 import json
@@ -44,7 +46,8 @@ COMPLAINTS = {  # category -> descriptions; routes.yaml picks the receiver by ca
     "occupation": ["商户占道经营，堵塞消防通道", "车辆长期占用绿地停放"],
     "service": ["电梯多次故障，物业维修不及时", "小区夜间无人值守，门禁损坏"],
 }
-stopping = False  # set by SIGTERM / SIGINT
+stopping = False     # set by SIGTERM / SIGINT: stop now
+stop_sending = False  # set by SIGUSR1: send no more cases, wait for the answers
 
 
 def log(unit, text):
@@ -58,10 +61,23 @@ class Journal:
         self._file = open(path, "a", encoding="utf-8")
 
     def write(self, event, **fields):
-        self._file.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "event": event, **fields},
-                                    ensure_ascii=False) + "\n")
+        stamp = datetime.datetime.now().astimezone().isoformat(timespec="milliseconds")
+        self._file.write(json.dumps({"time": stamp, "event": event, **fields}, ensure_ascii=False) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())  # "ack only after storing" (docs/PROTOCOL.md, section 6)
+
+
+def with_retries(request, attempts=3):
+    """Makes a request (send_case or reply) until the hub answers, at most `attempts` times.
+    Resending is safe because the request keeps its reference (docs/PROTOCOL.md, section 6)."""
+    answer = None
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(2 ** attempt)  # back off before sending the same request again
+        answer = request()  # waits up to 10 s for the answer
+        if answer is not None and not (answer["kind"] == "error" and answer.get("retry")):
+            break
+    return answer
 
 
 # --- what senders send ----------------------------------------------------------------
@@ -134,6 +150,7 @@ class SimulatedUnit:
         self.replies = set()  # reply ids forwarded to this unit
         self.timers = []      # heap of (when, sequence, delivery, final?): replies to send
         self.sequence = itertools.count()
+        self.reported = False  # the summary is written
 
     # Sending.
     def send_one(self):
@@ -141,13 +158,9 @@ class SimulatedUnit:
         self.counter += 1
         reference = f"{self.unit}-{self.run}-{self.counter:04d}"
         self.journal.write("sent", reference=reference, type=case_type, compound=compound, payload=payload)
-        answer = None
-        for attempt in range(3):  # resend with the same reference: the hub answers "duplicate"
-            answer = self.hub.send_case(reference, case_type, payload, compound=compound, timeout=10)
-            if answer and not (answer["kind"] == "error" and answer.get("retry")):
-                break
-            time.sleep(2 ** attempt)
-        record = self.cases[reference] = {"type": case_type, "compound": compound, "accepted": False}
+        answer = with_retries(lambda: self.hub.send_case(reference, case_type, payload, compound=compound))
+        record = self.cases[reference] = {"type": case_type, "compound": compound, "accepted": False,
+                                          "answer": answer["kind"] if answer else "no answer"}
         if answer is None or answer["kind"] != "accepted":
             self.journal.write("refused", reference=reference, answer=answer)
             log(self.unit, f"→ {reference} {case_type} {compound}: NOT accepted: {json.dumps(answer, ensure_ascii=False)}")
@@ -212,7 +225,7 @@ class SimulatedUnit:
             else:
                 outcome, body = None, {"status": "in_progress", "note": "已受理，正在核实"}
                 reference = f"{self.unit}-D{number}-progress"
-            answer = self.hub.reply(number, reference, body, final=final, outcome=outcome)
+            answer = with_retries(lambda: self.hub.reply(number, reference, body, final=final, outcome=outcome))
             self.journal.write("replied", delivery=number, reference=reference, final=final, outcome=outcome,
                                body=body, answer=answer)
             log(self.unit, f"→ reply to delivery {number} (case {delivery['case']}): "
@@ -228,27 +241,34 @@ class SimulatedUnit:
         while not stopping:
             now = time.monotonic()
             if self.sends and drain_until is None:
-                if now >= send_until:
+                if now >= send_until or stop_sending:
                     drain_until = now + self.args.drain
                     log(self.unit, f"stopped sending after {len(self.cases)} cases; waiting for the answers")
                 elif now >= next_send:
                     self.send_one()
                     low, high = (1.0, 2.0) if self.args.role == "registry" else (2.0, 4.0)
                     next_send = time.monotonic() + random.uniform(low, high)
-            if drain_until is not None and (self.all_answered() or now >= drain_until):
-                break
+            if drain_until is not None and not self.reported and (self.all_answered() or now >= drain_until):
+                self.write_summary()  # done as a sender; still a receiver until stopped
             self.send_due_replies()
             wake = min([next_send, 0.5 + now] + [t[0] for t in self.timers[:1]])
             message = self.hub.recv(timeout=max(0.0, min(wake - time.monotonic(), 0.5)))
             if message is not None:
                 self.handle(message)
 
-    def summary(self):
+    def write_summary(self):
+        """Writes UNIT.summary, one line for scripts/demo's table: unit role sent accepted rejected answered.
+        Returns True if every case sent was accepted and fully answered."""
         accepted = sum(r["accepted"] for r in self.cases.values())
+        rejected = sum(r["answer"] == "rejected" for r in self.cases.values())
         answered = sum(self.answered(r) for r in self.cases.values())
-        return {"unit": self.unit, "role": self.args.role, "sent": len(self.cases), "accepted": accepted,
-                "rejected": len(self.cases) - accepted, "answered": answered,
-                "open": [ref for ref, r in self.cases.items() if r["accepted"] and not self.answered(r)]}
+        still_open = [ref for ref, r in self.cases.items() if r["accepted"] and not self.answered(r)]
+        with open(os.path.join(self.args.journal_dir, f"{self.unit}.summary"), "w", encoding="utf-8") as f:
+            f.write(f"{self.unit} {self.args.role} {len(self.cases)} {accepted} {rejected} {answered}\n")
+        self.reported = True
+        log(self.unit, f"summary: sent {len(self.cases)}, accepted {accepted}, rejected {rejected}, "
+                       f"fully answered {answered}" + (f"; still open: {' '.join(still_open)}" if still_open else ""))
+        return len(self.cases) == accepted == answered
 
 
 def main():
@@ -267,10 +287,13 @@ def main():
     args.compounds = [c for c in args.compounds.split(",") if c]
 
     def stop(signum, _frame):
-        global stopping
-        stopping = True
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+        global stopping, stop_sending
+        if signum == signal.SIGUSR1:
+            stop_sending = True
+        else:
+            stopping = True
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
+        signal.signal(signum, stop)
 
     os.makedirs(args.journal_dir, exist_ok=True)
     journal = Journal(os.path.join(args.journal_dir, f"{args.unit}.jsonl"))
@@ -281,17 +304,11 @@ def main():
             return 2
         log(args.unit, f"connected as {welcome['unit']} ({args.role}), hub {welcome['hub']}")
         unit = SimulatedUnit(args, hub, journal)
-        unit.run_loop()
-        if not unit.sends:
-            log(args.unit, f"stopping; received {len(unit.handled)} deliveries")
-            return 0
-        s = unit.summary()
-    # One line for scripts/demo's table: unit role sent accepted rejected answered.
-    with open(os.path.join(args.journal_dir, f"{args.unit}.summary"), "w", encoding="utf-8") as f:
-        f.write(f"{s['unit']} {s['role']} {s['sent']} {s['accepted']} {s['rejected']} {s['answered']}\n")
-    log(args.unit, f"summary: sent {s['sent']}, accepted {s['accepted']}, rejected {s['rejected']}, "
-                   f"fully answered {s['answered']}" + (f"; still open: {' '.join(s['open'])}" if s["open"] else ""))
-    return 0 if s["sent"] == s["accepted"] == s["answered"] else 1
+        unit.run_loop()  # until SIGTERM / Ctrl-C
+        log(args.unit, f"stopping; received {len(unit.handled)} deliveries")
+        if unit.sends:
+            return 0 if unit.write_summary() else 1
+    return 0
 
 
 if __name__ == "__main__":
