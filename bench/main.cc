@@ -141,19 +141,24 @@ class ScenarioRun {
     zmq::context_t ctx(2);
     std::vector<std::unique_ptr<Receiver>> receivers;
     std::vector<std::unique_ptr<Sender>> senders;
-    struct Cleanup {  // sockets go before their context
+    struct Cleanup {  // threads stop, then sockets go before their context
+      ScenarioRun& run;
       std::vector<std::unique_ptr<Receiver>>& r;
       std::vector<std::unique_ptr<Sender>>& s;
-      std::vector<std::thread>& t;
-      ScenarioControl& c;
       ~Cleanup() {
-        c.abort = true;
-        for (auto& th : t)
+        run.control_.abort = true;
+        for (auto& th : run.threads_)
           if (th.joinable()) th.join();
+        if (!run.r_.ran) {  // collect() did not run: keep what the threads reported
+          for (const auto& x : s)
+            if (!x->result().failure.empty()) run.r_.failures.push_back(x->result().failure);
+          for (const auto& x : r)
+            if (!x->result().failure.empty()) run.r_.failures.push_back(x->result().failure);
+        }
         s.clear();
         r.clear();
       }
-    } cleanup{receivers, senders, threads_, control_};
+    } cleanup{*this, receivers, senders};
 
     for (int i = 0; i < kUnits; ++i) {
       receivers.push_back(std::make_unique<Receiver>(
@@ -405,6 +410,8 @@ int run(const BenchOptions& options) {
     ScenarioRun scenario(static_cast<int>(i), options.scenarios[i], options, **db, *deployment, run_id);
     results.push_back(scenario.run());
     const auto& r = results.back();
+    if (!r.ran && !g_interrupted)
+      for (const auto& f : r.failures) std::cerr << fmt::format("[{}] {}: {}\n", i + 1, r.name, f);
     std::cerr << fmt::format("[{}] {}: {}\n", i + 1, r.name,
                              !r.ran ? "not run: " + (r.failures.empty() ? std::string() : first_line(r.failures.front()))
                              : r.failures.empty()

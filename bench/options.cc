@@ -60,7 +60,7 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
   double seconds = -1, warmup = -1;
   po::options_description d(
       "hub_bench: drives a real hubd (ZeroMQ + CURVE, durable PostgreSQL store) and prints a table.\n"
-      "Every scenario runs hubd afresh on a fresh database. Options");
+      "Every scenario runs a fresh hubd (on a fresh database unless --database is given). Options");
   d.add_options()("help,h", "show this help")
       ("seconds", po::value(&seconds), "measured window per scenario, in seconds (default 10; 3 with --quick)")
       ("warmup", po::value(&warmup), "load before the window opens, in seconds (default 2; 1 with --quick)")
