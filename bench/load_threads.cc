@@ -19,7 +19,6 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kTag = "xh1";
 constexpr std::int64_t kMs = 1'000'000;
-constexpr std::int64_t kResendAfterNs = 10'000 * kMs;   // PROTOCOL.md section 6: resend after 10 s
 constexpr std::int64_t kBusyPauseNs = 10 * kMs;         // "resend later, more slowly"
 constexpr std::int64_t kHeartbeatEveryNs = 3'000 * kMs;  // hub: offline after 15 s of silence
 
@@ -196,16 +195,24 @@ void Sender::handle(const std::string& body, std::int64_t now) {
     ++r_.other_errors;
     if (in_window) ++r_.other_errors_in_window;
   }
-  // Rejected and error answers mean nothing was stored: the slot is free again.
-  if (it != outstanding_.end()) outstanding_.erase(it);
-  else if (!ours) ++r_.unmatched_answers;
+  if (it == outstanding_.end()) {
+    if (!ours) ++r_.unmatched_answers;
+    return;
+  }
+  // A "retry" error (busy, unavailable) says that *this* message stored nothing.
+  // After a resend an earlier copy of the same reference may still be queued in
+  // the hub and be accepted later: keep waiting, and resend again in 10 s
+  // (PROTOCOL.md section 6). Otherwise the answer is final and frees the slot.
+  if (kind == "error" && j.value("retry", false) && it->second.sends > 1) return;
+  outstanding_.erase(it);
 }
 
 void Sender::resend_overdue(std::int64_t now) {
   for (auto& [seq, o] : outstanding_) {
-    if (now - o.last_sent_ns < kResendAfterNs) continue;
+    if (now - o.last_sent_ns < static_cast<std::int64_t>(options_.resend_seconds * 1e9)) continue;
     if (send_case(seq, o.first_sent_ns)) {
       o.last_sent_ns = now;
+      ++o.sends;
       ++r_.resends;
     }
   }
@@ -250,7 +257,7 @@ void Sender::loop() {
           }
           ++next_seq_;
           ++slot;
-          outstanding_[seq] = {now, now};
+          outstanding_[seq] = {now, now, 1};
           ++r_.sent;
           if (control_.in_window(now)) ++r_.sent_in_window;
         }
@@ -262,7 +269,7 @@ void Sender::loop() {
             break;
           }
           ++next_seq_;
-          outstanding_[seq] = {now, now};
+          outstanding_[seq] = {now, now, 1};
           ++r_.sent;
           if (control_.in_window(now)) ++r_.sent_in_window;
           now = steady_ns();

@@ -106,6 +106,7 @@ class Sender {
   struct Outstanding {
     std::int64_t first_sent_ns;
     std::int64_t last_sent_ns;
+    int sends = 1;  // > 1 after a resend: an earlier copy may still be stored
   };
   bool send_case(std::uint64_t seq, std::int64_t stamp_ns);  // false: would block
   void handle(const std::string& body, std::int64_t now);

@@ -73,6 +73,8 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
       ("payload-bytes", po::value(&o.payload_bytes)->default_value(o.payload_bytes), "length of the payload's body")
       ("drain-seconds", po::value(&o.drain_seconds)->default_value(o.drain_seconds),
        "longest wait, after the window, for outstanding answers and deliveries")
+      ("resend-seconds", po::value(&o.resend_seconds)->default_value(o.resend_seconds),
+       "a send without answer for this long is sent again with the same reference (PROTOCOL.md section 6)")
       ("database", po::value(&o.database),
        "libpq conninfo of a database to use (its tables are created by hubd); default: a private embedded "
        "PostgreSQL with a fresh database per scenario")
@@ -107,8 +109,8 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
     return std::nullopt;
   }
   o.scenarios = std::move(*scenarios);
-  if (o.window < 1 || o.payload_bytes < 16 || o.drain_seconds < 1) {
-    std::cerr << "hub_bench: --window must be >= 1, --payload-bytes >= 16, --drain-seconds >= 1\n";
+  if (o.window < 1 || o.payload_bytes < 16 || o.drain_seconds < 1 || o.resend_seconds < 1) {
+    std::cerr << "hub_bench: --window must be >= 1, --payload-bytes >= 16, --drain-seconds and --resend-seconds >= 1\n";
     exit_code = 2;
     return std::nullopt;
   }

@@ -23,6 +23,7 @@ struct BenchOptions {
   double seconds = 10;        // measured window per scenario
   double warmup_seconds = 2;  // load before the window opens
   double drain_seconds = 60;  // bound on waiting for outstanding answers/deliveries
+  double resend_seconds = 10; // a send unanswered this long is sent again (same reference)
   int window = 256;           // unanswered sends per sender at saturation
   int paced_cap = 4096;       // unanswered sends per sender at a fixed rate (slots beyond are skipped)
   int payload_bytes = 1000;   // length of the payload's "body" string

@@ -16,11 +16,11 @@
 namespace {
 
 void setup_logging(const std::string& level) {
-  auto sink = std::make_shared<spdlog::sinks::stdout_color_sink_mt>();
-  auto main_logger = std::make_shared<spdlog::logger>("hubd", sink);
+  // One sink each: a pattern belongs to the sink.
+  auto main_logger = std::make_shared<spdlog::logger>("hubd", std::make_shared<spdlog::sinks::stdout_color_sink_mt>());
   main_logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
   spdlog::set_default_logger(main_logger);
-  auto routing = std::make_shared<spdlog::logger>("routing", sink);
+  auto routing = std::make_shared<spdlog::logger>("routing", std::make_shared<spdlog::sinks::stdout_color_sink_mt>());
   routing->set_pattern("%Y-%m-%d %H:%M:%S.%e ROUTE %v");
   spdlog::register_logger(routing);
   spdlog::set_level(spdlog::level::from_str(level));

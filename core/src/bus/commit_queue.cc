@@ -23,7 +23,14 @@ bool CommitQueue::push_bounded(std::vector<T> store::BatchInput::*list, T item) 
 
 bool CommitQueue::push(store::NewCase c) { return push_bounded(&store::BatchInput::cases, std::move(c)); }
 bool CommitQueue::push(store::NewReply r) { return push_bounded(&store::BatchInput::replies, std::move(r)); }
-bool CommitQueue::push(store::NewAck a) { return push_bounded(&store::BatchInput::acks, std::move(a)); }
+bool CommitQueue::push(store::NewAck a) {
+  std::unique_lock lock(mu_);
+  if (closed_) return false;
+  pending_.acks.push_back(std::move(a));
+  lock.unlock();
+  ready_.notify_one();
+  return true;
+}
 
 void CommitQueue::push(store::Event e) {
   std::unique_lock lock(mu_);
@@ -37,6 +44,13 @@ store::BatchInput CommitQueue::take() {
   ready_.wait(lock, [&] { return closed_ || size_locked() > 0; });
   store::BatchInput out;
   std::swap(out, pending_);
+  auto keep_rest = [](auto& taken, auto& rest) {
+    if (taken.size() <= kMaxBatchCases) return;
+    rest.assign(std::make_move_iterator(taken.begin() + kMaxBatchCases), std::make_move_iterator(taken.end()));
+    taken.resize(kMaxBatchCases);
+  };
+  keep_rest(out.cases, pending_.cases);
+  keep_rest(out.replies, pending_.replies);
   return out;
 }
 

@@ -1,10 +1,12 @@
 // bus/commit_queue.h: intake work waiting for the next group commit.
 //
-// Producers (adapter threads) push; the committer takes everything pending at
-// once, so a batch closes when the previous commit finishes: under load
-// batches grow, when idle a single case commits at once. The queue is bounded:
-// a push beyond capacity fails and the sender is told "busy" before the hub
-// runs out of memory. Thread-safe.
+// Producers (adapter threads) push; the committer takes what is pending, up to
+// kMaxBatchCases cases and replies, so a batch closes when the previous commit
+// finishes: under load batches grow, when idle a single case commits at once.
+// New cases and replies are bounded: beyond capacity a push fails and the
+// sender is told "busy" before the hub runs out of memory. Acks are never
+// refused (each stops a redelivery; they are bounded by what was sent).
+// Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -17,6 +19,8 @@ namespace hub::bus {
 
 class CommitQueue {
  public:
+  static constexpr std::size_t kMaxBatchCases = 2000;
+
   explicit CommitQueue(std::size_t capacity) : capacity_(capacity) {}
 
   // False when the queue is full (the caller answers "busy") or closed.
@@ -26,8 +30,9 @@ class CommitQueue {
   // Events are never refused: they record refusals already answered.
   void push(store::Event e);
 
-  // Waits until something is pending or the queue is closed, then takes all of
-  // it. Returns an empty batch only when closed and drained.
+  // Waits until something is pending or the queue is closed, then takes up to
+  // kMaxBatchCases cases and as many replies, and every ack and event.
+  // Returns an empty batch only when closed and drained.
   store::BatchInput take();
   // Wakes take(); later pushes fail. take() still drains what was queued.
   void close();

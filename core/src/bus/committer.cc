@@ -48,7 +48,13 @@ void Committer::run() {
     store::BatchInput batch = queue_.take();
     if (items(batch) == 0) return;  // closed and drained
     batch.hook_plugin_of = hook_plugin_of_;
-    commit(batch);
+    try {
+      commit(batch);
+    } catch (const std::exception& e) {  // a bug: refuse this batch, keep the hub serving
+      spdlog::error("committer: internal error, batch of {} refused (nothing of it was acknowledged): {}", items(batch),
+                    e.what());
+      answer_failure(batch, Status::Internal(e.what()));
+    }
   }
 }
 

@@ -54,20 +54,24 @@ class BatchWriter {
                       {"route", n.decision.route_id.empty() ? Json() : Json(n.decision.route_id)},
                       {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)}});
     }
-    const std::string rows_json = dump(rows);
     auto inserted = db_.exec_params(
         "INSERT INTO cases (origin, reference, type, compound, payload, route, parked_reason, created_at) "
         "SELECT origin, reference, type, compound, payload, route, parked_reason, $2::timestamptz "
         "FROM jsonb_to_recordset($1::jsonb) AS x(origin text, reference text, type text, compound text, "
         "payload jsonb, route text, parked_reason text) "
         "ON CONFLICT (origin, reference) DO NOTHING RETURNING id, origin, reference",
-        {rows_json, now_});
+        {dump(rows), now_});
     if (!inserted.ok()) return inserted.status();
 
     std::map<Key, CaseId> new_ids;
     for (int r = 0; r < inserted->rows(); ++r) new_ids[{str_at(*inserted, r, 1), str_at(*inserted, r, 2)}] = int_at(*inserted, r, 0);
-    if (new_ids.size() < first.size())
-      if (Status s = read_duplicates(rows_json); !s.ok()) return s;
+    if (new_ids.size() < first.size()) {
+      // Keys stored by an earlier commit: answer with what was stored then.
+      std::map<Key, std::size_t> stored_before;
+      for (const auto& [key, index] : first)
+        if (!new_ids.count(key)) stored_before.emplace(key, index);
+      if (Status s = read_duplicates(stored_before); !s.ok()) return s;
+    }
 
     Json deliveries = Json::array();
     for (const auto& [key, index] : first) {
@@ -97,28 +101,29 @@ class BatchWriter {
     return {};
   }
 
-  // Fills the outcome of every case whose key was already stored.
-  Status read_duplicates(const std::string& rows_json) {
+  // Fills the outcome of the cases whose key an earlier commit stored.
+  // `keys` maps each such key to the index of its first occurrence in the batch.
+  Status read_duplicates(const std::map<Key, std::size_t>& keys) {
+    Json rows = Json::array();
+    for (const auto& [key, index] : keys) rows.push_back({{"origin", key.first}, {"reference", key.second}});
     auto existing = db_.exec_params(
         "SELECT c.id, c.origin, c.reference, coalesce(c.parked_reason, '') FROM cases c "
         "JOIN jsonb_to_recordset($1::jsonb) AS x(origin text, reference text) USING (origin, reference)",
-        {rows_json});
+        {dump(rows)});
     if (!existing.ok()) return existing.status();
     std::map<CaseId, std::size_t> index_of;
     std::vector<std::int64_t> ids;
     for (int r = 0; r < existing->rows(); ++r) {
-      const Key key{str_at(*existing, r, 1), str_at(*existing, r, 2)};
-      for (std::size_t i = 0; i < in_.cases.size(); ++i)
-        if (in_.cases[i].c.origin == key.first && in_.cases[i].c.reference == key.second) {
-          const CaseId id = int_at(*existing, r, 0);
-          out_.cases[i].id = id;
-          out_.cases[i].duplicate = true;
-          out_.cases[i].parked_reason = str_at(*existing, r, 3);
-          index_of[id] = i;
-          ids.push_back(id);
-          break;
-        }
+      const std::size_t i = keys.at({str_at(*existing, r, 1), str_at(*existing, r, 2)});
+      const CaseId id = int_at(*existing, r, 0);
+      out_.cases[i].id = id;
+      out_.cases[i].duplicate = true;
+      out_.cases[i].parked_reason = str_at(*existing, r, 3);
+      index_of[id] = i;
+      ids.push_back(id);
     }
+    if (ids.size() != keys.size())
+      return Status::Internal("a case key conflicted but its stored case cannot be read; the batch is retried");
     auto deliveries = db_.exec_params(
         "SELECT id, case_id, receiver, notice FROM deliveries WHERE case_id = ANY($1::bigint[]) ORDER BY id",
         {bigint_array(ids)});
