@@ -123,7 +123,9 @@ Json OperatorService::Impl::handle(const Json& request) {
     result = replay(*conn, *catalog.get(), request, who, clock.now());
     if (result.ok()) replayed();
   }
-  if (op != "events") spdlog::debug("operator {}: {}", who, op);
+  // Every action is logged with the operator; the polling of `hubctl log --follow` only at debug.
+  if (op == "events") spdlog::debug("operator {}: {}", who, request.dump());
+  else if (op != "replay") spdlog::info("operator {}: {}", who, request.dump());
   if (result.ok()) add_type_names(result.value());
   if (!result.ok()) {
     db.check(result.status());
