@@ -1,5 +1,6 @@
 #include "bus/hub.h"
 
+#include <algorithm>
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -74,7 +75,9 @@ Status Hub::start_all() {
       });
   hook_runner_ = std::make_unique<hooks::HookRunner>(options_.conninfo, d.hub.id, *catalog_, *routing_log_, *clock_,
                                                      [this] { dispatcher_->kick(); });
-  intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, 5}, *catalog_, *queue_,
+  // Units are told to beat three times per timeout, so one lost beat never makes them offline.
+  const int heartbeat_seconds = std::max(1, d.hub.heartbeat_timeout_seconds / 3);
+  intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, heartbeat_seconds}, *catalog_, *queue_,
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
   dispatcher_->start();
   committer_->start();
