@@ -13,13 +13,6 @@ Json fee_check_payload() {
   return {{"dwelling", "3-2-501"}, {"seller", "张三"}, {"buyer", "李四"}, {"application_id", "BDC-2026-0001"}};
 }
 
-std::string hubctl(const TestDeployment& d, const std::string& args, int* code = nullptr) {
-  std::string out;
-  const int rc = run_command(std::string(HUB_BINARY_DIR) + "/bin/hubctl " + args + " --socket " + d.operator_socket(), out);
-  if (code) *code = rc;
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("a fee check flows from the registry to the property company and the answer comes back", "[e2e]") {

@@ -15,13 +15,6 @@ Json fee_check(int i) {
   return {{"dwelling", "1-1-" + std::to_string(i)}, {"seller", "甲"}, {"buyer", "乙"}, {"application_id", "A" + std::to_string(i)}};
 }
 
-std::string hubctl(const TestDeployment& d, const std::string& args, int* code = nullptr) {
-  std::string out;
-  const int rc = run_command(std::string(HUB_BINARY_DIR) + "/bin/hubctl " + args + " --socket " + d.operator_socket(), out);
-  if (code) *code = rc;
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("an unacked delivery is sent again, with the same id, when the receiver reconnects", "[e2e][delivery]") {

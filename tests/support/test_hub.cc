@@ -203,6 +203,13 @@ bool wait_until(const TestDeployment& d, const std::string& sql, const std::stri
   }
 }
 
+std::string hubctl(const TestDeployment& d, const std::string& args, int* exit_code) {
+  std::string out;
+  const int rc = run_command(std::string(HUB_BINARY_DIR) + "/bin/hubctl " + args + " --socket " + d.operator_socket(), out);
+  if (exit_code) *exit_code = rc;
+  return out;
+}
+
 int run_command(const std::string& command, std::string& out) {
   out.clear();
   FILE* p = ::popen((command + " 2>&1").c_str(), "r");

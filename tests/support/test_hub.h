@@ -99,6 +99,9 @@ std::string query_one(const TestDeployment& d, const std::string& sql);
 bool wait_until(const TestDeployment& d, const std::string& sql, const std::string& expected,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// Runs `hubctl ARGS --socket <the deployment's operator socket>`; its output.
+std::string hubctl(const TestDeployment& d, const std::string& args, int* exit_code = nullptr);
+
 // Runs a program (hubctl, python) and returns its exit code; output in `out`.
 int run_command(const std::string& command, std::string& out);
 
