@@ -6,11 +6,6 @@ std::size_t CommitQueue::size_locked() const {
   return pending_.cases.size() + pending_.replies.size() + pending_.acks.size() + pending_.events.size();
 }
 
-std::size_t CommitQueue::size() const {
-  std::lock_guard lock(mu_);
-  return size_locked();
-}
-
 template <class T>
 bool CommitQueue::push_bounded(std::vector<T> store::BatchInput::*list, T item) {
   std::unique_lock lock(mu_);

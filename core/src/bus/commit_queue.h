@@ -36,7 +36,6 @@ class CommitQueue {
   store::BatchInput take();
   // Wakes take(); later pushes fail. take() still drains what was queued.
   void close();
-  std::size_t size() const;
 
  private:
   std::size_t size_locked() const;

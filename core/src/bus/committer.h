@@ -8,7 +8,6 @@
 // one bad item cannot hold back the others.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <thread>
 
@@ -19,11 +18,6 @@
 #include "store/db_link.h"
 
 namespace hub::bus {
-
-struct CommitStats {
-  std::atomic<std::uint64_t> commits{0};
-  std::atomic<std::uint64_t> cases{0};
-};
 
 class Committer {
  public:
@@ -37,7 +31,6 @@ class Committer {
   void start();
   // Returns after the queue is closed and drained.
   void join();
-  const CommitStats& stats() const { return stats_; }
 
  private:
   void run();
@@ -52,7 +45,6 @@ class Committer {
   const Clock& clock_;
   std::function<void()> committed_;
   std::function<std::string(const std::string&)> hook_plugin_of_;
-  CommitStats stats_;
   std::thread thread_;
 };
 

@@ -40,8 +40,6 @@ class Hub final : public AdapterHost {
   ~Hub() override;
   void stop();
 
-  const CommitStats& commit_stats() const { return committer_->stats(); }
-
   // AdapterHost
   std::string unit_for_key(std::string_view public_key_z85) noexcept override;
   void on_message(const std::string& unit, std::string body) noexcept override;

@@ -25,10 +25,4 @@ std::vector<std::string> Presence::online() const {
   return out;
 }
 
-bool Presence::is_online(const std::string& unit) const {
-  std::lock_guard lock(mu_);
-  auto it = last_seen_.find(unit);
-  return it != last_seen_.end() && Clock::now() - it->second <= timeout_;
-}
-
 }  // namespace hub::bus

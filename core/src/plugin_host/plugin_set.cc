@@ -58,10 +58,4 @@ std::string PluginSet::declared_types(const std::string& name) const {
   return out.empty() ? "none" : out;
 }
 
-std::vector<std::string> PluginSet::names() const {
-  std::vector<std::string> out;
-  for (const auto& [name, e] : plugins_) out.push_back(name);
-  return out;
-}
-
 }  // namespace hub::plugin_host

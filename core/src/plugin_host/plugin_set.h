@@ -27,7 +27,6 @@ class PluginSet {
   const CaseTypeDecl* case_type(const std::string& name, const std::string& type) const;
   // "a, b, c": the types plugin `name` declares, for messages.
   std::string declared_types(const std::string& name) const;
-  std::vector<std::string> names() const;
 
  private:
   struct Entry {

@@ -67,12 +67,4 @@ Result<nlohmann::json> check_settings(const std::vector<SettingDecl>& decls, con
   return Status::InvalidArgument(message);
 }
 
-std::string describe_settings(const std::vector<SettingDecl>& decls) {
-  std::string out;
-  for (const auto& d : decls)
-    out += fmt::format("  {:<24} {:<8} {:<12} {}\n", d.name, type_name(d.type),
-                       d.required ? "(required)" : (d.default_value.is_null() ? "" : d.default_value.dump()), d.help);
-  return out;
-}
-
 }  // namespace hub::plugin_host

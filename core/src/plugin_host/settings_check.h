@@ -16,7 +16,4 @@ namespace hub::plugin_host {
 Result<nlohmann::json> check_settings(const std::vector<SettingDecl>& decls, const nlohmann::json& given,
                                       const std::string& owner);
 
-// One line per setting: name, type, default, help. For --help style output.
-std::string describe_settings(const std::vector<SettingDecl>& decls);
-
 }  // namespace hub::plugin_host
