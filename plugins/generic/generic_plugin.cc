@@ -15,8 +15,9 @@ Status GenericPlugin::configure(const Json& settings) {
     if (!spec.is_object() || !spec.contains("name") || !spec["name"].is_string())
       return Status::InvalidArgument("case type " + id + ": a display name ('name') is required");
     TypeEntry entry;
-    entry.decl = {id, spec["name"].get<std::string>(), spec.value("sign_limit", "1wd"), spec.value("resolve_limit", "7wd")};
     if (Status s = parse_schema(id, spec, entry.schema); !s.ok()) return s;
+    entry.decl = {id, spec["name"].get<std::string>(), spec.value("sign_limit", "1wd"),
+                  spec.value("resolve_limit", "7wd"), entry.schema.fields};
     types_.emplace(id, std::move(entry));
   }
   return {};

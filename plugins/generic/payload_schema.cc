@@ -1,20 +1,21 @@
 #include "payload_schema.h"
 
+#include <algorithm>
 #include <array>
+#include <utility>
 
 namespace hub::generic {
 namespace {
 
-constexpr std::array<std::string_view, 6> kTypes = {"string", "number", "integer", "boolean", "object", "array"};
-
-bool matches(const std::string& type, const Json& v) {
-  if (type == "string") return v.is_string();
-  if (type == "number") return v.is_number();
-  if (type == "integer") return v.is_number_integer();
-  if (type == "boolean") return v.is_boolean();
-  if (type == "object") return v.is_object();
-  return type == "array" && v.is_array();
-}
+constexpr std::array<std::pair<std::string_view, FieldType>, 9> kTypes = {{{"string", FieldType::kString},
+                                                                           {"number", FieldType::kNumber},
+                                                                           {"integer", FieldType::kInteger},
+                                                                           {"boolean", FieldType::kBoolean},
+                                                                           {"object", FieldType::kObject},
+                                                                           {"array", FieldType::kArray},
+                                                                           {"date", FieldType::kDate},
+                                                                           {"month", FieldType::kMonth},
+                                                                           {"datetime", FieldType::kDateTime}}};
 
 // RFC 6901: '~' → "~0", '/' → "~1".
 std::string pointer_to(const std::string& field) {
@@ -41,33 +42,25 @@ Status parse_schema(const std::string& case_type, const Json& spec, PayloadSchem
   for (const auto& [name, f] : fields->items()) {
     if (!f.is_object() || !f.contains("type") || !f["type"].is_string())
       return Status::InvalidArgument("case type " + case_type + ", field " + name + ": expected {type: ..., required: ...}");
-    FieldSpec fs{f["type"].get<std::string>(), f.value("required", false)};
-    bool known = false;
-    for (auto t : kTypes) known = known || t == fs.type;
-    if (!known)
-      return Status::InvalidArgument("case type " + case_type + ", field " + name + ": unknown type '" + fs.type +
-                                     "' (expected string, number, integer, boolean, object or array)");
-    out.fields.emplace(name, fs);
+    const std::string type = f["type"].get<std::string>();
+    const auto known = std::find_if(kTypes.begin(), kTypes.end(), [&](const auto& t) { return t.first == type; });
+    if (known == kTypes.end())
+      return Status::InvalidArgument("case type " + case_type + ", field " + name + ": unknown type '" + type +
+                                     "' (expected string, number, integer, boolean, object, array, date, month or datetime)");
+    out.fields.push_back({pointer_to(name), known->second, f.value("required", false), f.value("help", "")});
   }
   return {};
 }
 
 Problems check_payload(const PayloadSchema& schema, const Json& payload) {
-  if (!payload.is_object()) return {{"", "the payload must be a JSON object"}};
-  Problems problems;
-  for (const auto& [name, spec] : schema.fields) {
-    auto it = payload.find(name);
-    if (it == payload.end() || it->is_null()) {
-      if (spec.required) problems.push_back({pointer_to(name), "required " + spec.type + " is missing"});
-      continue;
-    }
-    if (!matches(spec.type, *it)) problems.push_back({pointer_to(name), "must be a " + spec.type});
-    else if (spec.required && it->is_string() && it->get_ref<const std::string&>().empty())
-      problems.push_back({pointer_to(name), "must not be empty"});
+  Problems problems = check_fields(schema.fields, payload);
+  if (!payload.is_object() || schema.allow_unknown_fields) return problems;
+  for (const auto& [name, value] : payload.items()) {
+    const std::string pointer = pointer_to(name);
+    const bool declared =
+        std::any_of(schema.fields.begin(), schema.fields.end(), [&](const FieldDecl& f) { return f.pointer == pointer; });
+    if (!declared) problems.push_back({pointer, "unknown field"});
   }
-  if (!schema.allow_unknown_fields)
-    for (const auto& [name, value] : payload.items())
-      if (!schema.fields.count(name)) problems.push_back({pointer_to(name), "unknown field"});
   return problems;
 }
 

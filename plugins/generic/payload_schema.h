@@ -2,25 +2,21 @@
 // config, and the check of a payload against them.
 #pragma once
 
-#include <map>
 #include <string>
+#include <vector>
 
-#include "hub/case.h"
+#include "hub/payload.h"
 #include "hub/status.h"
 
 namespace hub::generic {
 
-struct FieldSpec {
-  std::string type;  // string | number | integer | boolean | object | array
-  bool required = false;
-};
-
 struct PayloadSchema {
-  std::map<std::string, FieldSpec> fields;
+  std::vector<FieldDecl> fields;  // top-level fields, pointer "/<name>"
   bool allow_unknown_fields = true;
 };
 
-// Reads {"fields": {name: {"type": .., "required": ..}}, "allow_unknown_fields": ..}.
+// Reads {"fields": {name: {"type": .., "required": .., "help": ..}}, "allow_unknown_fields": ..}.
+// Types: string, number, integer, boolean, object, array, date, month, datetime.
 // Errors name the case type and the field.
 Status parse_schema(const std::string& case_type, const Json& spec, PayloadSchema& out);
 

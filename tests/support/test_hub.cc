@@ -82,8 +82,7 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
        << "\n  delivery: {max_attempts: " << options.max_attempts << ", backoff_initial_ms: " << options.backoff_ms
        << ", backoff_max_ms: " << options.backoff_ms * 4 << ", backoff_multiplier: 2.0}\n"
        << "include:\n";
-  for (const char* f : {"units.yaml", "case_types.yaml", "routes.yaml", "directory.yaml", "plugins.yaml"})
-    yaml << "  - " << source << f << "\n";
+  yaml << "  - " << source << "xinhui.yaml\n";
   yaml << "  - " << dir_ << "/test_extra.yaml\n"
        << "adapters:\n  - name: zmq\n    file: zmq\n    settings: {bind: \"" << endpoint_
        << "\", secret_key_file: " << keys_dir << "/hub.key}\n";

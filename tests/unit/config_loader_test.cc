@@ -202,18 +202,13 @@ TEST_CASE("the Xinhui deployment loads without errors", "[config][xinhui]") {
     CHECK(subdistricts == std::set<std::string>{"sd.xinzhou", "sd.huizhou", "town.xinhui"});
   }
 
-  SECTION("the generic plugin declares every case type, and owns them all") {
-    const auto& declared = d.plugins.at(0).settings.at("case_types");
-    REQUIRE(d.case_types.size() == 6);
+  SECTION("every case type is owned by a configured plugin") {
+    std::set<std::string> plugins;
+    for (const auto& plugin : d.plugins) plugins.insert(plugin.name);
     for (const auto& type : d.case_types) {
       INFO(type.id);
-      CHECK(type.plugin == "generic");
-      REQUIRE(declared.contains(type.id));
-      CHECK(declared[type.id]["name"] == type.name);
-      CHECK(parse_limit(declared[type.id]["sign_limit"].get<std::string>()).ok());
-      CHECK(parse_limit(declared[type.id]["resolve_limit"].get<std::string>()).ok());
+      CHECK(plugins.count(type.plugin) == 1);
     }
-    CHECK(declared.size() == d.case_types.size());
   }
 
   SECTION("compounds of every class, one without company, one in custody") {
@@ -494,6 +489,72 @@ TEST_CASE("include files: missing, cyclic, repeated, or with hub settings", "[co
               "include cycle: " + a + " -> " + b + " -> " + a);
   check_error(result, "hub", position_of(b, b_text, "{id"), "hub: is allowed only in the top-level file");
   CHECK(result.errors.size() == 4);
+}
+
+TEST_CASE("an include pattern reads every matching file in name order", "[config][include]") {
+  TempDir dir;
+  const std::string top = dir.write("hub.yaml", base_config(generated_key(), "parts/*.yaml"));
+  dir.write("parts/b.yaml", "routes:\n  - {id: second, to: [sd.a]}\n");
+  dir.write("parts/a.yaml", "routes:\n  - {id: first, to: [sd.a]}\n");
+  dir.write("parts/notes.txt", "not yaml at all: [");
+  const LoadResult result = load_deployment(top);
+  INFO(listing(result.errors));
+  REQUIRE(result.ok());
+  const auto& routes = result.deployment->routes;
+  REQUIRE(routes.size() == 3);
+  CHECK(routes[1].id == "first");
+  CHECK(routes[2].id == "second");
+
+  const std::string empty_text = base_config(generated_key(), "none/*.yaml");
+  const std::string empty = dir.write("empty.yaml", empty_text);
+  check_error(load_deployment(empty), "include[0]", position_of(empty, empty_text, "none/*.yaml"),
+              "no file matches 'none/*.yaml'");
+}
+
+TEST_CASE("case type senders grant may_send by id or id prefix", "[config][senders]") {
+  Scenario scenario;
+  const LoadResult result = scenario.load(R"(case_types:
+  - {id: notice.x, plugin: generic, senders: [sd.a, "pm.*"]}
+routes:
+  - {id: x, match: {type: notice.x}, to: [sd.a]}
+)");
+  INFO(listing(result.errors));
+  REQUIRE(result.ok());
+  const auto& d = *result.deployment;
+  auto may_send = [&](const std::string& unit) {
+    for (const auto& u : d.units)
+      if (u.id == unit) return std::find(u.may_send.begin(), u.may_send.end(), "notice.x") != u.may_send.end();
+    return false;
+  };
+  CHECK(may_send("sd.a"));
+  CHECK(may_send("pm.a"));
+  CHECK_FALSE(may_send("community.a"));
+  CHECK(d.case_types.back().name.empty());  // the plugin's display name applies
+
+  const LoadResult typo = scenario.load(R"(case_types:
+  - {id: notice.y, plugin: generic, senders: ["pmx.*", nobody]}
+routes:
+  - {id: y, match: {type: notice.y}, to: [sd.a]}
+)");
+  CHECK_FALSE(typo.ok());
+  const std::string errors = listing(typo.errors);
+  CHECK_THAT(errors, Catch::Contains("sender pattern 'pmx.*' matches no unit"));
+  CHECK_THAT(errors, Catch::Contains("nobody"));
+}
+
+TEST_CASE("a zone may name its working group, which routes address as compound.zone.group", "[config]") {
+  Scenario scenario;
+  const LoadResult result = scenario.load(R"(units:
+  - {id: zg.zone09, name: 第九片区工作组, adapter: zmq, public_key: ")" + scenario.key + R"("}
+directory:
+  zones: [{id: zone09, name: 第九片区, subdistrict: sd.a, cgj: cgj.zone01, group: zg.zone09}]
+routes:
+  - {id: group, match: {type: complaint.general}, to: [compound.zone.group]}
+)");
+  INFO(listing(result.errors));
+  REQUIRE(result.ok());
+  CHECK(result.deployment->zones.back().group == "zg.zone09");
+  CHECK(result.deployment->routes.back().to.at(0).value == "zone.group");
 }
 
 TEST_CASE("a missing top-level file is an error, not an exception", "[config][errors]") {

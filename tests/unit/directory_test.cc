@@ -17,17 +17,17 @@ using hub::config::Deployment;
 // Two zones in two sub-districts; compounds with a company, with none, and in custody.
 Deployment small_deployment() {
   Deployment d;
-  d.zones = {{.id = "zone01", .name = "第一片区", .subdistrict = "sd.a", .cgj = "cgj.zone01"},
-             {.id = "zone02", .name = "第二片区", .subdistrict = "sd.b", .cgj = "cgj.zone02"}};
+  d.zones = {{.id = "zone01", .name = "第一片区", .subdistrict = "sd.a", .cgj = "cgj.zone01", .group = "zg.zone01"},
+             {.id = "zone02", .name = "第二片区", .subdistrict = "sd.b", .cgj = "cgj.zone02", .group = ""}};
   d.communities = {{.id = "community.a", .name = "甲社区", .zone = "zone01"},
                    {.id = "community.b", .name = "乙社区", .zone = "zone02"}};
   d.compounds = {
       {.id = "served", .name = "甲小区", .community = "community.a", .company = "pm.a", .custodian = "",
-       .klass = "A", .team = "team.served"},
+       .klass = "A", .team = "team.served", .committee = "oc.served"},
       {.id = "unserved", .name = "乙小区", .community = "community.b", .company = "", .custodian = "",
-       .klass = "C", .team = ""},
+       .klass = "C", .team = "", .committee = ""},
       {.id = "custody", .name = "丙小区", .community = "community.b", .company = "", .custodian = "sd.b",
-       .klass = "B", .team = ""},
+       .klass = "B", .team = "", .committee = ""},
   };
   return d;
 }
@@ -44,10 +44,29 @@ TEST_CASE("a compound with a company: every role", "[directory]") {
   CHECK(directory.resolve("served", "subdistrict") == "sd.a");
   CHECK(directory.resolve("served", "zone.cgj") == "cgj.zone01");
   CHECK(directory.resolve("served", "team") == "team.served");
+  CHECK(directory.resolve("served", "zone.group") == "zg.zone01");
+  CHECK(directory.resolve("served", "committee") == "oc.served");
   CHECK(directory.zone_of("served") == "zone01");
   CHECK(directory.subdistrict_of("served") == "sd.a");
   REQUIRE(directory.compound("served") != nullptr);
   CHECK(directory.compound("served")->name == "甲小区");
+}
+
+TEST_CASE("describe gives plugins the whole entry, overrides applied", "[directory]") {
+  Directory directory(small_deployment());
+  const auto served = directory.describe("served");
+  CHECK(served["name"] == "甲小区");
+  CHECK(served["community"] == "community.a");
+  CHECK(served["zone"] == "zone01");
+  CHECK(served["subdistrict"] == "sd.a");
+  CHECK(served["zone_group"] == "zg.zone01");
+  CHECK(served["servicer"] == "pm.a");
+  CHECK(directory.describe("nowhere").is_null());
+  REQUIRE(directory.apply_override("served", "company", "").ok());
+  REQUIRE(directory.apply_override("served", "custodian", "sd.a").ok());
+  CHECK(directory.describe("served")["servicer"] == "sd.a");
+  CHECK(directory.describe("unserved")["zone_group"] == "");
+  CHECK(directory.resolve("unserved", "committee") == "community.b");  // the community acts for a missing committee
 }
 
 TEST_CASE("a compound without a company is served by its community", "[directory]") {

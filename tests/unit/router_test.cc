@@ -10,11 +10,11 @@ namespace {
 
 Deployment directory_fixture() {
   Deployment d;
-  d.zones = {{"z1", "第一片区", "sd.a", "cgj.z1"}, {"z2", "第二片区", "sd.b", "cgj.z2"}};
+  d.zones = {{"z1", "第一片区", "sd.a", "cgj.z1", "zg.z1"}, {"z2", "第二片区", "sd.b", "cgj.z2", ""}};
   d.communities = {{"community.one", "一社区", "z1"}, {"community.two", "二社区", "z2"}};
-  d.compounds = {{"c1", "甲小区", "community.one", "pm.x", "", "A", "team.c1"},
-                 {"c2", "乙小区", "community.two", "", "", "C", ""},
-                 {"c3", "丙小区", "community.two", "", "sd.b", "C", ""}};
+  d.compounds = {{"c1", "甲小区", "community.one", "pm.x", "", "A", "team.c1", "oc.c1"},
+                 {"c2", "乙小区", "community.two", "", "", "C", "", ""},
+                 {"c3", "丙小区", "community.two", "", "sd.b", "C", "", ""}};
   return d;
 }
 

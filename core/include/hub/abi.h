@@ -12,6 +12,6 @@
 
 namespace hub {
 
-inline constexpr char kAbiVersion[] = "aeb5d977fd9c5649";
+inline constexpr char kAbiVersion[] = "7f91bf74ec4ca09c";
 
 }  // namespace hub

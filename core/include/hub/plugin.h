@@ -43,18 +43,39 @@
 
 #include "hub/abi.h"
 #include "hub/case.h"
+#include "hub/payload.h"
 #include "hub/settings.h"
 #include "hub/status.h"
 
 namespace hub {
 
-// A case type the plugin owns. Limits are durations: "<N>h" (wall-clock hours
-// from dispatch) or "<N>wd" (end of the Nth working day). Config may override.
+// A case type the plugin owns, as data. Limits are durations: "<N>h"
+// (wall-clock hours from dispatch) or "<N>wd" (end of the Nth working day).
+// Config may override them. `fields` document the payload; validate() checks
+// them (hub::check_fields) and adds the type's own rules.
 struct CaseTypeDecl {
   std::string id;            // e.g. "registry.fee_check"
   std::string display_name;  // Chinese, shown to users
   std::string sign_limit;    // default sign limit, e.g. "4h"
   std::string resolve_limit; // default resolve limit, e.g. "5wd"
+  std::vector<FieldDecl> fields;
+  // True: the case's deliveries wait until on_accepted has run, and go out
+  // with the annex it attached (HookContext::attach), e.g. a complaint with
+  // the compound's published prices. If on_accepted is parked they go without.
+  bool enriched = false;
+};
+
+// A case a hook raises. With `to` and `cc` empty the deployment's routes decide
+// who receives it, as for a unit's case; otherwise exactly these units do
+// (`to` with deadlines, `cc` as notices). The hub is its originator
+// ("plugin:<name>"), so replies to it reach the plugin's on_reply only.
+struct FollowUpCase {
+  std::string type;
+  std::string key;       // unique among this hook call's follow-ups; a retried hook does not duplicate
+  std::string compound;  // may be empty
+  Json payload = Json::object();
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
 };
 
 struct PluginInfo {
@@ -86,14 +107,32 @@ class HookContext {
   virtual void set_timer(std::string_view name, TimePoint due, Json data) = 0;
   virtual void cancel_timer(std::string_view name) = 0;
 
-  // Raises a follow-up case from the hub on behalf of this plugin. `key` must be
-  // unique among this case's follow-ups; retries of the hook do not duplicate.
-  virtual void raise_case(std::string_view type, std::string_view key, std::string_view compound,
-                          Json payload) = 0;
+  // Adds `value` under `key` to the case's annex, which every delivery of the
+  // case carries beside the payload. Only in on_accepted of a case type
+  // declared `enriched`; elsewhere ignored.
+  virtual void attach(std::string_view key, Json value) = 0;
+
+  // Raises a follow-up case, committed with the hook's other effects.
+  virtual void raise(FollowUpCase follow_up) = 0;
+  // Shorthand: a routed follow-up.
+  void raise_case(std::string_view type, std::string_view key, std::string_view compound, Json payload) {
+    raise({std::string(type), std::string(key), std::string(compound), std::move(payload), {}, {}});
+  }
 
   // The unit holding a directory role for a compound (e.g. "servicer",
-  // "subdistrict", "community", "company", "zone.cgj", "team"), or empty.
+  // "subdistrict", "community", "company", "custodian", "zone.cgj", "team";
+  // "zone" gives the zone id), or empty.
   virtual std::string resolve_role(std::string_view compound, std::string_view role) = 0;
+  // The compound's directory entry, overrides applied: {"id", "name",
+  // "community", "zone", "subdistrict", "class", "company", "custodian",
+  // "team", "servicer"}; nullopt for an unknown compound.
+  virtual std::optional<Json> compound_info(std::string_view compound) = 0;
+  // A dated change of the directory: from `effective_from` the compound's
+  // `field` ("company" or "custodian") is `unit` ("" clears it). Stored with the
+  // hook's effects, it survives restarts and reloads; routes see it once it is
+  // effective.
+  virtual void change_directory(std::string_view compound, std::string_view field, std::string_view unit,
+                                TimePoint effective_from) = 0;
 };
 
 class Plugin {
@@ -106,6 +145,9 @@ class Plugin {
   // The case types this plugin owns; called after configure.
   virtual std::vector<CaseTypeDecl> case_types() const = 0;
   virtual Problems validate(const CaseView& c) const = 0;
+  // Checks a receiver's reply to a case of `case_type` before it is stored; a
+  // non-empty result refuses it with every problem listed. Pure, concurrent.
+  virtual Problems validate_reply(const std::string& /*case_type*/, const ReplyView& /*reply*/) const { return {}; }
   virtual Status on_accepted(HookContext&, const CaseView&) { return {}; }
   virtual Status on_reply(HookContext&, const CaseView&, const ReplyView&) { return {}; }
   virtual Status on_timer(HookContext&, const CaseView&, const TimerView&) { return {}; }
@@ -138,6 +180,9 @@ class GuardedPlugin final : public P {
   }
   Problems validate(const CaseView& c) const override {
     try { return P::validate(c); } catch (...) { return {{"", "validation failed inside the plugin: " + describe_current_exception()}}; }
+  }
+  Problems validate_reply(const std::string& t, const ReplyView& r) const override {
+    try { return P::validate_reply(t, r); } catch (...) { return {{"", "reply validation failed inside the plugin: " + describe_current_exception()}}; }
   }
   Status on_accepted(HookContext& h, const CaseView& c) override {
     try { return P::on_accepted(h, c); } catch (...) { return Status::Internal("on_accepted threw: " + describe_current_exception()); }

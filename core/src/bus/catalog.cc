@@ -23,7 +23,7 @@ Result<std::shared_ptr<const Catalog>> Catalog::build(const config::Deployment& 
                   plugins.declared_types(t.plugin) + ")";
       continue;
     }
-    CaseTypeEntry e{t.id, t.name, t.plugin, plugins.plugin(t.plugin), plugins.has_hooks(t.plugin), {}, {}};
+    CaseTypeEntry e{t.id, t.name.empty() ? decl->display_name : t.name, t.plugin, plugins.plugin(t.plugin), plugins.has_hooks(t.plugin), false, {}, {}};
     auto sign = t.sign_limit ? Result<config::Limit>(*t.sign_limit) : config::parse_limit(decl->sign_limit);
     auto resolve = t.resolve_limit ? Result<config::Limit>(*t.resolve_limit) : config::parse_limit(decl->resolve_limit);
     if (!sign.ok() || !resolve.ok()) {
@@ -31,14 +31,28 @@ Result<std::shared_ptr<const Catalog>> Catalog::build(const config::Deployment& 
                   (sign.ok() ? resolve.status().message() : sign.status().message());
       continue;
     }
+    e.enriched = decl->enriched;
+    if (e.enriched && !e.hooks) {
+      problems += "\n  - plugin " + t.plugin + " declares " + t.id +
+                  " enriched but has no hooks (info().has_hooks): its deliveries would never be sent";
+      continue;
+    }
     e.sign_limit = *sign;
     e.resolve_limit = *resolve;
     c->case_types_.emplace(t.id, std::move(e));
   }
   if (!problems.empty()) return Status::InvalidArgument("the config does not fit the plugins:" + problems);
-  c->router_ = std::make_unique<router::Router>(c->deployment_.routes);
-  c->directory_ = std::make_unique<Directory>(c->deployment_);
+  c->router_ = std::make_shared<const router::Router>(c->deployment_.routes);
+  c->directory_ = std::make_shared<const Directory>(c->deployment_);
   return std::shared_ptr<const Catalog>(std::move(c));
+}
+
+std::shared_ptr<const Catalog> Catalog::with_directory(std::shared_ptr<const Directory> directory) const {
+  std::shared_ptr<Catalog> c(new Catalog(*this));
+  for (auto& [id, entry] : c->units_) entry.unit = nullptr;
+  for (const auto& u : c->deployment_.units) c->units_[u.id].unit = &u;  // point into the copy's deployment
+  c->directory_ = std::move(directory);
+  return c;
 }
 
 const UnitEntry* Catalog::unit(const std::string& id) const {

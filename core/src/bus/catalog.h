@@ -25,6 +25,7 @@ struct CaseTypeEntry {
   std::string plugin;
   Plugin* impl = nullptr;  // owned by the PluginSet, which outlives the catalog
   bool hooks = false;
+  bool enriched = false;  // deliveries wait for on_accepted's annex
   config::Limit sign_limit;
   config::Limit resolve_limit;
 };
@@ -48,15 +49,19 @@ class Catalog {
   std::string case_type_name(const std::string& id) const;
   const router::Router& router() const { return *router_; }
   const Directory& directory() const { return *directory_; }
+  // This catalog with another directory (the files' one with the stored
+  // overrides applied); everything else is shared or copied.
+  std::shared_ptr<const Catalog> with_directory(std::shared_ptr<const Directory> directory) const;
 
  private:
   Catalog() = default;
+  Catalog(const Catalog&) = default;
   config::Deployment deployment_;
   std::unordered_map<std::string, UnitEntry> units_;
   std::unordered_map<std::string, std::string> unit_by_key_;
   std::unordered_map<std::string, CaseTypeEntry> case_types_;
-  std::unique_ptr<router::Router> router_;
-  std::unique_ptr<Directory> directory_;
+  std::shared_ptr<const router::Router> router_;
+  std::shared_ptr<const Directory> directory_;
 };
 
 }  // namespace hub::bus

@@ -13,6 +13,7 @@ std::vector<store::BatchInput> split(const store::BatchInput& b) {
   auto one = [&] {
     store::BatchInput x;
     x.hook_plugin_of = b.hook_plugin_of;
+    x.check_reply = b.check_reply;
     return x;
   };
   for (const auto& c : b.cases) out.push_back(one()), out.back().cases.push_back(c);
@@ -31,9 +32,11 @@ std::size_t items(const store::BatchInput& b) { return b.cases.size() + b.replie
 
 Committer::Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
                      const Clock& clock, std::function<void()> committed,
-                     std::function<std::string(const std::string&)> hook_plugin_of)
+                     std::function<std::string(const std::string&)> hook_plugin_of,
+                     std::function<Problems(const std::string&, const ReplyView&)> check_reply)
     : db_(std::move(conninfo), "committer"), queue_(queue), outbox_(outbox), log_(log), clock_(clock),
-      committed_(std::move(committed)), hook_plugin_of_(std::move(hook_plugin_of)) {}
+      committed_(std::move(committed)), hook_plugin_of_(std::move(hook_plugin_of)),
+      check_reply_(std::move(check_reply)) {}
 
 Committer::~Committer() { join(); }
 
@@ -48,6 +51,7 @@ void Committer::run() {
     store::BatchInput batch = queue_.take();
     if (items(batch) == 0) return;  // closed and drained
     batch.hook_plugin_of = hook_plugin_of_;
+    batch.check_reply = check_reply_;
     try {
       commit(batch);
     } catch (const std::exception& e) {  // a bug: refuse this batch, keep the hub serving
@@ -93,7 +97,7 @@ void Committer::answer(const store::BatchInput& batch, const store::BatchOutput&
     const auto& o = out.replies[i];
     (void)outbox_.send(r.sender, o.error_code.empty()
                                      ? protocol::reply_accepted(r.reply.reference, o.reply_id, o.duplicate)
-                                     : protocol::error(o.error_code, o.message, false, r.reply.reference));
+                                     : protocol::error(o.error_code, o.message, false, r.reply.reference, o.problems));
   }
 }
 

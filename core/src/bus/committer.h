@@ -23,10 +23,12 @@ class Committer {
  public:
   // `committed` is called after every successful commit (wakes the workers).
   // `hook_plugin_of` names the plugin whose on_reply hook a case type's
-  // replies need, or "" (see store::BatchInput).
+  // replies need, or ""; `check_reply` is the owning plugin's check of a
+  // reply (see store::BatchInput).
   Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
             const Clock& clock, std::function<void()> committed,
-            std::function<std::string(const std::string&)> hook_plugin_of);
+            std::function<std::string(const std::string&)> hook_plugin_of,
+            std::function<Problems(const std::string&, const ReplyView&)> check_reply);
   ~Committer();
   void start();
   // Returns after the queue is closed and drained.
@@ -45,6 +47,7 @@ class Committer {
   const Clock& clock_;
   std::function<void()> committed_;
   std::function<std::string(const std::string&)> hook_plugin_of_;
+  std::function<Problems(const std::string&, const ReplyView&)> check_reply_;
   std::thread thread_;
 };
 

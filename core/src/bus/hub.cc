@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bus/directory_refresh.h"
 #include "plugin_host/settings_check.h"
 #include "store/migrations.h"
 
@@ -33,13 +34,15 @@ Status Hub::start_all() {
     auto version = store::migrate(*db);
     if (!version.ok()) return version.status();
     spdlog::info("store: schema version {}", *version);
+    auto plugins = plugin_host::PluginSet::load(d.plugins, options_.module_dir);
+    if (!plugins.ok()) return plugins.status();
+    plugins_ = std::move(plugins.value());
+    auto catalog = Catalog::build(d, *plugins_);
+    if (!catalog.ok()) return catalog.status();
+    catalog_ = std::make_unique<CatalogHolder>(std::move(catalog.value()));
+    // Routes see the stored directory changes from the first case on.
+    if (Status s = DirectoryRefresher(*catalog_, *clock_).refresh(*db); !s.ok()) return s;
   }
-  auto plugins = plugin_host::PluginSet::load(d.plugins, options_.module_dir);
-  if (!plugins.ok()) return plugins.status();
-  plugins_ = std::move(plugins.value());
-  auto catalog = Catalog::build(d, *plugins_);
-  if (!catalog.ok()) return catalog.status();
-  catalog_ = std::make_unique<CatalogHolder>(std::move(catalog.value()));
 
   std::map<std::string, Adapter*> adapters;
   for (const auto& a : d.adapters) {
@@ -72,9 +75,18 @@ Status Hub::start_all() {
       [holder](const std::string& type) {
         const auto* t = holder->get()->case_type(type);
         return t && t->hooks ? t->plugin : std::string();
+      },
+      [holder](const std::string& type, const ReplyView& reply) {
+        const auto* t = holder->get()->case_type(type);
+        return t ? t->impl->validate_reply(type, reply) : Problems{};
       });
-  hook_runner_ = std::make_unique<hooks::HookRunner>(options_.conninfo, d.hub.id, *catalog_, *routing_log_, *clock_,
-                                                     [this] { dispatcher_->kick(); });
+  directory_ = std::make_unique<DirectoryRefresher>(*catalog_, *clock_);
+  hook_runner_ = std::make_unique<hooks::HookRunner>(
+      options_.conninfo, d.hub.id, *catalog_, *routing_log_, *clock_, [this] { dispatcher_->kick(); },
+      [this](store::PgConnection& db) {
+        if (Status s = directory_->refresh(db); !s.ok())
+          spdlog::warn("directory: stored changes not applied yet: {}", s.message());
+      });
   // Units are told to beat three times per timeout, so one lost beat never makes them offline.
   const int heartbeat_seconds = std::max(1, d.hub.heartbeat_timeout_seconds / 3);
   intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, heartbeat_seconds}, *catalog_, *queue_,

@@ -14,6 +14,7 @@
 #include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/committer.h"
+#include "bus/directory_refresh.h"
 #include "bus/dispatcher.h"
 #include "bus/intake.h"
 #include "bus/presence.h"
@@ -63,6 +64,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<CommitQueue> queue_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<DirectoryRefresher> directory_;
   std::unique_ptr<hooks::HookRunner> hook_runner_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<ops::OperatorService> operator_service_;

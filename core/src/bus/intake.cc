@@ -111,7 +111,7 @@ void Intake::handle_send(const std::string& unit, protocol::Send send) {
     return;
   }
   router::Decision decision = catalog->router().route(c, catalog->directory());
-  store::NewCase item{std::move(c), std::move(decision), type->plugin, type->hooks};
+  store::NewCase item{std::move(c), std::move(decision), type->plugin, type->hooks, type->enriched};
   const std::string reference = item.c.reference;
   if (!queue_.push(std::move(item)))
     answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: nothing was stored; send again later", true,

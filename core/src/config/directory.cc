@@ -38,12 +38,33 @@ std::string Directory::resolve(std::string_view compound_id, std::string_view ro
   if (role == "custodian") return compound->custodian;
   if (role == "community") return compound->community;
   if (role == "team") return compound->team;
+  if (role == "committee") return compound->committee.empty() ? compound->community : compound->committee;
   const config::Zone* zone = zone_of_compound(compound_id);
   if (!zone) return {};
   if (role == "zone") return zone->id;
   if (role == "subdistrict") return zone->subdistrict;
   if (role == "zone.cgj") return zone->cgj;
+  if (role == "zone.group") return zone->group;
   return {};
+}
+
+nlohmann::json Directory::describe(std::string_view compound_id) const {
+  const config::Compound* compound = find(compounds_, compound_id);
+  if (!compound) return nullptr;
+  const config::Zone* zone = zone_of_compound(compound_id);
+  return {{"id", compound->id},
+          {"name", compound->name},
+          {"community", compound->community},
+          {"zone", zone ? zone->id : ""},
+          {"subdistrict", zone ? zone->subdistrict : ""},
+          {"zone_cgj", zone ? zone->cgj : ""},
+          {"zone_group", zone ? zone->group : ""},
+          {"class", compound->klass},
+          {"company", compound->company},
+          {"custodian", compound->custodian},
+          {"team", compound->team},
+          {"committee", compound->committee},
+          {"servicer", resolve(compound_id, "servicer")}};
 }
 
 std::string Directory::zone_of(std::string_view compound) const { return resolve(compound, "zone"); }

@@ -24,8 +24,8 @@ namespace hub {
 class Directory {
  public:
   // Roles a route may address as "compound.<role>"; each resolves to a unit id.
-  static constexpr std::array<std::string_view, 7> kUnitRoles = {
-      "servicer", "company", "custodian", "community", "subdistrict", "zone.cgj", "team"};
+  static constexpr std::array<std::string_view, 9> kUnitRoles = {
+      "servicer", "company", "custodian", "community", "subdistrict", "zone.cgj", "zone.group", "team", "committee"};
 
   // REQUIRES: deployment was loaded without errors (every reference resolves).
   explicit Directory(const config::Deployment& deployment);
@@ -38,8 +38,14 @@ class Directory {
   // unknown, the role is unknown, or nobody holds it (no company, no team).
   // Roles: those of kUnitRoles, where "servicer" is the company if there is
   // one, else the custodian if there is one, else the community; plus "zone",
-  // which gives the zone id rather than a unit.
+  // which gives the zone id rather than a unit. "committee" is the owners'
+  // committee, else the community, which acts for it where there is none.
   std::string resolve(std::string_view compound, std::string_view role) const;
+  // The compound's entry as plugins see it: {"id", "name", "community",
+  // "zone", "subdistrict", "class", "company", "custodian", "team",
+  // "servicer", "zone_group", "zone_cgj", "committee"}; null for an unknown
+  // compound. "committee" is "" where the compound has none.
+  nlohmann::json describe(std::string_view compound) const;
   std::string zone_of(std::string_view compound) const;         // zone id, or ""
   std::string subdistrict_of(std::string_view compound) const;  // unit id, or ""
 

@@ -6,12 +6,13 @@ namespace {
 
 void read_zone(const YamlNode& node, LoadContext& ctx) {
   Zone zone;
-  const auto map = node.map({"id", "name", "subdistrict", "cgj"}, {"id", "name", "subdistrict", "cgj"});
+  const auto map = node.map({"id", "name", "subdistrict", "cgj", "group"}, {"id", "name", "subdistrict", "cgj"});
   if (map) {
     zone.id = read_declared_id(*map, "id", SymbolKind::kZone, ctx);
     zone.name = read_display_name(*map, "name");
     zone.subdistrict = read_reference(*map, "subdistrict", SymbolKind::kUnit, ctx);
     zone.cgj = read_reference(*map, "cgj", SymbolKind::kUnit, ctx);
+    zone.group = read_reference(*map, "group", SymbolKind::kUnit, ctx);
     if (!zone.subdistrict.empty()) ctx.symbols.declare_shared(SymbolKind::kSubdistrict, zone.subdistrict, node.where());
   }
   ctx.deployment.zones.push_back(std::move(zone));
@@ -31,7 +32,7 @@ void read_community(const YamlNode& node, LoadContext& ctx) {
 
 void read_compound(const YamlNode& node, LoadContext& ctx) {
   Compound compound;
-  const auto map = node.map({"id", "name", "community", "company", "custodian", "class", "team"},
+  const auto map = node.map({"id", "name", "community", "company", "custodian", "class", "team", "committee"},
                             {"id", "name", "community", "class"});
   if (map) {
     compound.id = read_declared_id(*map, "id", SymbolKind::kCompound, ctx);
@@ -40,6 +41,7 @@ void read_compound(const YamlNode& node, LoadContext& ctx) {
     compound.company = read_reference(*map, "company", SymbolKind::kUnit, ctx);
     compound.custodian = read_reference(*map, "custodian", SymbolKind::kUnit, ctx);
     compound.team = read_reference(*map, "team", SymbolKind::kUnit, ctx);
+    compound.committee = read_reference(*map, "committee", SymbolKind::kUnit, ctx);
     if (const auto klass = map->get("class")) {
       const auto text = klass->string();
       if (text && (*text == "A" || *text == "B" || *text == "C"))

@@ -1,5 +1,7 @@
 #include "config/loader.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -40,8 +42,15 @@ class FileWalker {
     open_.push_back({identity, path});
     if (const auto includes = sections->get("include"))
       for_each_item(*includes, [&](const YamlNode& item) {
-        if (const auto name = item.string())
-          read((fs::path(path).parent_path() / *name).lexically_normal().string(), item.where(), item.key());
+        const auto name = item.string();
+        if (!name) return;
+        const fs::path named = (fs::path(path).parent_path() / *name).lexically_normal();
+        if (name->find_first_of("*?[") == std::string::npos) return read(named.string(), item.where(), item.key());
+        const auto matches = files_matching(named);
+        if (matches.empty())
+          ctx_.diag.error(item.where(), item.key(),
+                          "no file matches '" + *name + "' (expected at least one; patterns apply to the file name only)");
+        for (const auto& match : matches) read(match, item.where(), item.key());
       });
     open_.pop_back();
   }
@@ -51,6 +60,19 @@ class FileWalker {
     std::string identity;  // canonical path
     std::string path;      // as named
   };
+
+  // Files in `pattern`'s folder whose names match its last component
+  // (fnmatch), sorted by name so that the order of lists is stable.
+  static std::vector<std::string> files_matching(const fs::path& pattern) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(pattern.parent_path(), ec))
+      if (entry.is_regular_file(ec) &&
+          ::fnmatch(pattern.filename().c_str(), entry.path().filename().c_str(), FNM_PERIOD) == 0)
+        out.push_back(entry.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
 
   // A file that includes itself, directly or through others.
   bool reported_cycle(const std::string& identity, const std::string& path, const SourceLocation& cited_at,
@@ -130,6 +152,29 @@ void read_default_keys(LoadContext& ctx) {
   }
 }
 
+// A case type's senders may send it: adds the type to their may_send. A
+// pattern that matches no unit is an error (a typo would silently lock out).
+void grant_senders(LoadContext& ctx) {
+  auto grant = [](Unit& unit, const std::string& type) {
+    if (std::find(unit.may_send.begin(), unit.may_send.end(), type) == unit.may_send.end())
+      unit.may_send.push_back(type);
+  };
+  for (const CaseType& type : ctx.deployment.case_types) {
+    for (const std::string& sender : type.senders)
+      for (Unit& unit : ctx.deployment.units)
+        if (unit.id == sender) grant(unit, type.id);
+    for (const std::string& prefix : type.sender_patterns) {
+      bool matched = false;
+      for (Unit& unit : ctx.deployment.units)
+        if (unit.id.starts_with(prefix)) grant(unit, type.id), matched = true;
+      if (!matched)
+        ctx.diag.error(type.where, "senders", "case type '" + type.id + "': sender pattern '" + prefix +
+                                                  "*' matches no unit (expected a unit id, or a prefix of unit ids "
+                                                  "followed by '*', such as \"pm.*\")");
+    }
+  }
+}
+
 void warn_about_unrouted_case_types(LoadContext& ctx) {
   const auto& routes = ctx.deployment.routes;
   for (const CaseType& type : ctx.deployment.case_types) {
@@ -197,6 +242,7 @@ LoadResult load_deployment(const std::string& path) {
     resolve_hub_paths(ctx.deployment.hub, path);
     read_default_keys(ctx);
     ctx.symbols.check_references(ctx.diag);
+    grant_senders(ctx);
     warn_about_unrouted_case_types(ctx);
   } catch (const std::exception& e) {
     ctx.diag.error(SourceLocation{path, 0, 0}, "", std::string("internal error while loading: ") + e.what());

@@ -70,16 +70,31 @@ std::optional<Limit> read_limit(const YamlMap& map, const std::string& field) {
   return std::move(limit).value();
 }
 
+// A sender is a unit id, or a prefix pattern such as "pm.*" (every unit whose
+// id starts with "pm.").
+void read_sender(const YamlNode& node, CaseType& type, LoadContext& ctx) {
+  const auto text = node.string();
+  if (!text) return;
+  if (text->size() > 1 && text->back() == '*') {
+    type.sender_patterns.push_back(text->substr(0, text->size() - 1));
+  } else {
+    type.senders.push_back(read_reference(node, SymbolKind::kUnit, ctx));
+  }
+}
+
 void read_case_type(const YamlNode& node, LoadContext& ctx) {
   CaseType type;
   type.where = node.where();
-  const auto map = node.map({"id", "name", "plugin", "sign_limit", "resolve_limit"}, {"id", "name", "plugin"});
+  const auto map =
+      node.map({"id", "name", "plugin", "sign_limit", "resolve_limit", "senders"}, {"id", "plugin"});
   if (map) {
     type.id = read_declared_id(*map, "id", SymbolKind::kCaseType, ctx);
-    type.name = read_display_name(*map, "name");
+    if (map->get("name")) type.name = read_display_name(*map, "name");
     type.plugin = read_reference(*map, "plugin", SymbolKind::kPlugin, ctx);
     type.sign_limit = read_limit(*map, "sign_limit");
     type.resolve_limit = read_limit(*map, "resolve_limit");
+    if (const auto senders = map->get("senders"))
+      for_each_item(*senders, [&](const YamlNode& sender) { read_sender(sender, type, ctx); });
   }
   ctx.deployment.case_types.push_back(std::move(type));
 }

@@ -42,8 +42,12 @@ struct Unit {
 
 struct CaseType {
   std::string id;
-  std::string name;    // Chinese display name
+  std::string name;    // Chinese display name; empty: the plugin's
   std::string plugin;  // owning plugin
+  // Units that may send this type, besides those whose may_send lists it:
+  // unit ids, and id prefixes written "pm.*" (stored without the '*').
+  std::vector<std::string> senders;
+  std::vector<std::string> sender_patterns;
   std::optional<Limit> sign_limit;     // override of the plugin's default
   std::optional<Limit> resolve_limit;  // override of the plugin's default
   SourceLocation where;
@@ -88,6 +92,7 @@ struct Zone {
   std::string name;         // e.g. "第七片区"
   std::string subdistrict;  // unit id of the 镇街
   std::string cgj;          // unit id of the zone's urban-management staff
+  std::string group;        // unit id of the zone working group (片区工作组), or empty
 };
 
 struct Community {
@@ -104,6 +109,7 @@ struct Compound {
   std::string custodian;  // unit id holding temporary custody, or empty
   std::string klass;      // "A", "B" or "C"
   std::string team;       // unit id of the compound work team, or empty
+  std::string committee;  // unit id of the owners' committee (业委会), or empty
 };
 
 struct PluginConfig {

@@ -29,11 +29,20 @@ class HookContextImpl final : public HookContext {
     effects_.timers.push_back({std::string(name), due, std::move(data)});
   }
   void cancel_timer(std::string_view name) override { effects_.timers.push_back({std::string(name), std::nullopt, {}}); }
-  void raise_case(std::string_view type, std::string_view key, std::string_view compound, Json payload) override {
-    effects_.follow_ups.push_back({std::string(type), std::string(key), std::string(compound), std::move(payload)});
-  }
+  void attach(std::string_view key, Json value) override { effects_.annex[std::string(key)] = std::move(value); }
+  void raise(FollowUpCase follow_up) override { effects_.follow_ups.push_back(std::move(follow_up)); }
   std::string resolve_role(std::string_view compound, std::string_view role) override {
     return directory_.resolve(compound, role);
+  }
+  std::optional<Json> compound_info(std::string_view compound) override {
+    Json info = directory_.describe(compound);
+    if (info.is_null()) return std::nullopt;
+    return info;
+  }
+  void change_directory(std::string_view compound, std::string_view field, std::string_view unit,
+                        TimePoint effective_from) override {
+    effects_.directory_changes.push_back(
+        {std::string(compound), std::string(field), std::string(unit), effective_from});
   }
 
   HookEffects& effects() { return effects_; }

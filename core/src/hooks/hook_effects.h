@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "hub/case.h"
+#include "hub/plugin.h"
+#include "store/directory_overrides.h"
 
 namespace hub::hooks {
 
@@ -16,18 +17,13 @@ struct TimerChange {
   Json data;
 };
 
-struct FollowUp {
-  std::string type;
-  std::string key;
-  std::string compound;
-  Json payload;
-};
-
 struct HookEffects {
   std::map<std::string, Json> case_state;    // key → value
   std::map<std::string, Json> global_state;  // key → value
   std::vector<TimerChange> timers;
-  std::vector<FollowUp> follow_ups;
+  std::vector<FollowUpCase> follow_ups;
+  std::vector<store::DirectoryChange> directory_changes;
+  Json annex = Json::object();  // attach(): key → value
 };
 
 }  // namespace hub::hooks

@@ -4,17 +4,22 @@
 
 #include "hooks/hook_context.h"
 #include "store/case_batch.h"
+#include "util/time_format.h"
 
 namespace hub::hooks {
 namespace {
 constexpr auto kTick = std::chrono::milliseconds(200);
 constexpr int kClaimLimit = 100;
+// How often the directory is checked for changes that became effective or
+// were made by another hub.
+constexpr auto kDirectoryCheck = std::chrono::seconds(1);
 }  // namespace
 
 HookRunner::HookRunner(std::string conninfo, std::string hub_id, const bus::CatalogHolder& catalog,
-                       const log::RoutingLog& log, const Clock& clock, std::function<void()> committed)
+                       const log::RoutingLog& log, const Clock& clock, std::function<void()> committed,
+                       std::function<void(store::PgConnection&)> refresh_directory)
     : db_(std::move(conninfo), "hook runner"), hub_id_(std::move(hub_id)), catalog_(catalog), log_(log),
-      clock_(clock), committed_(std::move(committed)) {}
+      clock_(clock), committed_(std::move(committed)), refresh_directory_(std::move(refresh_directory)) {}
 
 HookRunner::~HookRunner() { stop(); }
 
@@ -39,6 +44,7 @@ void HookRunner::kick() {
 
 void HookRunner::run() {
   bool more = false;
+  auto next_directory_check = std::chrono::steady_clock::now();
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -47,6 +53,10 @@ void HookRunner::run() {
       kicked_ = false;
     }
     store::PgConnection* db = db_.get();
+    if (db != nullptr && std::chrono::steady_clock::now() >= next_directory_check) {
+      refresh_directory_(*db);
+      next_directory_check = std::chrono::steady_clock::now() + kDirectoryCheck;
+    }
     more = db != nullptr && run_once(*db);
   }
 }
@@ -59,6 +69,7 @@ bool HookRunner::run_once(store::PgConnection& db) {
     return false;
   }
   log_.write(claim->events);
+  if (!claim->events.empty()) committed_();  // parked on_accepted tasks release held deliveries
   const auto catalog = catalog_.get();
   for (const auto& task : claim->tasks) run_task(db, *catalog, task);
   return claim->tasks.size() >= static_cast<std::size_t>(kClaimLimit);
@@ -96,32 +107,79 @@ Status HookRunner::call_hook(store::PgConnection& db, const bus::Catalog& catalo
   return commit_effects(db, catalog, task, *c, ctx.effects());
 }
 
+namespace {
+
+// Who receives a follow-up: the units the plugin named, or the routes.
+Result<router::Decision> decide(const bus::Catalog& catalog, const FollowUpCase& f, const CaseView& c) {
+  if (f.to.empty() && f.cc.empty()) return catalog.router().route(c, catalog.directory());
+  router::Decision d;
+  d.route_id = "plugin";
+  auto add = [&](const std::string& unit, bool notice) -> Status {
+    if (catalog.unit(unit) == nullptr)
+      return Status::InvalidArgument("raise: follow-up " + f.type + " names unknown unit '" + unit + "'");
+    for (const auto& r : d.recipients)
+      if (r.unit == unit) return {};
+    d.recipients.push_back({unit, notice});
+    return {};
+  };
+  for (const auto& u : f.to)
+    if (Status s = add(u, false); !s.ok()) return s;
+  for (const auto& u : f.cc)
+    if (Status s = add(u, true); !s.ok()) return s;
+  return d;
+}
+
+}  // namespace
+
 Status HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task,
                                   const CaseView& parent, const HookEffects& effects) {
   store::BatchInput follow_ups;
   for (const auto& f : effects.follow_ups) {
     const auto* type = catalog.case_type(f.type);
-    if (type == nullptr) return Status::InvalidArgument("raise_case: case type " + f.type + " is not configured");
+    if (type == nullptr) return Status::InvalidArgument("raise: case type " + f.type + " is not configured");
+    if (!f.compound.empty() && catalog.directory().compound(f.compound) == nullptr)
+      return Status::InvalidArgument("raise: follow-up " + f.type + " names unknown compound '" + f.compound + "'");
     CaseView c{0, f.type, store::kPluginOriginPrefix + task.plugin,
                std::to_string(parent.id) + "/" + task.hook + "/" + f.key, f.compound, f.payload};
     if (Problems p = type->impl->validate(c); !p.empty())
-      return Status::InvalidArgument("raise_case: follow-up " + f.type + " is invalid: " + p.front().pointer + " " +
+      return Status::InvalidArgument("raise: follow-up " + f.type + " is invalid: " + p.front().pointer + " " +
                                      p.front().reason);
-    router::Decision d = catalog.router().route(c, catalog.directory());
-    follow_ups.cases.push_back({std::move(c), std::move(d), type->plugin, type->hooks});
+    auto d = decide(catalog, f, c);
+    if (!d.ok()) return d.status();
+    follow_ups.cases.push_back({std::move(c), std::move(d).value(), type->plugin, type->hooks, type->enriched});
+  }
+  std::vector<store::Event> events;
+  for (const auto& change : effects.directory_changes) {
+    if (catalog.directory().compound(change.compound) == nullptr)
+      return Status::InvalidArgument("change_directory: unknown compound '" + change.compound + "'");
+    if (change.field != "company" && change.field != "custodian")
+      return Status::InvalidArgument("change_directory: cannot change '" + change.field +
+                                     "' (expected company or custodian)");
+    if (!change.unit.empty() && catalog.unit(change.unit) == nullptr)
+      return Status::InvalidArgument("change_directory: unknown unit '" + change.unit + "'");
+    events.push_back({"directory_changed", parent.id, 0, 0, parent.type, store::kPluginOriginPrefix + task.plugin, "",
+                      {{"compound", change.compound}, {"field", change.field}, {"unit", change.unit},
+                       {"effective_from", to_iso8601(change.effective_from)}}});
   }
   auto tx = store::Transaction::begin(db);
   if (!tx.ok()) return tx.status();
   if (Status s = store::apply_effects(db, task, effects, clock_.now()); !s.ok()) return s;
-  std::vector<store::Event> events;
+  if (Status s = store::insert_directory_changes(db, effects.directory_changes, parent.id, clock_.now()); !s.ok())
+    return s;
+  if (Status s = store::insert_events(db, events, clock_.now()); !s.ok()) return s;
+  const bool releases = task.hook == "accepted" && catalog.case_type(parent.type) != nullptr &&
+                        catalog.case_type(parent.type)->enriched;
+  if (releases)
+    if (Status s = store::release_held_deliveries(db, parent.id, effects.annex, clock_.now()); !s.ok()) return s;
   if (!follow_ups.cases.empty()) {
     auto out = store::write_batch(db, follow_ups, clock_.now());
     if (!out.ok()) return out.status();
-    events = std::move(out->events);
+    events.insert(events.end(), out->events.begin(), out->events.end());
   }
   if (Status s = tx->commit(); !s.ok()) return s;
   log_.write(events);
-  if (!events.empty()) committed_();
+  if (!effects.directory_changes.empty()) refresh_directory_(db);
+  if (!follow_ups.cases.empty() || releases) committed_();
   return {};
 }
 

@@ -2,8 +2,8 @@
 //
 // Claims hook tasks (store/hook_tasks.h), runs on_accepted / on_reply /
 // on_timer with a HookContextImpl, and commits the hook's effects — state,
-// timers, follow-up cases (validated and routed like any case) and the task's
-// completion — in one transaction. A hook that returns an error or throws is
+// timers, follow-up cases (validated and routed like any case, or addressed),
+// dated directory changes and the task's completion — in one transaction. A hook that returns an error or throws is
 // retried with backoff and parked after max attempts; other work keeps flowing.
 #pragma once
 
@@ -25,7 +25,8 @@ class HookRunner {
   static constexpr int kMaxAttempts = 5;
 
   HookRunner(std::string conninfo, std::string hub_id, const bus::CatalogHolder& catalog, const log::RoutingLog& log,
-             const Clock& clock, std::function<void()> committed);
+             const Clock& clock, std::function<void()> committed,
+             std::function<void(store::PgConnection&)> refresh_directory);
   ~HookRunner();
   void start();
   void stop();
@@ -45,6 +46,7 @@ class HookRunner {
   const log::RoutingLog& log_;
   const Clock& clock_;
   const std::function<void()> committed_;
+  const std::function<void(store::PgConnection&)> refresh_directory_;
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -48,9 +48,14 @@ std::string rejected(const std::string& reference, const std::string& code, cons
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string error(const std::string& code, const std::string& message, bool retry, const std::string& reference) {
+std::string error(const std::string& code, const std::string& message, bool retry, const std::string& reference,
+                  const Problems& problems) {
   Json j{{"kind", "error"}, {"code", code}, {"message", message}, {"retry", retry}};
   put_reference(j, reference);
+  if (!problems.empty()) {
+    j["problems"] = Json::array();
+    for (const auto& p : problems) j["problems"].push_back({{"pointer", p.pointer}, {"reason", p.reason}});
+  }
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -64,7 +69,13 @@ std::string delivery(const OutgoingDelivery& d) {
   Json head{{"kind", "delivery"}, {"delivery", d.delivery}, {"case", d.case_id}, {"type", d.type},
             {"type_name", d.type_name}, {"origin", d.origin}, {"reference", d.reference},
             {"compound", d.compound}, {"notice", d.notice}, {"attempt", d.attempt}};
-  return with_raw(head, "payload", d.payload_json);
+  std::string out = with_raw(head, "payload", d.payload_json);
+  if (d.annex_json.empty()) return out;
+  out.pop_back();  // '}'
+  out += ",\"annex\":";
+  out += d.annex_json;
+  out += '}';
+  return out;
 }
 
 std::string forwarded_reply(const OutgoingReply& r) {

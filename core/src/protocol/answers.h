@@ -21,7 +21,8 @@ std::string accepted(const std::string& reference, std::int64_t case_id, bool du
                      const std::vector<DeliveryRef>& deliveries, const std::string& parked_reason);
 std::string rejected(const std::string& reference, const std::string& code, const std::string& message,
                      const Problems& problems);
-std::string error(const std::string& code, const std::string& message, bool retry, const std::string& reference);
+std::string error(const std::string& code, const std::string& message, bool retry, const std::string& reference,
+                  const Problems& problems = {});
 std::string reply_accepted(const std::string& reference, std::int64_t reply_id, bool duplicate);
 
 struct OutgoingDelivery {
@@ -31,6 +32,7 @@ struct OutgoingDelivery {
   bool notice = false;
   int attempt = 1;
   std::string payload_json;  // the stored payload, already serialized
+  std::string annex_json;    // what the owning plugin attached, serialized; empty: none
 };
 std::string delivery(const OutgoingDelivery& d);
 

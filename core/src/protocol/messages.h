@@ -55,6 +55,7 @@ inline constexpr const char* kOversized = "oversized";
 inline constexpr const char* kUnknownDelivery = "unknown_delivery";
 inline constexpr const char* kNotReceiver = "not_receiver";
 inline constexpr const char* kConflict = "conflict";
+inline constexpr const char* kInvalidReply = "invalid_reply";
 inline constexpr const char* kUnavailable = "unavailable";
 inline constexpr const char* kBusy = "busy";
 inline constexpr const char* kInternal = "internal";

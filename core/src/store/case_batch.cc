@@ -86,7 +86,8 @@ class BatchWriter {
       if (!o.parked_reason.empty())
         out_.events.push_back({"parked", o.id, 0, 0, n.c.type, n.c.origin, "", {{"reason", o.parked_reason}}});
       for (const auto& r : n.decision.recipients)
-        deliveries.push_back({{"case_id", o.id}, {"receiver", r.unit}, {"notice", r.notice}});
+        deliveries.push_back({{"case_id", o.id}, {"receiver", r.unit}, {"notice", r.notice},
+                              {"state", n.hold_for_annex ? "held" : "pending"}});
       if (n.run_hooks) hook_rows_.push_back({{"case_id", o.id}, {"plugin", n.plugin}, {"hook", "accepted"}});
     }
     if (Status s = insert_deliveries(deliveries); !s.ok()) return s;
@@ -137,9 +138,9 @@ class BatchWriter {
   Status insert_deliveries(const Json& rows) {
     if (rows.empty()) return {};
     auto inserted = db_.exec_params(
-        "INSERT INTO deliveries (case_id, receiver, notice, next_attempt_at, dispatched_at) "
-        "SELECT case_id, receiver, notice, $2::timestamptz, $2::timestamptz "
-        "FROM jsonb_to_recordset($1::jsonb) AS x(case_id bigint, receiver text, notice boolean) "
+        "INSERT INTO deliveries (case_id, receiver, notice, state, next_attempt_at, dispatched_at) "
+        "SELECT case_id, receiver, notice, state, $2::timestamptz, $2::timestamptz "
+        "FROM jsonb_to_recordset($1::jsonb) AS x(case_id bigint, receiver text, notice boolean, state text) "
         "RETURNING id, case_id, receiver, notice",
         {dump(rows), now_});
     if (!inserted.ok()) return inserted.status();
@@ -201,16 +202,30 @@ class BatchWriter {
         continue;
       }
       auto t = target_of.find(n.reply.delivery);
+      const std::string delivery = "delivery " + std::to_string(n.reply.delivery);
+      auto refuse = [&](const char* code, std::string message, Problems problems = {}) {
+        o.error_code = code;
+        o.message = std::move(message);
+        o.problems = std::move(problems);
+      };
+      Problems problems;
       if (t == target_of.end()) {
-        o = {protocol::code::kUnknownDelivery, "delivery " + std::to_string(n.reply.delivery) + " does not exist", 0, false, false};
+        refuse(protocol::code::kUnknownDelivery, delivery + " does not exist");
       } else if (t->second.receiver != n.sender) {
-        o = {protocol::code::kNotReceiver, "delivery " + std::to_string(n.reply.delivery) + " was not sent to your unit", 0, false, false};
+        refuse(protocol::code::kNotReceiver, delivery + " was not sent to your unit");
       } else if (n.reply.final && t->second.notice) {
-        o = {protocol::code::kConflict, "delivery " + std::to_string(n.reply.delivery) +
-             " is a notice: it informs and cannot be resolved; send a reply that is not final", 0, false, false};
+        refuse(protocol::code::kConflict,
+               delivery + " is a notice: it informs and cannot be resolved; send a reply that is not final");
       } else if (n.reply.final && t->second.resolved) {
-        o = {protocol::code::kConflict, "delivery " + std::to_string(n.reply.delivery) +
-             " already has a final reply; later replies must not be final", 0, false, false};
+        refuse(protocol::code::kConflict, delivery + " already has a final reply; later replies must not be final");
+      } else if (in_.check_reply &&
+                 !(problems = in_.check_reply(t->second.type, ReplyView{0, n.reply.delivery, n.sender, n.reply.final,
+                                                                        n.reply.outcome, n.reply.body}))
+                      .empty()) {
+        refuse(protocol::code::kInvalidReply,
+               std::to_string(problems.size()) + " problem(s) in this reply to " + t->second.type +
+                   ": fix them and send again",
+               std::move(problems));
       } else if (!in_batch.emplace(key, i).second) {
         o.duplicate = true;  // filled from the first occurrence below
       } else {

@@ -29,6 +29,9 @@ struct NewCase {
   router::Decision decision;  // from the router, before commit
   std::string plugin;         // owning plugin
   bool run_hooks = false;     // queue an on_accepted hook task
+  // Deliveries wait ("held") until on_accepted has attached the case's annex
+  // (CaseTypeDecl::enriched); REQUIRES run_hooks.
+  bool hold_for_annex = false;
 };
 
 struct CaseOutcome {
@@ -46,6 +49,7 @@ struct NewReply {
 struct ReplyOutcome {
   std::string error_code;  // empty: stored (or duplicate); else a protocol error code
   std::string message;
+  Problems problems;       // for invalid_reply: what the owning plugin found
   std::int64_t reply_id = 0;
   bool duplicate = false;
   bool run_hooks = false;
@@ -63,6 +67,8 @@ struct BatchInput {
   std::vector<Event> events;  // events without a state change of their own (rejections)
   // Case type → plugin with after-commit hooks, for on_reply tasks.
   std::function<std::string(const std::string& case_type)> hook_plugin_of;
+  // The owning plugin's check of a reply to a case of this type; unset: none.
+  std::function<Problems(const std::string& case_type, const ReplyView& reply)> check_reply;
 };
 
 struct BatchOutput {

@@ -38,7 +38,8 @@ constexpr const char* kClaimDeliveries =
     "  lease_until = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, d.attempts)) * interval '1 millisecond' "
     "  FROM due WHERE d.id = due.id RETURNING d.id, d.case_id, d.receiver, d.notice, d.attempts) "
     "SELECT claimed.id, c.id, claimed.receiver, claimed.notice, claimed.attempts, c.type, c.origin, c.reference, "
-    "  c.compound, c.payload::text FROM claimed JOIN cases c ON c.id = claimed.case_id ORDER BY claimed.id";
+    "  c.compound, c.payload::text, coalesce(c.annex::text, '') FROM claimed JOIN cases c ON c.id = claimed.case_id "
+    "ORDER BY claimed.id";
 
 constexpr const char* kClaimReplies =
     "WITH due AS (SELECT id FROM replies WHERE state = 'pending' "
@@ -91,6 +92,7 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
     d.reference = str_at(*deliveries, r, 7);
     d.compound = str_at(*deliveries, r, 8);
     d.payload_json = str_at(*deliveries, r, 9);
+    d.annex_json = str_at(*deliveries, r, 10);
     const std::string receiver = str_at(*deliveries, r, 2);
     out.events.push_back({d.attempt == 1 ? "delivered" : "redelivered", d.case_id, d.delivery, 0, d.type, d.origin,
                           receiver, {{"attempt", d.attempt}}});

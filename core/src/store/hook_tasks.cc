@@ -47,10 +47,14 @@ Result<HookClaim> claim_hook_tasks(PgConnection& db, TimePoint now, const std::s
   if (auto r = db.exec_params(kTimersToTasks, {at}); !r.ok()) return r.status();
   auto parked = db.exec_params(kParkExhausted, {at, std::to_string(max_attempts)});
   if (!parked.ok()) return parked.status();
-  for (int r = 0; r < parked->rows(); ++r)
+  for (int r = 0; r < parked->rows(); ++r) {
     out.events.push_back({"parked", int_at(*parked, r, 1), 0, 0, str_at(*parked, r, 2), "plugin:" + str_at(*parked, r, 3), "",
                           {{"reason", "hook " + str_at(*parked, r, 4) + " " + str_at(*parked, r, 5)},
                            {"hook_task", int_at(*parked, r, 0)}}});
+    // An enriched case whose on_accepted gave up is still delivered, without its annex.
+    if (str_at(*parked, r, 4) == "accepted")
+      if (Status s = release_held_deliveries(db, int_at(*parked, r, 1), Json::object(), now); !s.ok()) return s;
+  }
   auto claimed = db.exec_params(kClaim, {at, hub_id, std::to_string(limit)});
   if (!claimed.ok()) return claimed.status();
   for (int r = 0; r < claimed->rows(); ++r) {
@@ -106,6 +110,18 @@ Status apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEf
   }
   return db.exec_params("UPDATE hook_tasks SET state = 'done', lease_owner = NULL, lease_until = NULL WHERE id = $1",
                         {std::to_string(task.id)})
+      .status();
+}
+
+Status release_held_deliveries(PgConnection& db, CaseId case_id, const Json& annex, TimePoint now) {
+  if (!annex.empty()) {
+    auto r = db.exec_params("UPDATE cases SET annex = $2::jsonb WHERE id = $1", {std::to_string(case_id), annex.dump()});
+    if (!r.ok()) return r.status();
+  }
+  return db
+      .exec_params("UPDATE deliveries SET state = 'pending', next_attempt_at = $2::timestamptz, "
+                   "dispatched_at = $2::timestamptz WHERE case_id = $1 AND state = 'held'",
+                   {std::to_string(case_id), to_iso8601(now)})
       .status();
 }
 

@@ -44,6 +44,10 @@ Result<ReplyView> load_reply(PgConnection& db, std::int64_t reply_id);
 
 // REQUIRES: inside the caller's transaction. Writes state and timers, marks the task done.
 Status apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEffects& effects, TimePoint now);
+// Sends the case's held deliveries (CaseTypeDecl::enriched) with `annex` (an
+// object; empty: none), counting their dispatch from `now`.
+// REQUIRES: inside the caller's transaction.
+Status release_held_deliveries(PgConnection& db, CaseId case_id, const Json& annex, TimePoint now);
 // Records a failed attempt (outside any transaction).
 Status record_hook_failure(PgConnection& db, const HookTask& task, const std::string& error, TimePoint now);
 

@@ -145,6 +145,12 @@ CREATE TABLE directory_overrides (
   created_at     timestamptz NOT NULL
 );
 )SQL"},
+      {2, "case annex written by the owning plugin; deliveries held until it is attached", R"SQL(
+ALTER TABLE cases ADD COLUMN annex jsonb;
+ALTER TABLE deliveries DROP CONSTRAINT deliveries_state_check;
+ALTER TABLE deliveries ADD CONSTRAINT deliveries_state_check CHECK (state IN ('held', 'pending', 'acked', 'parked'));
+CREATE INDEX deliveries_held ON deliveries (case_id) WHERE state = 'held';
+)SQL"},
   };
   return all;
 }

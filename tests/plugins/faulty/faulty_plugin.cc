@@ -21,7 +21,7 @@ class FaultyPlugin : public hub::Plugin {
   }
   hub::Status configure(const hub::Json&) override { return {}; }
   std::vector<hub::CaseTypeDecl> case_types() const override {
-    return {{"test.faulty", "故障测试", "4h", "2wd"}, {"test.followup", "后续测试", "4h", "2wd"}};
+    return {{"test.faulty", "故障测试", "4h", "2wd", {}}, {"test.followup", "后续测试", "4h", "2wd", {}}};
   }
   hub::Problems validate(const hub::CaseView& c) const override {
     if (!c.payload.is_object()) return {{"", "must be an object"}};

@@ -40,7 +40,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from xh_client import HubClient  # noqa: E402  (the client library next to this folder)
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
-COMPLAINTS = {  # category -> descriptions; routes.yaml picks the receiver by category
+COMPLAINTS = {  # category -> descriptions; the routes pick the receiver by category
     "sanitation": ["垃圾清运不及时，楼道堆放杂物", "化粪池外溢，影响通行"],
     "illegal_construction": ["顶楼住户私搭彩钢房", "一楼住户占用绿地扩建院子"],
     "occupation": ["商户占道经营，堵塞消防通道", "车辆长期占用绿地停放"],
