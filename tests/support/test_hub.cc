@@ -48,16 +48,21 @@ plugins:
   - name: test_faulty
     file: test_faulty
 units:
-  - {id: test.sender, name: 测试发送单位, adapter: zmq, may_send: [test.faulty, registry.fee_check, complaint.general]}
+  - {id: test.sender, name: 测试发送单位, adapter: zmq,
+     may_send: [test.faulty, test.enriched, test.routed, registry.fee_check, complaint.general]}
   - {id: test.receiver, name: 测试接收单位, adapter: zmq}
   - {id: test.stranger, name: 无路由测试单位, adapter: zmq, may_send: [test.faulty]}
 case_types:
   - {id: test.faulty, name: 故障测试, plugin: test_faulty}
   - {id: test.followup, name: 后续测试, plugin: test_faulty}
+  - {id: test.enriched, plugin: test_faulty}
+  - {id: test.routed, plugin: test_faulty}
 routes:
   # test.stranger's cases match no route: they are parked.
   - {id: test_faulty, match: {type: test.faulty, origin: [test.sender]}, to: [test.receiver]}
   - {id: test_followup, match: {type: test.followup}, to: [test.receiver], cc: [compound.community]}
+  - {id: test_enriched, match: {type: test.enriched}, to: [test.receiver]}
+  - {id: test_routed, match: {type: test.routed}, to: [compound.servicer]}
 )";
 
 }  // namespace

@@ -343,9 +343,10 @@ TEST_CASE("a file that is not a map of sections is an error", "[config][errors]"
   check_error(result, "", scenario.in_extra("- units"), "expected a map (key: value lines), found a list");
 }
 
-TEST_CASE("a case type that no route matches is a warning", "[config]") {
+TEST_CASE("a case type units may send but no route matches is a warning", "[config]") {
   Scenario scenario;
-  const std::string text = "case_types:\n  - {id: notice.general, name: 工作通知, plugin: generic}\n";
+  const std::string text = "case_types:\n  - {id: notice.general, name: 工作通知, plugin: generic, senders: [sd.a]}\n"
+                           "  - {id: notice.raised, plugin: generic}  # only a plugin raises it: no warning\n";
   const LoadResult result = scenario.load(text);
   REQUIRE(result.ok());
   REQUIRE(result.warnings.size() == 1);

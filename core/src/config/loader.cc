@@ -175,9 +175,17 @@ void grant_senders(LoadContext& ctx) {
   }
 }
 
+// Only types that units may send need a route: a type no unit sends is raised
+// by its plugin, which may address its receivers itself (a routed raise
+// without a route is parked, visibly, like any unroutable case).
 void warn_about_unrouted_case_types(LoadContext& ctx) {
   const auto& routes = ctx.deployment.routes;
+  const auto& units = ctx.deployment.units;
   for (const CaseType& type : ctx.deployment.case_types) {
+    const bool sent_by_units = std::any_of(units.begin(), units.end(), [&](const Unit& unit) {
+      return std::find(unit.may_send.begin(), unit.may_send.end(), type.id) != unit.may_send.end();
+    });
+    if (!sent_by_units) continue;
     const bool routed = std::any_of(routes.begin(), routes.end(), [&](const Route& route) {
       const auto& types = route.match.types;
       return types.empty() || std::find(types.begin(), types.end(), type.id) != types.end();

@@ -23,6 +23,9 @@ std::string outcome(const store::Event& e) {
   if (e.kind == "parked" || e.kind == "hook_failed") return e.kind + ": " + str("reason");
   if (e.kind == "accepted") return fmt::format("accepted (ref {})", str("reference"));
   if (e.kind == "operator") return fmt::format("operator {}: {}", str("operator"), str("action"));
+  if (e.kind == "directory_changed")
+    return fmt::format("directory: {} {} is {} from {}", str("compound"), str("field"),
+                       str("unit").empty() ? std::string("nobody") : str("unit"), str("effective_from"));
   return e.kind;
 }
 

@@ -1,7 +1,8 @@
 // store/event.h: one step of the routing log.
 //
 // Kinds: received, rejected, accepted, routed, parked, delivered, redelivered,
-// acked, replied, reply_forwarded, reply_acked, hook_failed, operator.
+// acked, replied, reply_forwarded, reply_acked, hook_failed, operator,
+// directory_changed.
 // An event is inserted in the transaction of the change it records; its
 // human-readable line (log/routing_log.h) is written after the commit.
 #pragma once

@@ -4,6 +4,11 @@
 //   on_accepted: "throw"    → throws;  "fail" → returns an error;  "crash" → aborts
 //                "remember" → stores state and sets a timer due in one hour
 //                "follow_up"→ raises a test.followup case for the same compound
+//                "addressed"→ raises a test.followup to test.stranger, copy to the compound's subdistrict
+//                "custody"  → from payload "effective_in_hours" on (default 0), the compound has no
+//                             company and its sub-district holds custody
+//                test.enriched cases: attaches {"checked_by", "compound"} unless the behaviour fails
+//   validate_reply: a final reply with outcome "refused" needs /reason
 //   on_reply:    stores the reply body under "last_reply"
 //   on_timer:    stores the timer's name under "fired"
 #include <cstdlib>
@@ -21,7 +26,15 @@ class FaultyPlugin : public hub::Plugin {
   }
   hub::Status configure(const hub::Json&) override { return {}; }
   std::vector<hub::CaseTypeDecl> case_types() const override {
-    return {{"test.faulty", "故障测试", "4h", "2wd", {}}, {"test.followup", "后续测试", "4h", "2wd", {}}};
+    return {{"test.faulty", "故障测试", "4h", "2wd", {}},
+            {"test.followup", "后续测试", "4h", "2wd", {}},
+            {"test.enriched", "附件测试", "4h", "2wd", {{"/behaviour", hub::FieldType::kString, false, "what to do"}}, true},
+            {"test.routed", "路由测试", "4h", "2wd", {}}};
+  }
+  hub::Problems validate_reply(const std::string&, const hub::ReplyView& r) const override {
+    if (r.final && r.outcome == "refused" && !hub::find_string(r.body, "/reason"))
+      return {{"/reason", "a refusal needs a reason"}};
+    return {};
   }
   hub::Problems validate(const hub::CaseView& c) const override {
     if (!c.payload.is_object()) return {{"", "must be an object"}};
@@ -40,6 +53,16 @@ class FaultyPlugin : public hub::Plugin {
       ctx.set_timer("check", ctx.now() + std::chrono::hours(1), {{"why", "test"}});
     }
     if (behaviour == "follow_up") ctx.raise_case("test.followup", "first", c.compound, {{"parent", c.id}});
+    if (behaviour == "addressed")
+      ctx.raise({"test.followup", "addressed", c.compound, {{"parent", c.id}}, {"test.stranger"},
+                 {ctx.resolve_role(c.compound, "subdistrict")}});
+    if (behaviour == "custody") {
+      const auto from = ctx.now() + std::chrono::hours(c.payload.value("effective_in_hours", 0));
+      ctx.change_directory(c.compound, "company", "", from);
+      ctx.change_directory(c.compound, "custodian", ctx.resolve_role(c.compound, "subdistrict"), from);
+    }
+    if (c.type == "test.enriched")
+      ctx.attach("checked_by", "test_faulty"), ctx.attach("compound", ctx.compound_info(c.compound).value_or(nullptr));
     return {};
   }
   hub::Status on_reply(hub::HookContext& ctx, const hub::CaseView&, const hub::ReplyView& r) override {

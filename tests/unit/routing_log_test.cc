@@ -1,0 +1,34 @@
+// Lines of the routing log: what operators read.
+#include <catch2/catch.hpp>
+
+#include "log/routing_log.h"
+
+using hub::log::format_line;
+using hub::store::Event;
+
+TEST_CASE("a routing line shows case, type with its Chinese name, who to whom, and what happened", "[log]") {
+  const Event routed{"routed", 42, 7, 0, "registry.fee_check", "registry", "pm.jinxiu", {{"route", "fee_check"}}};
+  const std::string line = format_line("2026-11-30 09:00:00", routed, "物业费结清查询");
+  CHECK_THAT(line, Catch::StartsWith("2026-11-30 09:00:00 | case 42"));
+  CHECK_THAT(line, Catch::Contains("registry.fee_check 物业费结清查询"));
+  CHECK_THAT(line, Catch::Contains("registry → pm.jinxiu"));
+  CHECK_THAT(line, Catch::EndsWith("routed by rule fee_check"));
+}
+
+TEST_CASE("a rejection lists every problem; a directory change says from when", "[log]") {
+  const Event rejected{"rejected", 0, 0, 0, "court.arrears_referral", "pm.jinxiu", "",
+                       {{"code", "invalid_payload"},
+                        {"problems", {{{"pointer", "/reminders"}, {"reason", "no written reminder"}},
+                                      {{"pointer", "/claim/total_yuan"}, {"reason", "does not add up"}}}}}};
+  CHECK_THAT(format_line("", rejected, ""),
+             Catch::EndsWith("rejected: invalid_payload [/reminders no written reminder] [/claim/total_yuan does not add up]"));
+
+  const Event custody{"directory_changed", 9, 0, 0, "utilities.company_exit", "plugin:utilities", "",
+                      {{"compound", "gongxiao"}, {"field", "custodian"}, {"unit", "sd.huizhou"},
+                       {"effective_from", "2026-12-01T00:00:00+08:00"}}};
+  CHECK_THAT(format_line("", custody, ""),
+             Catch::EndsWith("directory: gongxiao custodian is sd.huizhou from 2026-12-01T00:00:00+08:00"));
+  const Event cleared{"directory_changed", 9, 0, 0, "", "plugin:utilities", "",
+                      {{"compound", "gongxiao"}, {"field", "company"}, {"unit", ""}, {"effective_from", "x"}}};
+  CHECK_THAT(format_line("", cleared, ""), Catch::EndsWith("directory: gongxiao company is nobody from x"));
+}
