@@ -10,19 +10,6 @@ using namespace hub::testing;
 
 namespace {
 
-// Waits (bounded) until `sql` returns `expected`, moving the manual clock by
-// `step` between looks so that backoffs and timers come due.
-bool eventually(const TestDeployment& d, ManualClock& clock, const std::string& sql, const std::string& expected,
-                std::chrono::milliseconds step = std::chrono::milliseconds(0)) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (query_one(d, sql) == expected) return true;
-    clock.advance(step);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval of the check
-  }
-  return false;
-}
-
 std::int64_t send_faulty(UnitClient& sender, const std::string& reference, const std::string& behaviour) {
   sender.send_case(reference, "test.faulty", "jinxiu", {{"behaviour", behaviour}});
   auto a = sender.wait_answer(reference);
@@ -40,15 +27,15 @@ TEST_CASE("a hook keeps state, sets a timer that fires when the clock reaches it
   auto receiver = d.client("test.receiver");
   receiver->hello();
   const auto id = std::to_string(send_faulty(*sender, "H-1", "remember"));
-  REQUIRE(eventually(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + id + " AND key = 'seen'", "1"));
+  REQUIRE(poll_until(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + id + " AND key = 'seen'", "1"));
   CHECK(query_one(d, "SELECT value::text FROM plugin_state WHERE case_id = 0 AND key = 'cases_remembered'") == "1");
   CHECK(query_one(d, "SELECT count(*) FROM timers WHERE case_id = " + id) == "1");
 
   // Not yet due: nothing fires however long we look.
   hub.clock().advance(std::chrono::minutes(59));
-  CHECK_FALSE(eventually(d, hub.clock(), "SELECT count(*) FROM plugin_state WHERE key = 'fired'", "1"));
+  CHECK_FALSE(poll_until(d, hub.clock(), "SELECT count(*) FROM plugin_state WHERE key = 'fired'", "1"));
   hub.clock().advance(std::chrono::minutes(2));
-  REQUIRE(eventually(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + id + " AND key = 'fired'",
+  REQUIRE(poll_until(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + id + " AND key = 'fired'",
                      "\"check\""));
   CHECK(query_one(d, "SELECT count(*) FROM timers") == "0");
 
@@ -56,7 +43,7 @@ TEST_CASE("a hook keeps state, sets a timer that fires when the clock reaches it
   REQUIRE(delivery);
   receiver->reply((*delivery)["delivery"].get<std::int64_t>(), "A-1", true, "done", {{"note", "处理完毕"}});
   REQUIRE(receiver->wait_kind("reply_accepted"));
-  REQUIRE(eventually(d, hub.clock(), "SELECT value->>'note' FROM plugin_state WHERE case_id = " + id + " AND key = 'last_reply'",
+  REQUIRE(poll_until(d, hub.clock(), "SELECT value->>'note' FROM plugin_state WHERE case_id = " + id + " AND key = 'last_reply'",
                      "处理完毕"));
 }
 
@@ -85,10 +72,10 @@ TEST_CASE("a hook that throws or fails is retried, then parked, while other case
   const auto throwing = std::to_string(send_faulty(*sender, "H-3", "throw"));
   const auto failing = std::to_string(send_faulty(*sender, "H-4", "fail"));
   const auto healthy = std::to_string(send_faulty(*sender, "H-5", "remember"));
-  REQUIRE(eventually(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + healthy + " AND key = 'seen'", "1"));
+  REQUIRE(poll_until(d, hub.clock(), "SELECT value::text FROM plugin_state WHERE case_id = " + healthy + " AND key = 'seen'", "1"));
 
   // Backoffs of 2, 4, 8, 16 s pass in moments on the manual clock.
-  REQUIRE(eventually(d, hub.clock(), "SELECT count(*) FROM hook_tasks WHERE state = 'parked'", "2", std::chrono::seconds(5)));
+  REQUIRE(poll_until(d, hub.clock(), "SELECT count(*) FROM hook_tasks WHERE state = 'parked'", "2", std::chrono::seconds(5)));
   CHECK_THAT(query_one(d, "SELECT last_error FROM hook_tasks WHERE case_id = " + throwing),
              Catch::Contains("gave up after 5 attempts") && Catch::Contains("on_accepted threw: faulty plugin throws as asked"));
   CHECK_THAT(query_one(d, "SELECT last_error FROM hook_tasks WHERE case_id = " + failing),

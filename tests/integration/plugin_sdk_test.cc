@@ -11,19 +11,6 @@ using namespace hub::testing;
 
 namespace {
 
-// Waits (bounded) until `sql` returns `expected`, moving the manual clock by
-// `step` between looks.
-bool eventually(const TestDeployment& d, ManualClock& clock, const std::string& sql, const std::string& expected,
-                std::chrono::milliseconds step = std::chrono::milliseconds(0)) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (query_one(d, sql) == expected) return true;
-    clock.advance(step);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval of the check
-  }
-  return false;
-}
-
 Json accepted(UnitClient& sender, const std::string& reference, const std::string& type, const std::string& compound,
               Json payload) {
   sender.send_case(reference, type, compound, std::move(payload));
@@ -66,10 +53,10 @@ TEST_CASE("an enriched case whose hook gives up is still delivered, without anne
   const auto id = accepted(*sender, "E-2", "test.enriched", "jinxiu", {{"behaviour", "fail"}})["case"].get<std::int64_t>();
   const std::string state = "SELECT state FROM deliveries WHERE case_id = " + std::to_string(id);
   // Held while the hook is retried...
-  REQUIRE(eventually(d, hub.clock(), "SELECT attempts FROM hook_tasks WHERE case_id = " + std::to_string(id), "1"));
+  REQUIRE(poll_until(d, hub.clock(), "SELECT attempts FROM hook_tasks WHERE case_id = " + std::to_string(id), "1"));
   CHECK(query_one(d, state) == "held");
   // ...and sent once it is parked (backoffs of 2..16 s pass on the manual clock).
-  REQUIRE(eventually(d, hub.clock(), "SELECT state FROM hook_tasks WHERE case_id = " + std::to_string(id), "parked",
+  REQUIRE(poll_until(d, hub.clock(), "SELECT state FROM hook_tasks WHERE case_id = " + std::to_string(id), "parked",
                      std::chrono::seconds(5)));
   auto delivery = receiver->wait_for([](const Json& j) { return j.value("reference", "") == "E-2"; });
   REQUIRE(delivery);
@@ -100,9 +87,9 @@ TEST_CASE("a dated directory change routes cases once it is effective, and survi
   {
     InProcessHub hub(d);
     accepted(*sender, "D-0", "test.faulty", "jianshe", {{"behaviour", "custody"}});  // effective at once
-    REQUIRE(eventually(d, hub.clock(), "SELECT count(*) FROM directory_overrides WHERE compound = 'jianshe'", "2"));
+    REQUIRE(poll_until(d, hub.clock(), "SELECT count(*) FROM directory_overrides WHERE compound = 'jianshe'", "2"));
     accepted(*sender, "D-1", "test.faulty", "jinxiu", {{"behaviour", "custody"}, {"effective_in_hours", 2}});
-    REQUIRE(eventually(d, hub.clock(), "SELECT count(*) FROM directory_overrides WHERE compound = 'jinxiu'", "2"));
+    REQUIRE(poll_until(d, hub.clock(), "SELECT count(*) FROM directory_overrides WHERE compound = 'jinxiu'", "2"));
     CHECK(query_one(d, "SELECT detail->>'unit' FROM events WHERE kind = 'directory_changed' AND detail->>'field' = "
                        "'custodian'") == "sd.xinzhou");
     CHECK(servicer_now(*sender, "D-2", "jinxiu") == "pm.jinxiu");  // not yet effective

@@ -207,6 +207,17 @@ bool wait_until(const TestDeployment& d, const std::string& sql, const std::stri
   }
 }
 
+bool poll_until(const TestDeployment& d, ManualClock& clock, const std::string& sql, const std::string& expected,
+                std::chrono::milliseconds step) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (query_one(d, sql) == expected) return true;
+    clock.advance(step);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval of the check
+  }
+  return false;
+}
+
 std::string hubctl(const TestDeployment& d, const std::string& args, int* exit_code) {
   std::string out;
   const int rc = run_command(std::string(HUB_BINARY_DIR) + "/bin/hubctl " + args + " --socket " + d.operator_socket(), out);

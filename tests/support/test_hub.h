@@ -99,6 +99,12 @@ std::string query_one(const TestDeployment& d, const std::string& sql);
 bool wait_until(const TestDeployment& d, const std::string& sql, const std::string& expected,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// Waits (bounded, 20 s) until `sql` returns `expected`, moving the manual
+// clock by `step` between looks so that backoffs, timers and deadlines come
+// due. False when it never does.
+bool poll_until(const TestDeployment& d, ManualClock& clock, const std::string& sql, const std::string& expected,
+                std::chrono::milliseconds step = std::chrono::milliseconds(0));
+
 // Runs `hubctl ARGS --socket <the deployment's operator socket>`; its output.
 std::string hubctl(const TestDeployment& d, const std::string& args, int* exit_code = nullptr);
 
