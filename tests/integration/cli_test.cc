@@ -99,6 +99,8 @@ TEST_CASE("hubctl sends as a unit and reads the routing log as an operator", "[c
   CHECK_THAT(out, Catch::Contains("registry → pm.hengan") && Catch::Contains("routed by rule fee_check") &&
                       Catch::Contains("物业费结清查询"));
   CHECK_THAT(out, !Catch::Contains("CLI-2"));
+  // The rejection is recorded after it is answered: wait for its row before reading the log.
+  REQUIRE(wait_until(d, "SELECT count(*) FROM events WHERE kind = 'rejected' AND from_unit = 'registry'", "1"));
   REQUIRE(run(kBin + "hubctl log --socket " + d.operator_socket() + " --unit registry --json", out) == 0);
   CHECK_THAT(out, Catch::Contains("\"rejected\""));
   CHECK(run(kBin + "hubctl case 424242 --socket " + d.operator_socket(), out) == 1);
@@ -120,7 +122,7 @@ TEST_CASE("the Python client example sends a case and answers a delivery through
     ::dup2(fileno(log), 2);
     const std::string script = kExamples + "receive.py", key = keys + "pm.hengan.key", hub_key = keys + "hub.pub";
     ::execl("/usr/bin/python3", "python3", script.c_str(), "--hub", d.endpoint().c_str(), "--key", key.c_str(),
-            "--hub-key", hub_key.c_str(), "--reply-final", "done", static_cast<char*>(nullptr));
+            "--hub-key", hub_key.c_str(), "--reply-final", "settled", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   auto registry = d.client("registry");  // the registry's own receiving system
@@ -148,5 +150,5 @@ TEST_CASE("the Python client example sends a case and answers a delivery through
   REQUIRE(reply);
   CHECK((*reply)["from"] == "pm.hengan");
   CHECK((*reply)["final"] == true);
-  CHECK((*reply)["outcome"] == "done");
+  CHECK((*reply)["outcome"] == "settled");
 }

@@ -44,7 +44,8 @@ TEST_CASE("a fee check flows from the registry to the property company and the a
   CHECK((*delivery)["attempt"] == 1);
   company->ack_delivery(delivery_id);
 
-  company->reply(delivery_id, "ANS-1", true, "done", {{"settled", false}, {"arrears_yuan", 1260.5}});
+  company->reply(delivery_id, "ANS-1", true, "arrears",
+                 {{"amount_yuan", 1260.5}, {"period", {{"from", "2024-07"}, {"to", "2025-06"}}}});
   auto reply_accepted = company->wait_kind("reply_accepted");
   REQUIRE(reply_accepted);
   CHECK((*reply_accepted)["reference"] == "ANS-1");
@@ -54,12 +55,12 @@ TEST_CASE("a fee check flows from the registry to the property company and the a
   CHECK((*reply)["case"] == case_id);
   CHECK((*reply)["from"] == "pm.jinxiu");
   CHECK((*reply)["final"] == true);
-  CHECK((*reply)["body"]["arrears_yuan"] == 1260.5);
+  CHECK((*reply)["body"]["amount_yuan"] == 1260.5);
   registry->ack_reply((*reply)["reply"].get<std::int64_t>());
 
   // The history an operator sees holds every step, in order.
   const std::string show = hubctl(d, "case " + std::to_string(case_id));
-  for (const char* step : {"accepted", "routed by rule fee_check", "delivered (attempt 1)", "acked", "replied final: done",
+  for (const char* step : {"accepted", "routed by rule fee_check", "delivered (attempt 1)", "acked", "replied final: arrears",
                            "reply_forwarded"})
     CHECK_THAT(show, Catch::Contains(step));
   CHECK(wait_until(d, "SELECT count(*) FROM events WHERE kind = 'reply_acked'", "1"));

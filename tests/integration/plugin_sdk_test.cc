@@ -11,19 +11,9 @@ using namespace hub::testing;
 
 namespace {
 
-Json accepted(UnitClient& sender, const std::string& reference, const std::string& type, const std::string& compound,
-              Json payload) {
-  sender.send_case(reference, type, compound, std::move(payload));
-  auto a = sender.wait_answer(reference);
-  REQUIRE(a);
-  INFO(a->dump());
-  REQUIRE((*a)["kind"] == "accepted");
-  return *a;
-}
-
 // The unit a test.routed case for `compound` is delivered to (compound.servicer).
 std::string servicer_now(UnitClient& sender, const std::string& reference, const std::string& compound) {
-  const Json a = accepted(sender, reference, "test.routed", compound, Json::object());
+  const Json a = send_accepted(sender, reference, "test.routed", compound, Json::object());
   return a["deliveries"].at(0)["to"].get<std::string>();
 }
 
@@ -35,7 +25,7 @@ TEST_CASE("an enriched case is delivered only with the annex its plugin attached
   auto sender = d.client("test.sender");
   auto receiver = d.client("test.receiver");
   receiver->hello();
-  accepted(*sender, "E-1", "test.enriched", "jinxiu", Json::object());
+  send_accepted(*sender, "E-1", "test.enriched", "jinxiu", Json::object());
   auto delivery = receiver->wait_for([](const Json& j) { return j.value("reference", "") == "E-1"; });
   REQUIRE(delivery);
   CHECK((*delivery)["annex"]["checked_by"] == "test_faulty");
@@ -50,7 +40,7 @@ TEST_CASE("an enriched case whose hook gives up is still delivered, without anne
   auto sender = d.client("test.sender");
   auto receiver = d.client("test.receiver");
   receiver->hello();
-  const auto id = accepted(*sender, "E-2", "test.enriched", "jinxiu", {{"behaviour", "fail"}})["case"].get<std::int64_t>();
+  const auto id = send_accepted(*sender, "E-2", "test.enriched", "jinxiu", {{"behaviour", "fail"}})["case"].get<std::int64_t>();
   const std::string state = "SELECT state FROM deliveries WHERE case_id = " + std::to_string(id);
   // Held while the hook is retried...
   REQUIRE(poll_until(d, hub.clock(), "SELECT attempts FROM hook_tasks WHERE case_id = " + std::to_string(id), "1"));
@@ -69,7 +59,7 @@ TEST_CASE("a follow-up addressed to named units reaches exactly them", "[sdk][fo
   auto sender = d.client("test.sender");
   auto stranger = d.client("test.stranger");
   stranger->hello();
-  const auto parent = accepted(*sender, "F-1", "test.faulty", "jinxiu", {{"behaviour", "addressed"}})["case"];
+  const auto parent = send_accepted(*sender, "F-1", "test.faulty", "jinxiu", {{"behaviour", "addressed"}})["case"];
   auto follow_up = stranger->wait_for([](const Json& j) { return j.value("type", "") == "test.followup"; });
   REQUIRE(follow_up);
   CHECK((*follow_up)["payload"]["parent"] == parent);
@@ -86,9 +76,9 @@ TEST_CASE("a dated directory change routes cases once it is effective, and survi
   auto sender = d.client("test.sender");
   {
     InProcessHub hub(d);
-    accepted(*sender, "D-0", "test.faulty", "jianshe", {{"behaviour", "custody"}});  // effective at once
+    send_accepted(*sender, "D-0", "test.faulty", "jianshe", {{"behaviour", "custody"}});  // effective at once
     REQUIRE(poll_until(d, hub.clock(), "SELECT count(*) FROM directory_overrides WHERE compound = 'jianshe'", "2"));
-    accepted(*sender, "D-1", "test.faulty", "jinxiu", {{"behaviour", "custody"}, {"effective_in_hours", 2}});
+    send_accepted(*sender, "D-1", "test.faulty", "jinxiu", {{"behaviour", "custody"}, {"effective_in_hours", 2}});
     REQUIRE(poll_until(d, hub.clock(), "SELECT count(*) FROM directory_overrides WHERE compound = 'jinxiu'", "2"));
     CHECK(query_one(d, "SELECT detail->>'unit' FROM events WHERE kind = 'directory_changed' AND detail->>'field' = "
                        "'custodian'") == "sd.xinzhou");
@@ -112,7 +102,7 @@ TEST_CASE("a reply the owning plugin refuses is not stored, and says what to fix
   auto sender = d.client("test.sender");
   auto receiver = d.client("test.receiver");
   receiver->hello();
-  accepted(*sender, "R-1", "test.faulty", "jinxiu", Json::object());
+  send_accepted(*sender, "R-1", "test.faulty", "jinxiu", Json::object());
   auto delivery = receiver->wait_kind("delivery");
   REQUIRE(delivery);
   const auto id = (*delivery)["delivery"].get<std::int64_t>();

@@ -207,6 +207,16 @@ bool wait_until(const TestDeployment& d, const std::string& sql, const std::stri
   }
 }
 
+Json send_accepted(UnitClient& sender, const std::string& reference, const std::string& type,
+                   const std::string& compound, Json payload) {
+  sender.send_case(reference, type, compound, std::move(payload));
+  auto a = sender.wait_answer(reference);
+  REQUIRE(a);
+  INFO(a->dump());
+  REQUIRE((*a)["kind"] == "accepted");
+  return *a;
+}
+
 bool poll_until(const TestDeployment& d, ManualClock& clock, const std::string& sql, const std::string& expected,
                 std::chrono::milliseconds step) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

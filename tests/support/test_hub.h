@@ -99,6 +99,10 @@ std::string query_one(const TestDeployment& d, const std::string& sql);
 bool wait_until(const TestDeployment& d, const std::string& sql, const std::string& expected,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// Sends a case as `sender` and requires the answer "accepted"; returns it.
+Json send_accepted(UnitClient& sender, const std::string& reference, const std::string& type,
+                   const std::string& compound, Json payload);
+
 // Waits (bounded, 20 s) until `sql` returns `expected`, moving the manual
 // clock by `step` between looks so that backoffs, timers and deadlines come
 // due. False when it never does.

@@ -715,6 +715,16 @@ TEST_CASE("paths resolve against the declaring files; the database falls back to
     ::setenv("XH_DATABASE_URL", saved_url.c_str(), 1);
   else
     ::unsetenv("XH_DATABASE_URL");
+
+  // XH_DATA_DIR replaces data_dir, and with it the default operator socket's folder.
+  ::setenv("XH_DATA_DIR", dir.path("elsewhere/day1").c_str(), 1);
+  text.replace(text.find("  operator_socket: ops.sock\n"), std::string("  operator_socket: ops.sock\n").size(), "");
+  dir.write("etc/hub.yaml", text);
+  const LoadResult moved = load_deployment(top);
+  ::unsetenv("XH_DATA_DIR");
+  REQUIRE(moved.ok());
+  CHECK(moved.deployment->hub.data_dir == dir.path("elsewhere/day1"));
+  CHECK(moved.deployment->hub.operator_socket == dir.path("elsewhere/day1/run/operator.sock"));
 }
 
 TEST_CASE("columns count characters, not bytes", "[config][errors]") {

@@ -15,7 +15,7 @@ TEST_CASE("a routing line shows case, type with its Chinese name, who to whom, a
   CHECK_THAT(line, Catch::EndsWith("routed by rule fee_check"));
 }
 
-TEST_CASE("a rejection lists every problem; a directory change says from when", "[log]") {
+TEST_CASE("a rejection lists every problem, a directory change says from when", "[log]") {
   const Event rejected{"rejected", 0, 0, 0, "court.arrears_referral", "pm.jinxiu", "",
                        {{"code", "invalid_payload"},
                         {"problems", {{{"pointer", "/reminders"}, {"reason", "no written reminder"}},

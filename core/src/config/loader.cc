@@ -118,10 +118,15 @@ class FileWalker {
   std::map<std::string, SourceLocation> included_at_;  // every file read, by identity
 };
 
+// $XH_DATA_DIR, when set, replaces hub.data_dir (relative to the working
+// directory), as $XH_DATABASE_URL replaces hub.database: one config, several
+// runs (a demo's fresh day, a test) with their own data.
 void resolve_hub_paths(HubSettings& hub, const std::string& top_file) {
   std::error_code ec;
   const std::string folder = fs::absolute(top_file, ec).parent_path().string();
-  hub.data_dir = absolute_from_folder(folder, hub.data_dir);
+  const char* data_dir = std::getenv("XH_DATA_DIR");
+  hub.data_dir = data_dir != nullptr && *data_dir != '\0' ? fs::absolute(data_dir, ec).lexically_normal().string()
+                                                          : absolute_from_folder(folder, hub.data_dir);
   hub.keys_dir = absolute_from_folder(folder, hub.keys_dir);
   hub.operator_socket = hub.operator_socket.empty() ? (fs::path(hub.data_dir) / "run" / "operator.sock").string()
                                                     : absolute_from_folder(folder, hub.operator_socket);

@@ -52,6 +52,22 @@ TEST_CASE("every bad field is listed at once, by JSON pointer", "[generic]") {
   CHECK(by_pointer.at("/area") == "must be a number");
 }
 
+TEST_CASE("dates and months are checked, not only their being strings", "[generic]") {
+  hub::generic::GenericPlugin p;
+  REQUIRE(p.configure(Json::parse(R"({"case_types": {"x.d": {"name": "日期", "fields": {
+      "on": {"type": "date", "required": true}, "period": {"type": "month"}}}}})")).ok());
+  hub::CaseView c;
+  c.type = "x.d";
+  c.payload = {{"on", "2026-02-29"}, {"period", "2026-13"}};
+  auto problems = p.validate(c);
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].pointer == "/on");
+  CHECK_THAT(problems[0].reason, Catch::Contains("YYYY-MM-DD"));
+  CHECK(problems[1].pointer == "/period");
+  c.payload = {{"on", "2028-02-29"}, {"period", "2026-12"}};
+  CHECK(p.validate(c).empty());
+}
+
 TEST_CASE("a payload that is not an object is one problem at the root", "[generic]") {
   auto p = configured();
   auto problems = p.validate(fee_check(Json::array({1, 2})));
@@ -61,9 +77,9 @@ TEST_CASE("a payload that is not an object is one problem at the root", "[generi
 
 TEST_CASE("bad settings are refused with the case type and field named", "[generic]") {
   hub::generic::GenericPlugin p;
-  auto s = p.configure(Json::parse(R"({"case_types": {"x.y": {"name": "甲", "fields": {"f": {"type": "date"}}}}})"));
+  auto s = p.configure(Json::parse(R"({"case_types": {"x.y": {"name": "甲", "fields": {"f": {"type": "when"}}}}})"));
   REQUIRE_FALSE(s.ok());
-  CHECK_THAT(s.message(), Catch::Contains("x.y") && Catch::Contains("field f") && Catch::Contains("date"));
+  CHECK_THAT(s.message(), Catch::Contains("x.y") && Catch::Contains("field f") && Catch::Contains("'when'"));
   auto unnamed = p.configure(Json::parse(R"({"case_types": {"x.z": {}}})"));
   REQUIRE_FALSE(unnamed.ok());
   CHECK_THAT(unnamed.message(), Catch::Contains("x.z") && Catch::Contains("name"));
