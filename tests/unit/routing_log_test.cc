@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "log/routing_log.h"
+#include "util/time_format.h"
 
 using hub::log::format_line;
 using hub::store::Event;
@@ -13,6 +14,15 @@ TEST_CASE("a routing line shows case, type with its Chinese name, who to whom, a
   CHECK_THAT(line, Catch::Contains("registry.fee_check 物业费结清查询"));
   CHECK_THAT(line, Catch::Contains("registry → pm.jinxiu"));
   CHECK_THAT(line, Catch::EndsWith("routed by rule fee_check"));
+  const Event addressed{"routed", 43, 8, 0, "utilities.handover", "plugin:utilities", "water",
+                        {{"route", "plugin"}, {"notice", false}}};
+  CHECK_THAT(format_line("", addressed, ""), Catch::EndsWith("addressed by its plugin"));
+}
+
+TEST_CASE("local time for people is UTC+8 to the minute", "[log][time]") {
+  const hub::TimePoint midnight_utc{std::chrono::seconds(1796083200)};  // 2026-12-01T00:00:00Z
+  CHECK(hub::to_local_minutes(midnight_utc) == "2026-12-01 08:00");
+  CHECK(hub::to_local_minutes(midnight_utc - std::chrono::hours(8)) == "2026-12-01 00:00");
 }
 
 TEST_CASE("a rejection lists every problem, a directory change says from when", "[log]") {
@@ -25,9 +35,9 @@ TEST_CASE("a rejection lists every problem, a directory change says from when", 
 
   const Event custody{"directory_changed", 9, 0, 0, "utilities.company_exit", "plugin:utilities", "",
                       {{"compound", "gongxiao"}, {"field", "custodian"}, {"unit", "sd.huizhou"},
-                       {"effective_from", "2026-12-01T00:00:00+08:00"}}};
+                       {"effective_from", "2026-11-30T16:00:00.000000Z"}, {"effective_from_local", "2026-12-01 00:00"}}};
   CHECK_THAT(format_line("", custody, ""),
-             Catch::EndsWith("directory: gongxiao custodian is sd.huizhou from 2026-12-01T00:00:00+08:00"));
+             Catch::EndsWith("directory: gongxiao custodian is sd.huizhou from 2026-12-01 00:00"));
   const Event cleared{"directory_changed", 9, 0, 0, "", "plugin:utilities", "",
                       {{"compound", "gongxiao"}, {"field", "company"}, {"unit", ""}, {"effective_from", "x"}}};
   CHECK_THAT(format_line("", cleared, ""), Catch::EndsWith("directory: gongxiao company is nobody from x"));

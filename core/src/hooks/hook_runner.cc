@@ -159,7 +159,8 @@ Status HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& c
       return Status::InvalidArgument("change_directory: unknown unit '" + change.unit + "'");
     events.push_back({"directory_changed", parent.id, 0, 0, parent.type, store::kPluginOriginPrefix + task.plugin, "",
                       {{"compound", change.compound}, {"field", change.field}, {"unit", change.unit},
-                       {"effective_from", to_iso8601(change.effective_from)}}});
+                       {"effective_from", to_iso8601(change.effective_from)},
+                       {"effective_from_local", to_local_minutes(change.effective_from)}}});
   }
   auto tx = store::Transaction::begin(db);
   if (!tx.ok()) return tx.status();

@@ -9,7 +9,9 @@ namespace {
 std::string outcome(const store::Event& e) {
   const Json& d = e.detail;
   auto str = [&](const char* key) { return d.contains(key) && d[key].is_string() ? d[key].get<std::string>() : ""; };
-  if (e.kind == "routed") return fmt::format("routed by rule {}{}", str("route"), d.value("notice", false) ? " (notice)" : "");
+  if (e.kind == "routed")
+    return fmt::format("{}{}", str("route") == "plugin" ? "addressed by its plugin" : "routed by rule " + str("route"),
+                       d.value("notice", false) ? " (notice)" : "");
   if (e.kind == "rejected") {
     std::string out = "rejected: " + str("code");
     if (d.contains("problems"))
@@ -25,7 +27,8 @@ std::string outcome(const store::Event& e) {
   if (e.kind == "operator") return fmt::format("operator {}: {}", str("operator"), str("action"));
   if (e.kind == "directory_changed")
     return fmt::format("directory: {} {} is {} from {}", str("compound"), str("field"),
-                       str("unit").empty() ? std::string("nobody") : str("unit"), str("effective_from"));
+                       str("unit").empty() ? std::string("nobody") : str("unit"),
+                       str("effective_from_local").empty() ? str("effective_from") : str("effective_from_local"));
   return e.kind;
 }
 

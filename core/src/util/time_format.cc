@@ -19,4 +19,15 @@ std::string to_iso8601(TimePoint t) {
   return out;
 }
 
+std::string to_local_minutes(TimePoint t) {
+  using namespace std::chrono;
+  const std::time_t tt = static_cast<std::time_t>(floor<seconds>(t.time_since_epoch() + hours(8)).count());
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min);
+  return out;
+}
+
 }  // namespace hub
