@@ -141,9 +141,11 @@ Status HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& c
       return Status::InvalidArgument("raise: follow-up " + f.type + " names unknown compound '" + f.compound + "'");
     CaseView c{0, f.type, store::kPluginOriginPrefix + task.plugin,
                std::to_string(parent.id) + "/" + task.hook + "/" + f.key, f.compound, f.payload};
-    if (Problems p = type->impl->validate(c); !p.empty())
-      return Status::InvalidArgument("raise: follow-up " + f.type + " is invalid: " + p.front().pointer + " " +
-                                     p.front().reason);
+    if (Problems problems = type->impl->validate(c); !problems.empty()) {
+      std::string listed;
+      for (const auto& p : problems) listed += " [" + p.pointer + " " + p.reason + "]";
+      return Status::InvalidArgument("raise: follow-up " + f.type + " is invalid (fix the plugin):" + listed);
+    }
     auto d = decide(catalog, f, c);
     if (!d.ok()) return d.status();
     follow_ups.cases.push_back({std::move(c), std::move(d).value(), type->plugin, type->hooks, type->enriched});
@@ -168,8 +170,8 @@ Status HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& c
   if (Status s = store::insert_directory_changes(db, effects.directory_changes, parent.id, clock_.now()); !s.ok())
     return s;
   if (Status s = store::insert_events(db, events, clock_.now()); !s.ok()) return s;
-  const bool releases = task.hook == "accepted" && catalog.case_type(parent.type) != nullptr &&
-                        catalog.case_type(parent.type)->enriched;
+  const auto* parent_type = catalog.case_type(parent.type);
+  const bool releases = task.hook == "accepted" && parent_type != nullptr && parent_type->enriched;
   if (releases)
     if (Status s = store::release_held_deliveries(db, parent.id, effects.annex, clock_.now()); !s.ok()) return s;
   if (!follow_ups.cases.empty()) {
