@@ -15,6 +15,10 @@ Operator commands (local operator socket; every action is logged with your login
   hubctl parked                  parked deliveries, cases and hook tasks
   hubctl replay --delivery ID | --case ID | --hook-task ID
                                  send a parked delivery again / route a parked case again
+  hubctl report --from DATE --to DATE [--by unit|zone|subdistrict] [--format table|csv|json]
+                                 the figures units are evaluated on: received, signed and
+                                 resolved on time, overdue now, returned, extended, reopened,
+                                 median and p90 time to sign and to resolve
   hubctl status                  whether the hub answers, and its version
 
 Unit commands (act as the unit whose key file you hold; the hub knows you by the key):
@@ -33,7 +37,7 @@ int main(int argc, char** argv) {
   using namespace hub::apps;
   const std::map<std::string, int (*)(const Args&)> commands = {
       {"case", run_case},     {"log", run_log},   {"parked", run_parked}, {"replay", run_replay},
-      {"status", run_status}, {"send", run_send}, {"keygen", run_keygen}};
+      {"report", run_report}, {"status", run_status}, {"send", run_send}, {"keygen", run_keygen}};
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
     std::cout << kHelpText;
     return argc < 2 ? ExitCode::kUsage : ExitCode::kOk;

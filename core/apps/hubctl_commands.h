@@ -19,6 +19,7 @@ int run_case(const Args& args);
 int run_log(const Args& args);
 int run_parked(const Args& args);
 int run_replay(const Args& args);
+int run_report(const Args& args);
 int run_status(const Args& args);
 
 // Unit commands, with a unit's key file.

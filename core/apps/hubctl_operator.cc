@@ -17,6 +17,7 @@
 #include "hub/case.h"
 #include "hubctl_commands.h"
 #include "log/routing_log.h"
+#include "ops/report_format.h"
 
 namespace hub::apps {
 namespace {
@@ -265,6 +266,29 @@ int run_replay(const Args& args) {
   auto a = ask(c, request, code);
   if (!a) return code;
   std::cout << (c.json ? a->dump(2) : "replayed: " + a->dump()) << "\n";
+  return kOk;
+}
+
+int run_report(const Args& args) {
+  Common c;
+  std::string from, to, by = "unit", format = "table";
+  po::options_description d("hubctl report options");
+  add_common(d, c);
+  d.add_options()("from", po::value(&from)->required(), "first day of the period, e.g. 2026-12-01 (local date)")(
+      "to", po::value(&to)->required(), "last day of the period, inclusive")(
+      "by", po::value(&by)->default_value(by), "one row per: unit, zone or subdistrict")(
+      "format", po::value(&format)->default_value(format), "table, csv or json");
+  const char* usage = "hubctl report --from YYYY-MM-DD --to YYYY-MM-DD [--by unit|zone|subdistrict] [--format table|csv|json]";
+  if (int r = parse(args, d, nullptr, usage); r >= 0) return r;
+  if (format != "table" && format != "csv" && format != "json") {
+    std::cerr << "hubctl: --format must be table, csv or json\nusage: " << usage << "\n";
+    return kUsage;
+  }
+  int code = 0;
+  auto a = ask(c, {{"op", "report"}, {"from", from}, {"to", to}, {"by", by}}, code);
+  if (!a) return code;
+  if (c.json || format == "json") std::cout << a->dump(2) << "\n";
+  else std::cout << (format == "csv" ? ops::report_csv(*a) : ops::report_table(*a));
   return kOk;
 }
 

@@ -68,7 +68,7 @@ routes:
 }  // namespace
 
 TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()) {
-  conninfo_ = hub::test::TestPostgres::fresh_database();
+  conninfo_ = options.shared_database.empty() ? hub::test::TestPostgres::fresh_database() : options.shared_database;
   endpoint_ = "tcp://127.0.0.1:" + std::to_string(free_tcp_port());
   operator_socket_ = dir_ + "/run/operator.sock";
   const std::string keys_dir = dir_ + "/keys";
@@ -178,7 +178,8 @@ std::string HubProcess::log() const {
   return s.str();
 }
 
-InProcessHub::InProcessHub(const TestDeployment& d) {
+InProcessHub::InProcessHub(const TestDeployment& d, std::optional<TimePoint> start) {
+  if (start) clock_.set(*start);
   auto loaded = config::load_deployment(d.config_path());
   REQUIRE(loaded.ok());
   bus::HubOptions options{*loaded.deployment, d.conninfo(), HUB_MODULE_DIR, &clock_};

@@ -10,9 +10,11 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bus/hub.h"
@@ -26,6 +28,8 @@ struct DeploymentOptions {
   int max_attempts = 3;
   int backoff_ms = 300;
   std::string extra_yaml;  // appended to the test-only config file
+  // Another deployment's database, for several hubs sharing one; empty: a fresh one.
+  std::string shared_database;
 };
 
 class TestDeployment {
@@ -73,6 +77,8 @@ class ManualClock final : public Clock {
   void advance(std::chrono::milliseconds d) {
     now_ += std::chrono::duration_cast<TimePoint::duration>(d).count();
   }
+  // Jumps to `t`; time never goes back, so `t` must not be before now().
+  void set(TimePoint t) { now_ = std::max(now_.load(), t.time_since_epoch().count()); }
 
  private:
   std::atomic<TimePoint::rep> now_;
@@ -81,7 +87,8 @@ class ManualClock final : public Clock {
 // The hub running inside the test process on a ManualClock.
 class InProcessHub {
  public:
-  explicit InProcessHub(const TestDeployment& d);
+  // `start`: the clock's first reading (e.g. a Monday morning); default: now.
+  explicit InProcessHub(const TestDeployment& d, std::optional<TimePoint> start = std::nullopt);
   ManualClock& clock() { return clock_; }
   bus::Hub& hub() { return *hub_; }
 

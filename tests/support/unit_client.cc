@@ -77,7 +77,9 @@ std::optional<Json> UnitClient::wait_answer(const std::string& reference, std::c
   return wait_for(
       [&](const Json& j) {
         const std::string kind = j.value("kind", "");
-        return (kind == "accepted" || kind == "rejected" || kind == "error") && j.value("reference", "") == reference;
+        return (kind == "accepted" || kind == "rejected" || kind == "error" || kind == "reply_accepted" ||
+                kind == "transition_accepted") &&
+               j.value("reference", "") == reference;
       },
       timeout);
 }

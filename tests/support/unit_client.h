@@ -36,7 +36,8 @@ class UnitClient {
   std::optional<Json> wait_for(const std::function<bool(const Json&)>& match,
                                std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::optional<Json> wait_kind(const std::string& kind, std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  // The answer (accepted / rejected / error) that echoes `reference`.
+  // The answer (accepted, rejected, reply_accepted, transition_accepted or
+  // error) that echoes `reference`.
   std::optional<Json> wait_answer(const std::string& reference,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Raw frames of the next message, for framing tests.

@@ -2,6 +2,7 @@
 
 #include "protocol/answers.h"
 #include "protocol/messages.h"
+#include "util/time_format.h"
 
 using hub::Json;
 namespace protocol = hub::protocol;
@@ -73,9 +74,52 @@ TEST_CASE("a final reply needs an outcome; the body must be an object", "[protoc
   CHECK(message_of<protocol::Reply>(R"({"kind":"reply","delivery":3,"reference":"A"})").body == Json::object());
 }
 
-TEST_CASE("lifecycle kinds are recognised", "[protocol]") {
-  for (const char* kind : {"sign", "return", "extend", "close", "reopen"})
-    CHECK(message_of<protocol::Lifecycle>(std::string(R"({"kind":")") + kind + "\"}").kind == kind);
+TEST_CASE("lifecycle requests are read with the fields their kind needs", "[protocol]") {
+  using Kind = protocol::Transition::Kind;
+  auto sign = message_of<protocol::Transition>(R"({"kind":"sign","delivery":7,"reference":"S-1"})");
+  CHECK(sign.kind == Kind::kSign);
+  CHECK(sign.delivery == 7);
+  CHECK(sign.reference == "S-1");
+
+  auto extend = message_of<protocol::Transition>(
+      R"({"kind":"extend","delivery":7,"reference":"E-1","until":"2026-12-03T18:00:00+08:00","reason":"待材料"})");
+  CHECK(extend.kind == Kind::kExtend);
+  REQUIRE(extend.until);
+  CHECK(hub::to_iso8601(*extend.until) == "2026-12-03T10:00:00.000000Z");
+  CHECK(extend.reason == "待材料");
+
+  auto close = message_of<protocol::Transition>(R"({"kind":"close","case":3,"reference":"C-1"})");
+  CHECK(close.kind == Kind::kClose);
+  CHECK(close.case_id == 3);
+  CHECK(close.delivery == 0);
+  CHECK(message_of<protocol::Transition>(R"({"kind":"grant_extension","delivery":7,"reference":"G"})").kind ==
+        Kind::kGrantExtension);
+}
+
+TEST_CASE("a lifecycle request missing what its kind needs is refused with the right code", "[protocol]") {
+  // A reason is mandatory for return, extend, refuse_extension and reopen; blank does not count.
+  auto no_reason = error_of(R"({"kind":"return","delivery":7,"reference":"R-1"})");
+  CHECK(no_reason.code == protocol::code::kReasonRequired);
+  CHECK(no_reason.reference == "R-1");
+  CHECK(error_of(R"({"kind":"reopen","case":3,"reference":"R","reason":"  "})").code == protocol::code::kReasonRequired);
+  CHECK(error_of(R"({"kind":"refuse_extension","delivery":3,"reference":"R"})").code == protocol::code::kReasonRequired);
+  // Ids, references and times.
+  CHECK(error_of(R"({"kind":"sign","reference":"S"})").message.find("'delivery'") != std::string::npos);
+  CHECK(error_of(R"({"kind":"sign","delivery":7})").message.find("'reference'") != std::string::npos);
+  CHECK(error_of(R"({"kind":"close","delivery":7,"reference":"C"})").message.find("'case'") != std::string::npos);
+  CHECK(error_of(R"({"kind":"extend","delivery":7,"reference":"E","reason":"x"})").message.find("until") !=
+        std::string::npos);
+  CHECK(error_of(R"({"kind":"extend","delivery":7,"reference":"E","reason":"x","until":"2026-12-03 18:00"})").code ==
+        protocol::code::kInvalidEnvelope);
+}
+
+TEST_CASE("an update goes out as stored, with its id and attempt", "[protocol]") {
+  const std::string body = R"({"kind":"state","case":3,"change":"signed"})";
+  const Json j = Json::parse(protocol::update({42, 2, body}));
+  CHECK(j["kind"] == "state");
+  CHECK(j["update"] == 42);
+  CHECK(j["attempt"] == 2);
+  CHECK(j["change"] == "signed");
 }
 
 TEST_CASE("a delivery carries the stored payload unchanged", "[protocol]") {

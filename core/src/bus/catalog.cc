@@ -3,6 +3,33 @@
 #include "config/loader.h"
 
 namespace hub::bus {
+namespace {
+
+// The calendar and lifecycle sections with the case types' limits. Every
+// working-day limit needs the calendar.
+Result<std::shared_ptr<const lifecycle::Policy>> build_lifecycle(const config::Deployment& d,
+                                                                  const std::vector<const CaseTypeEntry*>& types) {
+  std::shared_ptr<const lifecycle::Calendar> calendar;
+  if (d.calendar) {
+    auto built = lifecycle::Calendar::build(*d.calendar);
+    if (!built.ok()) return Status::InvalidArgument("calendar: " + built.status().message());
+    calendar = std::make_shared<const lifecycle::Calendar>(std::move(built.value()));
+  }
+  std::unordered_map<std::string, lifecycle::Limits> limits;
+  std::string problems;
+  for (const CaseTypeEntry* t : types) {
+    limits[t->id] = {t->sign_limit, t->resolve_limit};
+    for (const auto* limit : {&t->sign_limit, &t->resolve_limit})
+      if (!calendar && limit->kind == config::Limit::Kind::kWorkingDays)
+        problems += "\n  - case type " + t->id + " has a limit of " + limit->text +
+                    ", which counts working days: add a calendar section (see config/calendar.yaml)";
+  }
+  if (!problems.empty()) return Status::InvalidArgument("the config has no working-day calendar:" + problems);
+  return std::make_shared<const lifecycle::Policy>(std::move(calendar), d.lifecycle.value_or(config::LifecycleConfig{}),
+                                                   std::move(limits));
+}
+
+}  // namespace
 
 Result<std::shared_ptr<const Catalog>> Catalog::build(const config::Deployment& deployment,
                                                       const plugin_host::PluginSet& plugins) {
@@ -42,6 +69,11 @@ Result<std::shared_ptr<const Catalog>> Catalog::build(const config::Deployment& 
     c->case_types_.emplace(t.id, std::move(e));
   }
   if (!problems.empty()) return Status::InvalidArgument("the config does not fit the plugins:" + problems);
+  std::vector<const CaseTypeEntry*> types;
+  for (const auto& [id, entry] : c->case_types_) types.push_back(&entry);
+  auto lifecycle = build_lifecycle(c->deployment_, types);
+  if (!lifecycle.ok()) return lifecycle.status();
+  c->lifecycle_ = std::move(lifecycle.value());
   c->router_ = std::make_shared<const router::Router>(c->deployment_.routes);
   c->directory_ = std::make_shared<const Directory>(c->deployment_);
   return std::shared_ptr<const Catalog>(std::move(c));

@@ -14,6 +14,7 @@
 
 #include "config/directory.h"
 #include "config/model.h"
+#include "lifecycle/policy.h"
 #include "plugin_host/plugin_set.h"
 #include "router/router.h"
 
@@ -49,6 +50,8 @@ class Catalog {
   std::string case_type_name(const std::string& id) const;
   const router::Router& router() const { return *router_; }
   const Directory& directory() const { return *directory_; }
+  // Deadlines, calendar, escalation chains (lifecycle/policy.h).
+  const lifecycle::Policy& lifecycle() const { return *lifecycle_; }
   // This catalog with another directory (the files' one with the stored
   // overrides applied); everything else is shared or copied.
   std::shared_ptr<const Catalog> with_directory(std::shared_ptr<const Directory> directory) const;
@@ -62,6 +65,7 @@ class Catalog {
   std::unordered_map<std::string, CaseTypeEntry> case_types_;
   std::shared_ptr<const router::Router> router_;
   std::shared_ptr<const Directory> directory_;
+  std::shared_ptr<const lifecycle::Policy> lifecycle_;
 };
 
 }  // namespace hub::bus

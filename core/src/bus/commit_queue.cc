@@ -3,7 +3,8 @@
 namespace hub::bus {
 
 std::size_t CommitQueue::size_locked() const {
-  return pending_.cases.size() + pending_.replies.size() + pending_.acks.size() + pending_.events.size();
+  return pending_.cases.size() + pending_.replies.size() + pending_.transitions.size() + pending_.acks.size() +
+         pending_.events.size();
 }
 
 template <class T>
@@ -18,6 +19,9 @@ bool CommitQueue::push_bounded(std::vector<T> store::BatchInput::*list, T item) 
 
 bool CommitQueue::push(store::NewCase c) { return push_bounded(&store::BatchInput::cases, std::move(c)); }
 bool CommitQueue::push(store::NewReply r) { return push_bounded(&store::BatchInput::replies, std::move(r)); }
+bool CommitQueue::push(store::NewTransition t) {
+  return push_bounded(&store::BatchInput::transitions, std::move(t));
+}
 bool CommitQueue::push(store::NewAck a) {
   std::unique_lock lock(mu_);
   if (closed_) return false;
@@ -46,6 +50,7 @@ store::BatchInput CommitQueue::take() {
   };
   keep_rest(out.cases, pending_.cases);
   keep_rest(out.replies, pending_.replies);
+  keep_rest(out.transitions, pending_.transitions);
   return out;
 }
 

@@ -26,12 +26,14 @@ class CommitQueue {
   // False when the queue is full (the caller answers "busy") or closed.
   bool push(store::NewCase c);
   bool push(store::NewReply r);
+  bool push(store::NewTransition t);
   bool push(store::NewAck a);
   // Events are never refused: they record refusals already answered.
   void push(store::Event e);
 
   // Waits until something is pending or the queue is closed, then takes up to
-  // kMaxBatchCases cases and as many replies, and every ack and event.
+  // kMaxBatchCases cases, as many replies and as many lifecycle requests,
+  // and every ack and event.
   // Returns an empty batch only when closed and drained.
   store::BatchInput take();
   // Wakes take(); later pushes fail. take() still drains what was queued.

@@ -14,10 +14,12 @@ std::vector<store::BatchInput> split(const store::BatchInput& b) {
     store::BatchInput x;
     x.hook_plugin_of = b.hook_plugin_of;
     x.check_reply = b.check_reply;
+    x.lifecycle = b.lifecycle;
     return x;
   };
   for (const auto& c : b.cases) out.push_back(one()), out.back().cases.push_back(c);
   for (const auto& r : b.replies) out.push_back(one()), out.back().replies.push_back(r);
+  for (const auto& t : b.transitions) out.push_back(one()), out.back().transitions.push_back(t);
   if (!b.acks.empty() || !b.events.empty()) {
     out.push_back(one());
     out.back().acks = b.acks;
@@ -26,17 +28,16 @@ std::vector<store::BatchInput> split(const store::BatchInput& b) {
   return out;
 }
 
-std::size_t items(const store::BatchInput& b) { return b.cases.size() + b.replies.size() + b.acks.size() + b.events.size(); }
+std::size_t items(const store::BatchInput& b) {
+  return b.cases.size() + b.replies.size() + b.transitions.size() + b.acks.size() + b.events.size();
+}
 
 }  // namespace
 
 Committer::Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-                     const Clock& clock, std::function<void()> committed,
-                     std::function<std::string(const std::string&)> hook_plugin_of,
-                     std::function<Problems(const std::string&, const ReplyView&)> check_reply)
+                     const Clock& clock, const CatalogHolder& catalog, std::function<void()> committed)
     : db_(std::move(conninfo), "committer"), queue_(queue), outbox_(outbox), log_(log), clock_(clock),
-      committed_(std::move(committed)), hook_plugin_of_(std::move(hook_plugin_of)),
-      check_reply_(std::move(check_reply)) {}
+      catalog_(catalog), committed_(std::move(committed)) {}
 
 Committer::~Committer() { join(); }
 
@@ -50,8 +51,17 @@ void Committer::run() {
   for (;;) {
     store::BatchInput batch = queue_.take();
     if (items(batch) == 0) return;  // closed and drained
-    batch.hook_plugin_of = hook_plugin_of_;
-    batch.check_reply = check_reply_;
+    const std::shared_ptr<const Catalog> catalog = catalog_.get();  // held until the batch is answered
+    const Catalog* c = catalog.get();
+    batch.hook_plugin_of = [c](const std::string& type) {
+      const auto* t = c->case_type(type);
+      return t && t->hooks ? t->plugin : std::string();
+    };
+    batch.check_reply = [c](const std::string& type, const ReplyView& reply) {
+      const auto* t = c->case_type(type);
+      return t ? t->impl->validate_reply(type, reply) : Problems{};
+    };
+    batch.lifecycle = {&c->lifecycle(), &c->directory(), &c->router()};
     try {
       commit(batch);
     } catch (const std::exception& e) {  // a bug: refuse this batch, keep the hub serving
@@ -99,6 +109,14 @@ void Committer::answer(const store::BatchInput& batch, const store::BatchOutput&
                                      ? protocol::reply_accepted(r.reply.reference, o.reply_id, o.duplicate)
                                      : protocol::error(o.error_code, o.message, false, r.reply.reference, o.problems));
   }
+  for (std::size_t i = 0; i < batch.transitions.size(); ++i) {
+    const auto& t = batch.transitions[i];
+    const auto& o = out.transitions[i];
+    (void)outbox_.send(t.unit, o.error_code.empty()
+                                   ? protocol::transition_accepted(t.request.reference, protocol::kind_name(t.request.kind),
+                                                                   o.case_id, o.deliveries, o.duplicate)
+                                   : protocol::error(o.error_code, o.message, false, t.request.reference));
+  }
 }
 
 void Committer::answer_failure(const store::BatchInput& batch, const Status& why) {
@@ -109,6 +127,8 @@ void Committer::answer_failure(const store::BatchInput& batch, const Status& why
   for (const auto& c : batch.cases) (void)outbox_.send(c.c.origin, protocol::error(code, message, retry, c.c.reference));
   for (const auto& r : batch.replies)
     (void)outbox_.send(r.sender, protocol::error(code, message, retry, r.reply.reference));
+  for (const auto& t : batch.transitions)
+    (void)outbox_.send(t.unit, protocol::error(code, message, retry, t.request.reference));
   // Acks are not answered: unacked deliveries are sent again and acked again.
 }
 

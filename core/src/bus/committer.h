@@ -11,6 +11,7 @@
 #include <functional>
 #include <thread>
 
+#include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/outbox.h"
 #include "hub/clock.h"
@@ -22,13 +23,11 @@ namespace hub::bus {
 class Committer {
  public:
   // `committed` is called after every successful commit (wakes the workers).
-  // `hook_plugin_of` names the plugin whose on_reply hook a case type's
-  // replies need, or ""; `check_reply` is the owning plugin's check of a
-  // reply (see store::BatchInput).
+  // Each batch is written against one snapshot of `catalog`: its plugins
+  // check replies and get on_reply tasks, its lifecycle policy, directory
+  // and router give deadlines and re-route returned cases.
   Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-            const Clock& clock, std::function<void()> committed,
-            std::function<std::string(const std::string&)> hook_plugin_of,
-            std::function<Problems(const std::string&, const ReplyView&)> check_reply);
+            const Clock& clock, const CatalogHolder& catalog, std::function<void()> committed);
   ~Committer();
   void start();
   // Returns after the queue is closed and drained.
@@ -45,9 +44,8 @@ class Committer {
   const Outbox& outbox_;
   const log::RoutingLog& log_;
   const Clock& clock_;
+  const CatalogHolder& catalog_;
   std::function<void()> committed_;
-  std::function<std::string(const std::string&)> hook_plugin_of_;
-  std::function<Problems(const std::string&, const ReplyView&)> check_reply_;
   std::thread thread_;
 };
 

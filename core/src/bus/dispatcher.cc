@@ -83,9 +83,11 @@ bool Dispatcher::dispatch_once(store::PgConnection& db) {
     send(receiver, protocol::delivery(d));
   }
   for (auto& [recipient, r] : claimed->replies) send(recipient, protocol::forwarded_reply(r));
+  for (auto& [recipient, u] : claimed->updates) send(recipient, protocol::update(u));
   log_.write(claimed->events);
   return claimed->deliveries.size() >= static_cast<std::size_t>(kClaimLimit) ||
-         claimed->replies.size() >= static_cast<std::size_t>(kClaimLimit);
+         claimed->replies.size() >= static_cast<std::size_t>(kClaimLimit) ||
+         claimed->updates.size() >= static_cast<std::size_t>(kClaimLimit);
 }
 
 void Dispatcher::send(const std::string& unit, std::string body) {

@@ -10,6 +10,23 @@
 #include "store/migrations.h"
 
 namespace hub::bus {
+namespace {
+
+constexpr int kCalendarWarningDays = 60;
+
+// Refuses to start when today's cases could not get their deadlines; warns
+// while there is still time to add the next year's holidays.
+Status check_calendar(const lifecycle::Policy& policy, TimePoint now) {
+  if (const std::string problem = policy.check_coverage(now); !problem.empty())
+    return Status::InvalidArgument("calendar: " + problem);
+  if (const auto left = policy.days_left_in_calendar(now); left && *left < kCalendarWarningDays)
+    spdlog::warn("calendar: it ends in {} days; add the next year's holidays (State Council notice) before then, "
+                 "or working-day deadlines cannot be computed",
+                 *left);
+  return {};
+}
+
+}  // namespace
 
 Hub::Hub(HubOptions options) : options_(std::move(options)), clock_(options_.clock ? options_.clock : &system_clock_) {}
 
@@ -40,6 +57,7 @@ Status Hub::start_all() {
     auto catalog = Catalog::build(d, *plugins_);
     if (!catalog.ok()) return catalog.status();
     catalog_ = std::make_unique<CatalogHolder>(std::move(catalog.value()));
+    if (Status s = check_calendar(catalog_->get()->lifecycle(), clock_->now()); !s.ok()) return s;
     // Routes see the stored directory changes from the first case on.
     if (Status s = DirectoryRefresher(*catalog_, *clock_).refresh(*db); !s.ok()) return s;
   }
@@ -66,20 +84,10 @@ Status Hub::start_all() {
   queue_ = std::make_unique<CommitQueue>(options_.commit_queue_capacity);
   dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *outbox_,
                                              *routing_log_, *clock_);
-  committer_ = std::make_unique<Committer>(
-      options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_,
-      [this] {
-        dispatcher_->kick();
-        hook_runner_->kick();
-      },
-      [holder](const std::string& type) {
-        const auto* t = holder->get()->case_type(type);
-        return t && t->hooks ? t->plugin : std::string();
-      },
-      [holder](const std::string& type, const ReplyView& reply) {
-        const auto* t = holder->get()->case_type(type);
-        return t ? t->impl->validate_reply(type, reply) : Problems{};
-      });
+  committer_ = std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_, *catalog_, [this] {
+    dispatcher_->kick();
+    hook_runner_->kick();
+  });
   directory_ = std::make_unique<DirectoryRefresher>(*catalog_, *clock_);
   hook_runner_ = std::make_unique<hooks::HookRunner>(
       options_.conninfo, d.hub.id, *catalog_, *routing_log_, *clock_, [this] { dispatcher_->kick(); },
@@ -91,9 +99,12 @@ Status Hub::start_all() {
   const int heartbeat_seconds = std::max(1, d.hub.heartbeat_timeout_seconds / 3);
   intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, heartbeat_seconds}, *catalog_, *queue_,
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
+  watcher_ = std::make_unique<DeadlineWatcher>(options_.conninfo, *catalog_, *routing_log_, *clock_,
+                                               [this] { dispatcher_->kick(); });
   dispatcher_->start();
   committer_->start();
   hook_runner_->start();
+  watcher_->start();
 
   auto ops = ops::OperatorService::start(d.hub.operator_socket, options_.conninfo, *catalog_, *clock_,
                                          [this] { dispatcher_->kick(); });
@@ -123,6 +134,7 @@ void Hub::stop() {
   if (committer_) committer_->join();      // everything taken in is committed and answered
   for (auto& a : adapters_) (*a)->stop();
   if (operator_service_) operator_service_->stop();
+  if (watcher_) watcher_->stop();
   if (hook_runner_) hook_runner_->stop();
   if (dispatcher_) dispatcher_->stop();
   spdlog::info("hub stopped");

@@ -1,7 +1,8 @@
 // bus/hub.h: the hub: wires config, store, plugins, adapters and workers.
 //
 // Lifecycle: Hub::start() migrates the schema, loads plugins, builds the
-// catalog, starts the committer, dispatcher and hook runner, and finally the
+// catalog, starts the committer, dispatcher, hook runner and deadline watcher,
+// and finally the
 // adapters (so nothing arrives before the hub can take it). stop() stops the
 // adapters first (no new work), drains the commit queue (every case already
 // taken in is committed and answered), then stops the workers.
@@ -14,6 +15,7 @@
 #include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/committer.h"
+#include "bus/deadline_watcher.h"
 #include "bus/directory_refresh.h"
 #include "bus/dispatcher.h"
 #include "bus/intake.h"
@@ -66,6 +68,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<DirectoryRefresher> directory_;
   std::unique_ptr<hooks::HookRunner> hook_runner_;
+  std::unique_ptr<DeadlineWatcher> watcher_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<ops::OperatorService> operator_service_;
   bool stopped_ = false;

@@ -67,10 +67,12 @@ void Intake::handle(const std::string& unit, const std::string& body) {
             answer(unit, protocol::error(protocol::code::kInvalidEnvelope, "the body must not contain U+0000", false, reference));
           else if (!queue_.push(store::NewReply{unit, std::move(m)}))
             answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: resend this reply later", true, reference));
-        } else if constexpr (std::is_same_v<T, protocol::Lifecycle>) {
-          answer(unit, protocol::error(protocol::code::kUnsupportedKind,
-                                       "'" + m.kind + "' belongs to the case lifecycle, which this hub does not run yet",
-                                       false, ""));
+        } else if constexpr (std::is_same_v<T, protocol::Transition>) {
+          const std::string reference = m.reference;
+          if (contains_nul(Json(m.reason)))
+            answer(unit, protocol::error(protocol::code::kInvalidEnvelope, "the reason must not contain U+0000", false, reference));
+          else if (!queue_.push(store::NewTransition{unit, std::move(m)}))
+            answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: resend this request later", true, reference));
         }
       },
       message);

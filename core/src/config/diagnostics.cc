@@ -41,6 +41,10 @@ void Diagnostics::warning(SourceLocation where, std::string key, std::string mes
   warnings_.push_back({std::move(where), std::move(key), std::move(message)});
 }
 
+std::string place(const SourceLocation& where) {
+  return where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+}
+
 std::string did_you_mean(std::string_view typed, std::span<const std::string> known) {
   const std::string* best = nullptr;
   std::size_t best_distance = 3;  // suggest only within two edits

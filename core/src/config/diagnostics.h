@@ -39,6 +39,9 @@ class Diagnostics {
   std::vector<ConfigError> warnings_;
 };
 
+// "file:line:column", for a message that names another place.
+std::string place(const SourceLocation& where);
+
 // " (did you mean 'x'?)" when one of `known` is within two edits of `typed`, else "".
 std::string did_you_mean(std::string_view typed, std::span<const std::string> known);
 

@@ -18,8 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kFileKeys = {"include", "hub",        "plugins", "adapters",
-                                            "units",   "case_types", "routes",  "directory"};
+const std::vector<std::string> kFileKeys = {"include",    "hub",    "plugins",   "adapters", "units",
+                                            "case_types", "routes", "directory", "calendar", "lifecycle"};
 
 // Reads a file's sections and then, depth-first, the files it includes.
 class FileWalker {
@@ -111,6 +111,8 @@ class FileWalker {
     if (const auto node = sections.get("case_types")) read_case_types(*node, ctx_);
     if (const auto node = sections.get("routes")) read_routes(*node, ctx_);
     if (const auto node = sections.get("directory")) read_directory(*node, ctx_);
+    if (const auto node = sections.get("calendar")) read_calendar(*node, ctx_);
+    if (const auto node = sections.get("lifecycle")) read_lifecycle(*node, ctx_);
   }
 
   LoadContext& ctx_;
@@ -257,6 +259,7 @@ LoadResult load_deployment(const std::string& path) {
     ctx.symbols.check_references(ctx.diag);
     grant_senders(ctx);
     warn_about_unrouted_case_types(ctx);
+    check_lifecycle(ctx);
   } catch (const std::exception& e) {
     ctx.diag.error(SourceLocation{path, 0, 0}, "", std::string("internal error while loading: ") + e.what());
   } catch (...) {

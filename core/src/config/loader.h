@@ -10,6 +10,26 @@
 //   case_types: [{id, name, plugin, sign_limit?, resolve_limit?}]
 //   routes:     [{id, match: {type, origin, compound, zone, subdistrict, fields}, to, cc}]
 //   directory:  {zones: [...], communities: [...], compounds: [...]}
+//   calendar:   the working-day calendar; once in the whole deployment:
+//     covers: 2026-01-01..2027-12-31      the dates covered, inclusive
+//     weekend: [saturday, sunday]         optional; this is the default
+//     years:                              where each covered year's holidays come from
+//       - {year: 2026, source: "国务院办公厅关于2026年部分节假日安排的通知（2025-11-04）"}
+//       - {year: 2027, source: "...", provisional: true}   not yet published: a warning
+//     holidays:
+//       - name: 元旦
+//         off: [2026-01-01..2026-01-03]   dates or ranges a..b
+//         work: [2026-01-04]              weekend days worked in exchange (调休上班)
+//   lifecycle:  deadlines and escalation; once in the whole deployment:
+//     remind_at: 75%                      share of a limit after which the receiver is reminded
+//     escalation_step: 1wd                time between escalation levels after a deadline
+//     return_deciders: [compound.subdistrict, lg.office]   decide a returned case no route
+//                                         fits: the first that resolves; absent: it is parked
+//     chains:                             the first rule whose receivers match decides
+//       - receivers: ["pm.*", team.jinxiu]            unit ids or id prefixes
+//         escalate_to: [compound.community, lg.office]  levels in order; [] at the top
+//         extensions_by: compound.subdistrict         absent: extensions are refused
+//     default: {escalate_to: [lg.office], extensions_by: lg.office}   required
 // Lists from several files are concatenated: a file's own entries first, then
 // those of each file it includes, in the order listed (routes keep that order).
 //
@@ -21,7 +41,10 @@
 //     empty (embedded PostgreSQL);
 //   - every unit with a key has it in public_key; a unit that names no key gets
 //     <keys_dir>/<id>.pub when that file exists, else it stays keyless (a warning);
-//   - every cross-reference resolves (see model.h).
+//   - every cross-reference resolves (see model.h);
+//   - every calendar date exists and lies within covers, each covered year has
+//     a years entry, and a calendar exists when any limit counts working days
+//     (a case type's, or the escalation step, whose default is 1wd).
 #pragma once
 
 #include <optional>

@@ -1,5 +1,4 @@
 // Readers of the units: and case_types: sections (see sections.h).
-#include "config/loader.h"
 #include "config/sections.h"
 #include "keys/key_file.h"
 
@@ -57,31 +56,6 @@ void read_unit(const YamlNode& node, LoadContext& ctx) {
   ctx.deployment.units.push_back(std::move(unit));
 }
 
-std::optional<Limit> read_limit(const YamlMap& map, const std::string& field) {
-  const auto node = map.get(field);
-  if (!node) return std::nullopt;
-  const auto text = node->string();
-  if (!text) return std::nullopt;
-  auto limit = parse_limit(*text);
-  if (!limit.ok()) {
-    node->error(limit.status().message());
-    return std::nullopt;
-  }
-  return std::move(limit).value();
-}
-
-// A sender is a unit id, or a prefix pattern such as "pm.*" (every unit whose
-// id starts with "pm.").
-void read_sender(const YamlNode& node, CaseType& type, LoadContext& ctx) {
-  const auto text = node.string();
-  if (!text) return;
-  if (text->size() > 1 && text->back() == '*') {
-    type.sender_patterns.push_back(text->substr(0, text->size() - 1));
-  } else {
-    type.senders.push_back(read_reference(node, SymbolKind::kUnit, ctx));
-  }
-}
-
 void read_case_type(const YamlNode& node, LoadContext& ctx) {
   CaseType type;
   type.where = node.where();
@@ -91,10 +65,12 @@ void read_case_type(const YamlNode& node, LoadContext& ctx) {
     type.id = read_declared_id(*map, "id", SymbolKind::kCaseType, ctx);
     if (map->get("name")) type.name = read_display_name(*map, "name");
     type.plugin = read_reference(*map, "plugin", SymbolKind::kPlugin, ctx);
-    type.sign_limit = read_limit(*map, "sign_limit");
-    type.resolve_limit = read_limit(*map, "resolve_limit");
+    type.sign_limit = read_limit(*map, "sign_limit", ctx);
+    type.resolve_limit = read_limit(*map, "resolve_limit", ctx);
     if (const auto senders = map->get("senders"))
-      for_each_item(*senders, [&](const YamlNode& sender) { read_sender(sender, type, ctx); });
+      for_each_item(*senders, [&](const YamlNode& sender) {
+        read_unit_or_prefix(sender, type.senders, type.sender_patterns, ctx);
+      });
   }
   ctx.deployment.case_types.push_back(std::move(type));
 }

@@ -2,7 +2,8 @@
 //
 // Plain data. The loader (loader.h) fills it and checks every cross-reference;
 // once loaded, a Deployment is consistent: every unit, case type, plugin,
-// adapter, zone, community and compound it names exists.
+// adapter, zone, community and compound it names exists, and every date of
+// its calendar is valid and covered.
 #pragma once
 
 #include <chrono>
@@ -145,6 +146,52 @@ struct HubSettings {
   DeliveryPolicy delivery;
 };
 
+// The working-day calendar (section `calendar:`). Dates are ISO "YYYY-MM-DD",
+// checked by the loader: every one exists and lies within [first_day, last_day].
+struct CalendarConfig {
+  std::string first_day, last_day;  // the dates covered, inclusive ("covers: 2026-01-01..2027-12-31")
+  std::vector<int> weekend{6, 7};   // ISO weekday numbers, 1 = Monday .. 7 = Sunday
+  // Where each covered year's holidays come from; every covered year has one.
+  // provisional: the official arrangement is not out yet (only statutory days are listed).
+  struct Year {
+    int year = 0;
+    std::string source;
+    bool provisional = false;
+  };
+  std::vector<Year> years;
+  // One holiday as announced: its days off, and the weekend days worked in
+  // exchange (调休上班). Ranges written "a..b" are stored as every date from a to b.
+  struct Holiday {
+    std::string name;
+    std::vector<std::string> off;
+    std::vector<std::string> work;
+    SourceLocation where;
+  };
+  std::vector<Holiday> holidays;
+  SourceLocation where;
+};
+
+// Who a receiver's overdue work climbs to (one entry of lifecycle.chains).
+struct EscalationRule {
+  std::vector<std::string> receivers;          // unit ids
+  std::vector<std::string> receiver_patterns;  // id prefixes written "pm.*", stored without the '*'
+  std::vector<Target> escalate_to;             // levels in order: unit ids or compound.<role>; empty: top of a chain
+  std::optional<Target> extensions_by;         // who grants or refuses extensions; absent: nobody (refused)
+  SourceLocation where;
+};
+
+// Deadlines, reminders and escalation (section `lifecycle:`).
+struct LifecycleConfig {
+  int remind_at_percent = 75;  // the receiver is reminded (催办) when this share of a limit has elapsed
+  Limit escalation_step{Limit::Kind::kWorkingDays, 1, "1wd"};  // time between escalation levels after a deadline
+  // Who decides a returned case that no route fits: the first that resolves,
+  // e.g. [compound.subdistrict, lg.office].
+  std::vector<Target> return_deciders;
+  std::vector<EscalationRule> chains;           // the first rule whose receivers match decides
+  std::optional<EscalationRule> default_chain;  // for receivers no rule matches; set after a successful load
+  SourceLocation where;
+};
+
 struct Deployment {
   std::string file;  // the top-level file
   HubSettings hub;
@@ -156,6 +203,8 @@ struct Deployment {
   std::vector<Zone> zones;
   std::vector<Community> communities;
   std::vector<Compound> compounds;
+  std::optional<CalendarConfig> calendar;    // absent: no limit may count working days
+  std::optional<LifecycleConfig> lifecycle;  // absent: nothing is reminded or escalated
 };
 
 }  // namespace hub::config

@@ -61,20 +61,6 @@ void read_match(const YamlNode& node, RouteMatch& match, LoadContext& ctx) {
   if (const auto fields = map->get("fields")) read_field_predicates(*fields, match.fields);
 }
 
-// A unit id, or "compound.<role>" resolved through the directory at routing time.
-std::optional<Target> read_target(const YamlNode& node, LoadContext& ctx) {
-  const auto text = node.string();
-  if (!text) return std::nullopt;
-  if (!text->starts_with(kRolePrefix)) return Target{Target::Kind::kUnit, read_reference(node, SymbolKind::kUnit, ctx)};
-  const std::string role = text->substr(kRolePrefix.size());
-  for (std::string_view known : Directory::kUnitRoles)
-    if (role == known) return Target{Target::Kind::kRole, role};
-  const std::vector<std::string> known = role_targets();
-  node.error("unknown role '" + *text + "'" + did_you_mean(*text, known) + "; expected a unit id or one of " +
-             join(known));
-  return std::nullopt;
-}
-
 // Returns how many targets are written, valid or not (a malformed value counts as one).
 std::size_t read_targets(const YamlMap& map, const std::string& field, std::vector<Target>& out, LoadContext& ctx) {
   const auto node = map.get(field);
@@ -101,6 +87,20 @@ void read_route(const YamlNode& node, LoadContext& ctx) {
 }
 
 }  // namespace
+
+// A unit id, or "compound.<role>" resolved through the directory at routing time.
+std::optional<Target> read_target(const YamlNode& node, LoadContext& ctx) {
+  const auto text = node.string();
+  if (!text) return std::nullopt;
+  if (!text->starts_with(kRolePrefix)) return Target{Target::Kind::kUnit, read_reference(node, SymbolKind::kUnit, ctx)};
+  const std::string role = text->substr(kRolePrefix.size());
+  for (std::string_view known : Directory::kUnitRoles)
+    if (role == known) return Target{Target::Kind::kRole, role};
+  const std::vector<std::string> known = role_targets();
+  node.error("unknown role '" + *text + "'" + did_you_mean(*text, known) + "; expected a unit id or one of " +
+             join(known));
+  return std::nullopt;
+}
 
 void read_routes(const YamlNode& node, LoadContext& ctx) {
   for_each_item(node, [&](const YamlNode& item) { read_route(item, ctx); });

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "config/loader.h"
 #include "config/sections.h"
 
 namespace hub::config {
@@ -57,6 +58,34 @@ std::string read_reference(const YamlNode& node, SymbolKind kind, LoadContext& c
 std::string read_reference(const YamlMap& map, const std::string& field, SymbolKind kind, LoadContext& ctx) {
   const auto node = map.get(field);
   return node ? read_reference(*node, kind, ctx) : std::string();
+}
+
+std::optional<Limit> read_limit(const YamlMap& map, const std::string& field, LoadContext& ctx) {
+  const auto node = map.get(field);
+  if (!node) return std::nullopt;
+  const auto text = node->string();
+  if (!text) return std::nullopt;
+  auto limit = parse_limit(*text);
+  if (!limit.ok()) {
+    node->error(limit.status().message());
+    return std::nullopt;
+  }
+  if (limit->kind == Limit::Kind::kWorkingDays) ctx.working_day_limits.push_back({node->where(), node->key(), *text});
+  return std::move(limit).value();
+}
+
+// A sender or receiver is a unit id, or a prefix pattern such as "pm.*"
+// (every unit whose id starts with "pm.").
+bool read_unit_or_prefix(const YamlNode& node, std::vector<std::string>& ids, std::vector<std::string>& prefixes,
+                         LoadContext& ctx) {
+  const auto text = node.string();
+  if (!text) return false;
+  if (text->size() > 1 && text->back() == '*') {
+    prefixes.push_back(text->substr(0, text->size() - 1));
+    return true;
+  }
+  ids.push_back(read_reference(node, SymbolKind::kUnit, ctx));
+  return false;
 }
 
 std::string read_display_name(const YamlMap& map, const std::string& field) {

@@ -24,12 +24,28 @@ struct UnitWithoutKey {
   std::string key;    // key path of the unit, e.g. "units[3]"
 };
 
+// A limit counting working days: the deployment then needs a calendar.
+struct WorkingDayLimit {
+  SourceLocation where;
+  std::string key;   // e.g. "case_types[2].resolve_limit"
+  std::string text;  // as written, e.g. "5wd"
+};
+
+// A prefix pattern such as "pm.*" that must match a unit once all are read.
+struct UnitPattern {
+  std::string prefix;  // without the '*'
+  SourceLocation where;
+  std::string key;
+};
+
 // Everything one load builds up.
 struct LoadContext {
   Deployment deployment;
   SymbolTable symbols;
   Diagnostics diag;
   std::vector<UnitWithoutKey> units_without_key;
+  std::vector<WorkingDayLimit> working_day_limits;  // every limit read that counts working days
+  std::vector<UnitPattern> receiver_patterns;       // of lifecycle.chains
 };
 
 void read_hub(const YamlNode& node, LoadContext& ctx);
@@ -39,6 +55,14 @@ void read_units(const YamlNode& node, LoadContext& ctx);
 void read_case_types(const YamlNode& node, LoadContext& ctx);
 void read_routes(const YamlNode& node, LoadContext& ctx);
 void read_directory(const YamlNode& node, LoadContext& ctx);
+// calendar: and lifecycle: may each appear once in the whole deployment; a
+// second one is an error naming the first.
+void read_calendar(const YamlNode& node, LoadContext& ctx);
+void read_lifecycle(const YamlNode& node, LoadContext& ctx);
+
+// Checks of the calendar: and lifecycle: sections that need the whole
+// deployment (every unit, every limit). Call once, after all files are read.
+void check_lifecycle(LoadContext& ctx);
 
 // --- helpers shared by the readers ---
 
@@ -53,6 +77,17 @@ std::string read_reference(const YamlMap& map, const std::string& field, SymbolK
 std::string read_reference(const YamlNode& node, SymbolKind kind, LoadContext& ctx);
 // Reads a non-empty display name; warns when it has no Chinese character.
 std::string read_display_name(const YamlMap& map, const std::string& field);
+// Reads a unit id (a reference) or a prefix pattern such as "pm.*" (every unit
+// whose id starts with "pm."), appending it to `ids` or, without the '*', to
+// `prefixes`. Returns true when it was a pattern.
+bool read_unit_or_prefix(const YamlNode& node, std::vector<std::string>& ids, std::vector<std::string>& prefixes,
+                         LoadContext& ctx);
+// A route or chain target: a unit id (a reference), or "compound.<role>" with
+// a role of Directory::kUnitRoles. nullopt when malformed (reported).
+std::optional<Target> read_target(const YamlNode& node, LoadContext& ctx);
+// Reads `map[field]` as a limit (parse_limit); nullopt when absent or invalid
+// (reported). A working-day limit is recorded in ctx.working_day_limits.
+std::optional<Limit> read_limit(const YamlMap& map, const std::string& field, LoadContext& ctx);
 // Calls read(item) for each item of a list node; reports a node that is no list.
 template <class ReadItem>
 void for_each_item(const YamlNode& node, ReadItem read) {

@@ -24,10 +24,6 @@ KindText text_of(SymbolKind kind) {
   return {"id", "a declared id"};
 }
 
-std::string place(const SourceLocation& where) {
-  return where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
-}
-
 }  // namespace
 
 void SymbolTable::declare(SymbolKind kind, const std::string& id, const SourceLocation& where,

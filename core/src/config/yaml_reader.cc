@@ -169,6 +169,15 @@ std::optional<double> YamlNode::number(double min) const {
   return value.get<double>();
 }
 
+std::optional<bool> YamlNode::boolean() const {
+  const Json value = node_.IsScalar() && !is_quoted(node_) ? plain_scalar_json(node_.Scalar()) : Json();
+  if (!value.is_boolean()) {
+    error("expected true or false, found " + describe(node_));
+    return std::nullopt;
+  }
+  return value.get<bool>();
+}
+
 std::optional<std::vector<YamlNode>> YamlNode::one_or_list() const {
   if (node_.IsScalar()) return std::vector<YamlNode>{*this};
   if (node_.IsSequence()) return list();

@@ -49,6 +49,8 @@ class YamlNode {
   std::optional<std::int64_t> integer(std::int64_t min, std::int64_t max) const;
   // An unquoted number no smaller than min.
   std::optional<double> number(double min) const;
+  // An unquoted true or false.
+  std::optional<bool> boolean() const;
   // A single scalar or a list of scalars, as nodes so that each keeps its place.
   std::optional<std::vector<YamlNode>> one_or_list() const;
   // The node as JSON. Quoted scalars are strings; plain ones are null (~, null,

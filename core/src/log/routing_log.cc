@@ -6,12 +6,50 @@
 namespace hub::log {
 namespace {
 
+std::string text_of(const Json& d, const char* key) {
+  return d.contains(key) && d[key].is_string() ? d[key].get<std::string>() : "";
+}
+
+std::string late(const Json& d) { return d.value("on_time", true) ? "" : ", late"; }
+
+// The case lifecycle's events (lifecycle/transitions.h, store/deadline_watch.h); "" for other kinds.
+std::string lifecycle_outcome(const store::Event& e) {
+  const Json& d = e.detail;
+  auto str = [&](const char* key) { return text_of(d, key); };
+  if (e.kind == "signed") return fmt::format("signed (签收){}{}", d.value("implicit", false) ? " by its reply" : "", late(d));
+  if (e.kind == "in_progress") return "in progress";
+  if (e.kind == "resolved") return fmt::format("resolved: {}{}", str("outcome"), late(d));
+  if (e.kind == "returned") return "returned (退回): " + str("reason");
+  if (e.kind == "rerouted") {
+    if (d.contains("parked")) return "after the return: parked, no other unit can take it";
+    std::string to;
+    for (const auto& unit : d.value("to", Json::array())) to += (to.empty() ? "" : ", ") + unit.get<std::string>();
+    return d.value("decide", false) ? "after the return: sent to " + to + " to decide" : "after the return: re-routed to " + to;
+  }
+  if (e.kind == "extension_requested")
+    return fmt::format("extension asked (延期) until {} for {}: {}", str("until"), str("approver"), str("reason"));
+  if (e.kind == "extension_granted") return "extension granted until " + str("until");
+  if (e.kind == "extension_refused") return "extension refused: " + str("reason");
+  if (e.kind == "closed") return "closed by the originator";
+  if (e.kind == "reopened") return "reopened: " + str("reason");
+  if (e.kind == "reminded") return fmt::format("reminded (催办): {} deadline {}", str("deadline"), str("due"));
+  if (e.kind == "escalated")
+    return fmt::format("{} (督办) level {}: {} deadline {} passed", e.to.empty() ? "overdue, nobody above" : "escalated",
+                       d.value("level", 0), str("deadline"), str("due"));
+  if (e.kind == "deadline_unknown") return "no deadline: " + str("problem");
+  return "";
+}
+
 std::string outcome(const store::Event& e) {
   const Json& d = e.detail;
-  auto str = [&](const char* key) { return d.contains(key) && d[key].is_string() ? d[key].get<std::string>() : ""; };
-  if (e.kind == "routed")
+  auto str = [&](const char* key) { return text_of(d, key); };
+  if (std::string lifecycle = lifecycle_outcome(e); !lifecycle.empty()) return lifecycle;
+  if (e.kind == "routed") {
+    if (str("route") == "escalation") return "escalation notice (督办)";
+    if (str("route") == "return") return "routed after the return by " + str("returned_by");
     return fmt::format("{}{}", str("route") == "plugin" ? "addressed by its plugin" : "routed by rule " + str("route"),
                        d.value("notice", false) ? " (notice)" : "");
+  }
   if (e.kind == "rejected") {
     std::string out = "rejected: " + str("code");
     if (d.contains("problems"))

@@ -8,6 +8,7 @@
 #include <zmq.hpp>
 
 #include "ops/operator_queries.h"
+#include "ops/report.h"
 #include "store/db_link.h"
 
 namespace hub::ops {
@@ -113,10 +114,11 @@ Json OperatorService::Impl::handle(const Json& request) {
                               ? request["operator"].get<std::string>() : "unknown";
   store::PgConnection* conn = db.get();
   if (conn == nullptr) return {{"ok", false}, {"error", "the hub's database is unreachable now; try again shortly"}};
-  Result<Json> result = Status::InvalidArgument("unknown op '" + op + "' (expected case, events, parked, replay or status)");
+  Result<Json> result = Status::InvalidArgument("unknown op '" + op + "' (expected case, events, parked, replay, report or status)");
   if (op == "case") result = show_case(*conn, request);
   else if (op == "events") result = list_events(*conn, request);
   else if (op == "parked") result = list_parked(*conn, request);
+  else if (op == "report") result = report(*conn, *catalog.get(), request, clock.now());
   else if (op == "status") result = Json{{"hub", catalog.get()->deployment().hub.id}, {"version", HUB_VERSION}};
   else if (op == "replay") {
     spdlog::info("operator {}: replay {}", who, request.dump());

@@ -22,6 +22,14 @@ std::string with_raw(const Json& head, const char* key, const std::string& raw_o
   return out;
 }
 
+// Appends the members of an already-serialized object to a serialized object.
+void append_members(std::string& out, const std::string& raw_object) {
+  if (raw_object.size() <= 2) return;  // "{}" or empty
+  out.pop_back();  // '}'
+  out += ',';
+  out.append(raw_object, 1, std::string::npos);
+}
+
 }  // namespace
 
 std::string welcome(const std::string& unit, const std::string& hub_id, int heartbeat_seconds) {
@@ -69,12 +77,30 @@ std::string delivery(const OutgoingDelivery& d) {
   Json head{{"kind", "delivery"}, {"delivery", d.delivery}, {"case", d.case_id}, {"type", d.type},
             {"type_name", d.type_name}, {"origin", d.origin}, {"reference", d.reference},
             {"compound", d.compound}, {"notice", d.notice}, {"attempt", d.attempt}};
+  if (!d.sign_by.empty()) head["sign_by"] = d.sign_by;
+  if (!d.resolve_by.empty()) head["resolve_by"] = d.resolve_by;
   std::string out = with_raw(head, "payload", d.payload_json);
+  append_members(out, d.detail_json);
   if (d.annex_json.empty()) return out;
   out.pop_back();  // '}'
   out += ",\"annex\":";
   out += d.annex_json;
   out += '}';
+  return out;
+}
+
+std::string transition_accepted(const std::string& reference, const std::string& request, std::int64_t case_id,
+                                const std::vector<StageRef>& deliveries, bool duplicate) {
+  Json j{{"kind", "transition_accepted"}, {"request", request}, {"case", case_id}, {"duplicate", duplicate},
+         {"deliveries", Json::array()}};
+  put_reference(j, reference);
+  for (const auto& d : deliveries) j["deliveries"].push_back({{"delivery", d.delivery}, {"stage", d.stage}});
+  return j.dump();
+}
+
+std::string update(const OutgoingUpdate& u) {
+  std::string out = Json{{"update", u.update}, {"attempt", u.attempt}}.dump();
+  append_members(out, u.body_json);
   return out;
 }
 

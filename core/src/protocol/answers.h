@@ -25,6 +25,15 @@ std::string error(const std::string& code, const std::string& message, bool retr
                   const Problems& problems = {});
 std::string reply_accepted(const std::string& reference, std::int64_t reply_id, bool duplicate);
 
+// The answer to a lifecycle request: the deliveries it concerned, each with
+// its stage now. `duplicate`: the reference was used before; nothing changed.
+struct StageRef {
+  std::int64_t delivery = 0;
+  std::string stage;
+};
+std::string transition_accepted(const std::string& reference, const std::string& request, std::int64_t case_id,
+                                const std::vector<StageRef>& deliveries, bool duplicate);
+
 struct OutgoingDelivery {
   std::int64_t delivery = 0;
   std::int64_t case_id = 0;
@@ -33,6 +42,10 @@ struct OutgoingDelivery {
   int attempt = 1;
   std::string payload_json;  // the stored payload, already serialized
   std::string annex_json;    // what the owning plugin attached, serialized; empty: none
+  std::string sign_by, resolve_by;  // local ISO 8601; empty: no such deadline
+  // Why this delivery exists beyond its route, a serialized object whose
+  // members join the message: {"returned": ...} or {"escalation": ...}; empty: none.
+  std::string detail_json;
 };
 std::string delivery(const OutgoingDelivery& d);
 
@@ -44,5 +57,14 @@ struct OutgoingReply {
   std::string body_json;
 };
 std::string forwarded_reply(const OutgoingReply& r);
+
+// A state change, reminder or extension request (the `updates` table): the
+// stored body with the update id and the attempt added.
+struct OutgoingUpdate {
+  std::int64_t update = 0;
+  int attempt = 1;
+  std::string body_json;  // a serialized object with "kind" and the message's fields
+};
+std::string update(const OutgoingUpdate& u);
 
 }  // namespace hub::protocol

@@ -1,5 +1,10 @@
 #include "protocol/messages.h"
 
+#include <array>
+#include <utility>
+
+#include "util/time_parse.h"
+
 namespace hub::protocol {
 namespace {
 
@@ -61,10 +66,11 @@ Result parse_send(const Json& j) {
 Result parse_ack(const Json& j) {
   Ack a;
   std::string error;
-  const bool has_delivery = j.contains("delivery"), has_reply = j.contains("reply");
-  if (has_delivery == has_reply) return invalid("an ack names exactly one of 'delivery' or 'reply'");
-  a.what = has_delivery ? Ack::What::kDelivery : Ack::What::kReply;
-  if (!read_id(j, has_delivery ? "delivery" : "reply", a.id, error)) return invalid(error);
+  const bool has_delivery = j.contains("delivery"), has_reply = j.contains("reply"), has_update = j.contains("update");
+  if (int(has_delivery) + int(has_reply) + int(has_update) != 1)
+    return invalid("an ack names exactly one of 'delivery', 'reply' or 'update'");
+  a.what = has_delivery ? Ack::What::kDelivery : has_reply ? Ack::What::kReply : Ack::What::kUpdate;
+  if (!read_id(j, has_delivery ? "delivery" : has_reply ? "reply" : "update", a.id, error)) return invalid(error);
   return Message{a};
 }
 
@@ -88,7 +94,59 @@ Result parse_reply(const Json& j) {
   return Message{std::move(r)};
 }
 
+constexpr std::array<std::pair<Transition::Kind, const char*>, 7> kTransitionKinds = {{
+    {Transition::Kind::kSign, "sign"},
+    {Transition::Kind::kReturn, "return"},
+    {Transition::Kind::kExtend, "extend"},
+    {Transition::Kind::kGrantExtension, "grant_extension"},
+    {Transition::Kind::kRefuseExtension, "refuse_extension"},
+    {Transition::Kind::kClose, "close"},
+    {Transition::Kind::kReopen, "reopen"},
+}};
+
+constexpr std::size_t kMaxReasonLength = 2000;
+
+// Which fields each kind needs is part of the protocol; the lifecycle checks
+// the rest (stages, roles, deadlines) against the stored case.
+Result parse_transition(const Json& j, Transition::Kind kind) {
+  Transition t;
+  t.kind = kind;
+  std::string error, ref;
+  read_string(j, "reference", false, kMaxReferenceLength, ref, error);
+  if (!read_string(j, "reference", true, kMaxReferenceLength, t.reference, error)) return invalid(error, ref);
+  const bool by_originator = kind == Transition::Kind::kClose || kind == Transition::Kind::kReopen;
+  if (by_originator) {
+    if (!read_id(j, "case", t.case_id, error)) return invalid(error, ref);
+    if (j.contains("delivery") && !read_id(j, "delivery", t.delivery, error)) return invalid(error, ref);
+  } else if (!read_id(j, "delivery", t.delivery, error)) {
+    return invalid(error, ref);
+  }
+  if (!read_string(j, "reason", false, kMaxReasonLength, t.reason, error)) return invalid(error, ref);
+  const bool needs_reason = kind == Transition::Kind::kReturn || kind == Transition::Kind::kExtend ||
+                            kind == Transition::Kind::kRefuseExtension || kind == Transition::Kind::kReopen;
+  if (needs_reason && t.reason.find_first_not_of(" \t\r\n") == std::string::npos)
+    return ParseError{code::kReasonRequired,
+                      std::string("a '") + kind_name(kind) + "' needs a 'reason': say why, for the other unit and the record",
+                      ref};
+  std::string until;
+  if (!read_string(j, "until", false, 64, until, error)) return invalid(error, ref);
+  if (!until.empty()) {
+    t.until = parse_iso8601(until);
+    if (!t.until)
+      return invalid("field 'until' must be a time with its offset, e.g. \"2026-12-03T18:00:00+08:00\"", ref);
+  } else if (kind == Transition::Kind::kExtend) {
+    return invalid("an 'extend' needs 'until', the time asked for (e.g. \"2026-12-03T18:00:00+08:00\")", ref);
+  }
+  return Message{std::move(t)};
+}
+
 }  // namespace
+
+const char* kind_name(Transition::Kind kind) {
+  for (const auto& [k, name] : kTransitionKinds)
+    if (k == kind) return name;
+  return "unknown";
+}
 
 std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_bytes) {
   if (body.size() > max_bytes)
@@ -110,10 +168,13 @@ std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_b
     if (!read_string(j, "client", false, 128, h.client, error)) return invalid(error);
     return Message{std::move(h)};
   }
-  if (kind == "sign" || kind == "return" || kind == "extend" || kind == "close" || kind == "reopen")
-    return Message{Lifecycle{kind}};
+  for (const auto& [k, name] : kTransitionKinds)
+    if (kind == name) return parse_transition(j, k);
   return ParseError{code::kUnknownKind,
-                    "unknown kind '" + kind + "' (expected hello, heartbeat, send, ack or reply)", {}};
+                    "unknown kind '" + kind +
+                        "' (expected hello, heartbeat, send, ack, reply, sign, return, extend, grant_extension, "
+                        "refuse_extension, close or reopen)",
+                    {}};
 }
 
 }  // namespace hub::protocol

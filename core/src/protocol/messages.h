@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "hub/case.h"
+#include "hub/clock.h"
 
 namespace hub::protocol {
 
@@ -24,7 +25,7 @@ struct Send {
   Json payload;
 };
 struct Ack {
-  enum class What { kDelivery, kReply };
+  enum class What { kDelivery, kReply, kUpdate };
   What what = What::kDelivery;
   std::int64_t id = 0;
 };
@@ -35,12 +36,21 @@ struct Reply {
   std::string outcome;
   Json body;
 };
-// Kinds reserved for the case lifecycle (sign, return, extend, close, reopen).
-struct Lifecycle {
-  std::string kind;
+// A lifecycle request (docs/PROTOCOL.md, "The case lifecycle"). `reference`
+// is the sender's idempotency key; which other fields are set depends on the kind.
+struct Transition {
+  enum class Kind { kSign, kReturn, kExtend, kGrantExtension, kRefuseExtension, kClose, kReopen };
+  Kind kind = Kind::kSign;
+  std::string reference;
+  std::int64_t delivery = 0;  // required except for close / reopen, where it is optional
+  std::int64_t case_id = 0;   // close / reopen: required
+  std::string reason;         // required for return, extend, refuse_extension, reopen
+  std::optional<TimePoint> until;  // extend: required; grant_extension: optional
 };
+// The wire name of a transition kind: "sign", "grant_extension", ...
+const char* kind_name(Transition::Kind kind);
 
-using Message = std::variant<Hello, Heartbeat, Send, Ack, Reply, Lifecycle>;
+using Message = std::variant<Hello, Heartbeat, Send, Ack, Reply, Transition>;
 
 // Error codes on the wire (docs/PROTOCOL.md lists them all).
 namespace code {
@@ -56,6 +66,16 @@ inline constexpr const char* kUnknownDelivery = "unknown_delivery";
 inline constexpr const char* kNotReceiver = "not_receiver";
 inline constexpr const char* kConflict = "conflict";
 inline constexpr const char* kInvalidReply = "invalid_reply";
+// The case lifecycle (section 4 of docs/PROTOCOL.md).
+inline constexpr const char* kUnknownCase = "unknown_case";
+inline constexpr const char* kNotOriginator = "not_originator";
+inline constexpr const char* kNotApprover = "not_approver";
+inline constexpr const char* kReasonRequired = "reason_required";
+inline constexpr const char* kIllegalTransition = "illegal_transition";
+inline constexpr const char* kCaseClosed = "case_closed";
+inline constexpr const char* kDeadlinePassed = "deadline_passed";
+inline constexpr const char* kInvalidUntil = "invalid_until";
+inline constexpr const char* kNoApprover = "no_approver";
 inline constexpr const char* kUnavailable = "unavailable";
 inline constexpr const char* kBusy = "busy";
 inline constexpr const char* kInternal = "internal";

@@ -36,30 +36,45 @@ bool Router::matches(const config::Route& r, const CaseView& c, const Directory&
 }
 
 Decision Router::route(const CaseView& c, const Directory& directory) const {
+  return route_around(c, directory, {});
+}
+
+Decision Router::route_around(const CaseView& c, const Directory& directory,
+                              const std::vector<std::string>& excluded) const {
   // Merge the type's routes with the type-less ones, keeping config order.
   static const std::vector<std::size_t> kNone;
   auto it = by_type_.find(c.type);
   const auto& typed = it == by_type_.end() ? kNone : it->second;
   std::size_t a = 0, b = 0;
-  const config::Route* chosen = nullptr;
-  while (!chosen && (a < typed.size() || b < any_type_.size())) {
+  auto is_excluded = [&](const Recipient& r) {
+    return std::find(excluded.begin(), excluded.end(), r.unit) != excluded.end();
+  };
+  while (a < typed.size() || b < any_type_.size()) {
     std::size_t next;
     if (b >= any_type_.size() || (a < typed.size() && typed[a] < any_type_[b])) next = typed[a++];
     else next = any_type_[b++];
-    if (matches(routes_[next], c, directory)) chosen = &routes_[next];
+    if (!matches(routes_[next], c, directory)) continue;
+    Decision d = decide(routes_[next], c, directory);
+    if (excluded.empty()) return d;
+    std::erase_if(d.recipients, is_excluded);
+    if (d.parked_reason.empty() && std::any_of(d.recipients.begin(), d.recipients.end(),
+                                               [](const Recipient& r) { return !r.notice; }))
+      return d;
   }
-
   Decision d;
-  if (!chosen) {
-    d.parked_reason = "no route matches case type " + c.type + (c.compound.empty() ? "" : " for compound " + c.compound);
-    return d;
-  }
-  d.route_id = chosen->id;
+  d.parked_reason = "no route matches case type " + c.type + (c.compound.empty() ? "" : " for compound " + c.compound);
+  if (!excluded.empty()) d.parked_reason += " that reaches another unit";
+  return d;
+}
+
+Decision Router::decide(const config::Route& chosen, const CaseView& c, const Directory& directory) const {
+  Decision d;
+  d.route_id = chosen.id;
   auto add = [&](const config::Target& t, bool notice) -> bool {
     std::string unit = t.kind == config::Target::Kind::kUnit ? t.value : directory.resolve(c.compound, t.value);
     if (unit.empty()) {
       if (!notice)
-        d.parked_reason = "route " + chosen->id + ": compound." + t.value + " of compound '" + c.compound +
+        d.parked_reason = "route " + chosen.id + ": compound." + t.value + " of compound '" + c.compound +
                           "' is not known in the directory";
       return notice;  // a missing copy is skipped; a missing receiver parks the case
     }
@@ -68,12 +83,12 @@ Decision Router::route(const CaseView& c, const Directory& directory) const {
     if (std::none_of(d.recipients.begin(), d.recipients.end(), same)) d.recipients.push_back({unit, notice});
     return true;
   };
-  for (const auto& t : chosen->to)
+  for (const auto& t : chosen.to)
     if (!add(t, false)) {
       d.recipients.clear();
       return d;
     }
-  for (const auto& t : chosen->cc) add(t, true);
+  for (const auto& t : chosen.cc) add(t, true);
   return d;
 }
 

@@ -35,10 +35,15 @@ class Router {
  public:
   explicit Router(std::vector<config::Route> routes);
   Decision route(const CaseView& c, const Directory& directory) const;
+  // The same for a case some units returned (退回): the first matching route
+  // that still gives a receiver (`to`) outside `excluded`, without the
+  // excluded units; parked (no recipients) when there is none.
+  Decision route_around(const CaseView& c, const Directory& directory, const std::vector<std::string>& excluded) const;
   std::size_t size() const { return routes_.size(); }
 
  private:
   bool matches(const config::Route& r, const CaseView& c, const Directory& d) const;
+  Decision decide(const config::Route& chosen, const CaseView& c, const Directory& d) const;
   std::vector<config::Route> routes_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_type_;  // ascending route indices
   std::vector<std::size_t> any_type_;                                   // ascending route indices

@@ -3,6 +3,9 @@
 #include <map>
 #include <unordered_map>
 
+#include "store/delivery_rows.h"
+#include "store/lifecycle_writer.h"
+#include "store/sql_values.h"
 #include "util/time_format.h"
 
 namespace hub::store {
@@ -10,29 +13,20 @@ namespace {
 
 using Key = std::pair<std::string, std::string>;  // (origin, reference)
 
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-std::string bigint_array(const std::vector<std::int64_t>& ids) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
-  return out + "}";
-}
-
-bool is_plugin_origin(const std::string& origin) { return origin.rfind(kPluginOriginPrefix, 0) == 0; }
-
 std::int64_t int_at(const PgResult& r, int row, int col) { return r.get_int64(row, col).value(); }
 std::string str_at(const PgResult& r, int row, int col) { return std::string(r.get(row, col)); }
 
 class BatchWriter {
  public:
-  BatchWriter(PgConnection& db, const BatchInput& in, TimePoint now) : db_(db), in_(in), now_(to_iso8601(now)) {
+  BatchWriter(PgConnection& db, const BatchInput& in, TimePoint now)
+      : db_(db), in_(in), now_time_(now), now_(to_iso8601(now)) {
     out_.cases.resize(in.cases.size());
     out_.replies.resize(in.replies.size());
   }
 
   Status write() {
     if (Status s = write_cases(); !s.ok()) return s;
-    if (Status s = write_replies(); !s.ok()) return s;
+    if (Status s = write_lifecycle(db_, in_, now_time_, out_, hook_rows_); !s.ok()) return s;
     if (Status s = write_acks(); !s.ok()) return s;
     if (Status s = write_hook_tasks(); !s.ok()) return s;
     out_.events.insert(out_.events.begin(), in_.events.begin(), in_.events.end());
@@ -60,7 +54,7 @@ class BatchWriter {
         "FROM jsonb_to_recordset($1::jsonb) AS x(origin text, reference text, type text, compound text, "
         "payload jsonb, route text, parked_reason text) "
         "ON CONFLICT (origin, reference) DO NOTHING RETURNING id, origin, reference",
-        {dump(rows), now_});
+        {json_param(rows), now_});
     if (!inserted.ok()) return inserted.status();
 
     std::map<Key, CaseId> new_ids;
@@ -73,7 +67,7 @@ class BatchWriter {
       if (Status s = read_duplicates(stored_before); !s.ok()) return s;
     }
 
-    Json deliveries = Json::array();
+    std::vector<NewDelivery> deliveries;
     for (const auto& [key, index] : first) {
       auto it = new_ids.find(key);
       if (it == new_ids.end()) continue;
@@ -86,8 +80,7 @@ class BatchWriter {
       if (!o.parked_reason.empty())
         out_.events.push_back({"parked", o.id, 0, 0, n.c.type, n.c.origin, "", {{"reason", o.parked_reason}}});
       for (const auto& r : n.decision.recipients)
-        deliveries.push_back({{"case_id", o.id}, {"receiver", r.unit}, {"notice", r.notice},
-                              {"state", n.hold_for_annex ? "held" : "pending"}});
+        deliveries.push_back({o.id, r.unit, r.notice, n.hold_for_annex, n.c.type, Json()});
       if (n.run_hooks) hook_rows_.push_back({{"case_id", o.id}, {"plugin", n.plugin}, {"hook", "accepted"}});
     }
     if (Status s = insert_deliveries(deliveries); !s.ok()) return s;
@@ -110,7 +103,7 @@ class BatchWriter {
     auto existing = db_.exec_params(
         "SELECT c.id, c.origin, c.reference, coalesce(c.parked_reason, '') FROM cases c "
         "JOIN jsonb_to_recordset($1::jsonb) AS x(origin text, reference text) USING (origin, reference)",
-        {dump(rows)});
+        {json_param(rows)});
     if (!existing.ok()) return existing.status();
     std::map<CaseId, std::size_t> index_of;
     std::vector<std::int64_t> ids;
@@ -135,154 +128,56 @@ class BatchWriter {
     return {};
   }
 
-  Status insert_deliveries(const Json& rows) {
+  Status insert_deliveries(const std::vector<NewDelivery>& rows) {
     if (rows.empty()) return {};
-    auto inserted = db_.exec_params(
-        "INSERT INTO deliveries (case_id, receiver, notice, state, next_attempt_at, dispatched_at) "
-        "SELECT case_id, receiver, notice, state, $2::timestamptz, $2::timestamptz "
-        "FROM jsonb_to_recordset($1::jsonb) AS x(case_id bigint, receiver text, notice boolean, state text) "
-        "RETURNING id, case_id, receiver, notice",
-        {dump(rows), now_});
+    auto inserted = store::insert_deliveries(db_, rows, now_time_, in_.lifecycle, out_.events);
     if (!inserted.ok()) return inserted.status();
     std::unordered_map<CaseId, std::size_t> index_of;
     for (std::size_t i = 0; i < out_.cases.size(); ++i)
       if (out_.cases[i].id && !out_.cases[i].duplicate) index_of[out_.cases[i].id] = i;
-    for (int r = 0; r < inserted->rows(); ++r) {
-      const std::size_t i = index_of.at(int_at(*inserted, r, 1));
-      out_.cases[i].deliveries.push_back({int_at(*inserted, r, 0), str_at(*inserted, r, 2), inserted->get(r, 3) == "t"});
+    std::unordered_map<std::int64_t, const InsertedDelivery*> by_id;
+    for (const auto& d : *inserted) {
+      out_.cases[index_of.at(d.case_id)].deliveries.push_back({d.id, d.receiver, d.notice});
+      by_id[d.id] = &d;
     }
     for (std::size_t i = 0; i < out_.cases.size(); ++i) {
       auto& o = out_.cases[i];
       if (o.duplicate || !o.id) continue;
       std::sort(o.deliveries.begin(), o.deliveries.end(), [](auto& a, auto& b) { return a.delivery < b.delivery; });
-      for (const auto& d : o.deliveries)
+      for (const auto& d : o.deliveries) {
+        Json detail{{"route", in_.cases[i].decision.route_id}, {"notice", d.notice}};
+        add_deadlines(detail, *by_id.at(d.delivery));
         out_.events.push_back({"routed", o.id, d.delivery, 0, in_.cases[i].c.type, in_.cases[i].c.origin, d.to,
-                               {{"route", in_.cases[i].decision.route_id}, {"notice", d.notice}}});
+                               std::move(detail)});
+      }
     }
     return {};
   }
 
-  Status write_replies() {
-    if (in_.replies.empty()) return {};
-    std::vector<std::int64_t> ids;
-    Json keys = Json::array();
-    for (const auto& r : in_.replies) {
-      ids.push_back(r.reply.delivery);
-      keys.push_back({{"delivery_id", r.reply.delivery}, {"reference", r.reply.reference}});
-    }
-    auto existing = db_.exec_params(
-        "SELECT r.id, r.delivery_id, r.reference FROM replies r "
-        "JOIN jsonb_to_recordset($1::jsonb) AS x(delivery_id bigint, reference text) USING (delivery_id, reference)",
-        {dump(keys)});
-    if (!existing.ok()) return existing.status();
-    std::map<std::pair<std::int64_t, std::string>, std::int64_t> stored;
-    for (int r = 0; r < existing->rows(); ++r) stored[{int_at(*existing, r, 1), str_at(*existing, r, 2)}] = int_at(*existing, r, 0);
-
-    auto targets = db_.exec_params(
-        "SELECT d.id, d.receiver, d.notice, d.resolved_at IS NOT NULL, c.id, c.origin, c.type "
-        "FROM deliveries d JOIN cases c ON c.id = d.case_id WHERE d.id = ANY($1::bigint[])",
-        {bigint_array(ids)});
-    if (!targets.ok()) return targets.status();
-    struct Target { std::string receiver, origin, type; bool notice, resolved; CaseId case_id; };
-    std::unordered_map<std::int64_t, Target> target_of;
-    for (int r = 0; r < targets->rows(); ++r)
-      target_of[int_at(*targets, r, 0)] = {str_at(*targets, r, 1), str_at(*targets, r, 5), str_at(*targets, r, 6),
-                                           targets->get(r, 2) == "t", targets->get(r, 3) == "t", int_at(*targets, r, 4)};
-
-    Json rows = Json::array();
-    std::vector<std::size_t> row_index;
-    std::map<std::pair<std::int64_t, std::string>, std::size_t> in_batch;
-    for (std::size_t i = 0; i < in_.replies.size(); ++i) {
-      const auto& n = in_.replies[i];
-      ReplyOutcome& o = out_.replies[i];
-      const auto key = std::make_pair(n.reply.delivery, n.reply.reference);
-      if (auto s = stored.find(key); s != stored.end()) {
-        o.reply_id = s->second;
-        o.duplicate = true;
-        continue;
-      }
-      auto t = target_of.find(n.reply.delivery);
-      const std::string delivery = "delivery " + std::to_string(n.reply.delivery);
-      auto refuse = [&](const char* code, std::string message, Problems problems = {}) {
-        o.error_code = code;
-        o.message = std::move(message);
-        o.problems = std::move(problems);
-      };
-      Problems problems;
-      if (t == target_of.end()) {
-        refuse(protocol::code::kUnknownDelivery, delivery + " does not exist");
-      } else if (t->second.receiver != n.sender) {
-        refuse(protocol::code::kNotReceiver, delivery + " was not sent to your unit");
-      } else if (n.reply.final && t->second.notice) {
-        refuse(protocol::code::kConflict,
-               delivery + " is a notice: it informs and cannot be resolved; send a reply that is not final");
-      } else if (n.reply.final && t->second.resolved) {
-        refuse(protocol::code::kConflict, delivery + " already has a final reply; later replies must not be final");
-      } else if (in_.check_reply &&
-                 !(problems = in_.check_reply(t->second.type, ReplyView{0, n.reply.delivery, n.sender, n.reply.final,
-                                                                        n.reply.outcome, n.reply.body}))
-                      .empty()) {
-        refuse(protocol::code::kInvalidReply,
-               std::to_string(problems.size()) + " problem(s) in this reply to " + t->second.type +
-                   ": fix them and send again",
-               std::move(problems));
-      } else if (!in_batch.emplace(key, i).second) {
-        o.duplicate = true;  // filled from the first occurrence below
-      } else {
-        rows.push_back({{"delivery_id", n.reply.delivery}, {"case_id", t->second.case_id}, {"sender", n.sender},
-                        {"reference", n.reply.reference}, {"final", n.reply.final}, {"outcome", n.reply.outcome},
-                        {"body", n.reply.body}, {"recipient", t->second.origin},
-                        {"state", is_plugin_origin(t->second.origin) ? "acked" : "pending"}});
-        row_index.push_back(i);
-      }
-    }
-    if (rows.empty()) return {};
-    auto inserted = db_.exec_params(
-        "INSERT INTO replies (delivery_id, case_id, sender, reference, final, outcome, body, created_at, recipient, "
-        "next_attempt_at, state) "
-        "SELECT delivery_id, case_id, sender, reference, final, outcome, body, $2::timestamptz, recipient, $2::timestamptz, state "
-        "FROM jsonb_to_recordset($1::jsonb) AS x(delivery_id bigint, case_id bigint, sender text, reference text, "
-        "final boolean, outcome text, body jsonb, recipient text, state text) RETURNING id, delivery_id, reference",
-        {dump(rows), now_});
-    if (!inserted.ok()) return inserted.status();
-    std::vector<std::int64_t> resolved;
-    for (int r = 0; r < inserted->rows(); ++r) {
-      const auto key = std::make_pair(int_at(*inserted, r, 1), str_at(*inserted, r, 2));
-      const std::size_t i = in_batch.at(key);
-      const auto& n = in_.replies[i];
-      const Target& t = target_of.at(n.reply.delivery);
-      ReplyOutcome& o = out_.replies[i];
-      o.reply_id = int_at(*inserted, r, 0);
-      out_.events.push_back({"replied", t.case_id, n.reply.delivery, o.reply_id, t.type, n.sender, t.origin,
-                             {{"final", n.reply.final}, {"outcome", n.reply.outcome}}});
-      if (n.reply.final) resolved.push_back(n.reply.delivery);
-      const std::string plugin = in_.hook_plugin_of ? in_.hook_plugin_of(t.type) : "";
-      if (!plugin.empty())
-        hook_rows_.push_back({{"case_id", t.case_id}, {"plugin", plugin}, {"hook", "reply"}, {"reply_id", o.reply_id}});
-    }
-    for (std::size_t i = 0; i < in_.replies.size(); ++i) {
-      auto& o = out_.replies[i];
-      if (o.duplicate && o.reply_id == 0 && o.error_code.empty()) {
-        const auto& n = in_.replies[i];
-        o.reply_id = out_.replies[in_batch.at({n.reply.delivery, n.reply.reference})].reply_id;
-      }
-    }
-    if (resolved.empty()) return {};
-    return db_.exec_params("UPDATE deliveries SET resolved_at = $2::timestamptz WHERE id = ANY($1::bigint[]) AND resolved_at IS NULL",
-                           {bigint_array(resolved), now_}).status();
-  }
-
   Status write_acks() {
-    Json deliveries = Json::array(), replies = Json::array();
-    for (const auto& a : in_.acks)
-      (a.ack.what == protocol::Ack::What::kDelivery ? deliveries : replies).push_back({{"id", a.ack.id}, {"unit", a.unit}});
+    Json deliveries = Json::array(), replies = Json::array(), updates = Json::array();
+    for (const auto& a : in_.acks) {
+      Json& list = a.ack.what == protocol::Ack::What::kDelivery ? deliveries
+                   : a.ack.what == protocol::Ack::What::kReply  ? replies
+                                                                : updates;
+      list.push_back({{"id", a.ack.id}, {"unit", a.unit}});
+    }
+    if (!updates.empty()) {
+      // An update's ack is not a routing step worth a log line; it only stops the resending.
+      auto acked = db_.exec_params(
+          "UPDATE updates u SET state = 'acked', acked_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL "
+          "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text) "
+          "WHERE u.id = a.id AND u.recipient = a.unit AND u.state <> 'acked'",
+          {json_param(updates), now_});
+      if (!acked.ok()) return acked.status();
+    }
     if (!deliveries.empty()) {
       auto acked = db_.exec_params(
           "UPDATE deliveries d SET state = 'acked', acked_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL "
           "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text), cases c "
           "WHERE d.id = a.id AND d.receiver = a.unit AND d.state <> 'acked' AND c.id = d.case_id "
           "RETURNING d.id, d.case_id, c.type, c.origin, d.receiver",
-          {dump(deliveries), now_});
+          {json_param(deliveries), now_});
       if (!acked.ok()) return acked.status();
       for (int r = 0; r < acked->rows(); ++r)
         out_.events.push_back({"acked", int_at(*acked, r, 1), int_at(*acked, r, 0), 0, str_at(*acked, r, 2),
@@ -294,7 +189,7 @@ class BatchWriter {
           "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text), cases c "
           "WHERE r.id = a.id AND r.recipient = a.unit AND r.state <> 'acked' AND c.id = r.case_id "
           "RETURNING r.id, r.case_id, c.type, r.sender, r.recipient, r.delivery_id",
-          {dump(replies), now_});
+          {json_param(replies), now_});
       if (!acked.ok()) return acked.status();
       for (int r = 0; r < acked->rows(); ++r)
         out_.events.push_back({"reply_acked", int_at(*acked, r, 1), int_at(*acked, r, 5), int_at(*acked, r, 0),
@@ -309,12 +204,13 @@ class BatchWriter {
                   "INSERT INTO hook_tasks (case_id, plugin, hook, reply_id, next_attempt_at, created_at) "
                   "SELECT case_id, plugin, hook, reply_id, $2::timestamptz, $2::timestamptz "
                   "FROM jsonb_to_recordset($1::jsonb) AS x(case_id bigint, plugin text, hook text, reply_id bigint)",
-                  {dump(hook_rows_), now_})
+                  {json_param(hook_rows_), now_})
         .status();
   }
 
   PgConnection& db_;
   const BatchInput& in_;
+  const TimePoint now_time_;
   const std::string now_;
   BatchOutput out_;
   Json hook_rows_ = Json::array();

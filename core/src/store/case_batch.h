@@ -1,10 +1,11 @@
 // store/case_batch.h: one group commit of intake work.
 //
 // Everything that arrived while the previous commit ran — new cases, replies,
-// acks, rejections to record — is written in ONE transaction: cases,
-// deliveries, replies, hook tasks and the routing events of all of them. Only
-// after it commits are senders told "accepted". One statement per table per
-// batch, whatever the batch size.
+// lifecycle requests, acks, rejections to record — is written in ONE
+// transaction: cases, deliveries (with their deadlines), replies, stage
+// changes (store/lifecycle_writer.h), updates to units, hook tasks and the
+// routing events of all of them. Only after it commits are senders told
+// "accepted". One statement per table per batch, whatever the batch size.
 //
 // Thread-safety: one batch at a time per connection.
 #pragma once
@@ -20,6 +21,7 @@
 #include "protocol/messages.h"
 #include "router/router.h"
 #include "store/event.h"
+#include "store/lifecycle_context.h"
 #include "store/pg.h"
 
 namespace hub::store {
@@ -55,6 +57,19 @@ struct ReplyOutcome {
   bool run_hooks = false;
 };
 
+struct NewTransition {
+  std::string unit;  // the unit that sent it (from its key)
+  protocol::Transition request;
+};
+
+struct TransitionOutcome {
+  std::string error_code;  // empty: done (or duplicate); else a protocol error code
+  std::string message;
+  CaseId case_id = 0;
+  std::vector<protocol::StageRef> deliveries;  // each delivery concerned, with its stage now
+  bool duplicate = false;                      // the reference was used before
+};
+
 struct NewAck {
   std::string unit;
   protocol::Ack ack;
@@ -63,17 +78,20 @@ struct NewAck {
 struct BatchInput {
   std::vector<NewCase> cases;
   std::vector<NewReply> replies;
+  std::vector<NewTransition> transitions;  // applied after the replies
   std::vector<NewAck> acks;
   std::vector<Event> events;  // events without a state change of their own (rejections)
   // Case type → plugin with after-commit hooks, for on_reply tasks.
   std::function<std::string(const std::string& case_type)> hook_plugin_of;
   // The owning plugin's check of a reply to a case of this type; unset: none.
   std::function<Problems(const std::string& case_type, const ReplyView& reply)> check_reply;
+  LifecycleContext lifecycle;
 };
 
 struct BatchOutput {
   std::vector<CaseOutcome> cases;     // index-aligned with BatchInput::cases
   std::vector<ReplyOutcome> replies;  // index-aligned with BatchInput::replies
+  std::vector<TransitionOutcome> transitions;  // index-aligned with BatchInput::transitions
   std::vector<Event> events;          // everything committed, for the routing log
 };
 

@@ -1,6 +1,7 @@
 #include "store/dispatch_claims.h"
 
 #include "util/time_format.h"
+#include "util/time_parse.h"
 
 namespace hub::store {
 namespace {
@@ -36,9 +37,12 @@ constexpr const char* kClaimDeliveries =
     "claimed AS (UPDATE deliveries d SET attempts = d.attempts + 1, lease_owner = $4, "
     "  next_attempt_at = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, d.attempts)) * interval '1 millisecond', "
     "  lease_until = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, d.attempts)) * interval '1 millisecond' "
-    "  FROM due WHERE d.id = due.id RETURNING d.id, d.case_id, d.receiver, d.notice, d.attempts) "
+    "  FROM due WHERE d.id = due.id RETURNING d.id, d.case_id, d.receiver, d.notice, d.attempts, d.sign_by, "
+    "  d.resolve_by, d.detail) "
     "SELECT claimed.id, c.id, claimed.receiver, claimed.notice, claimed.attempts, c.type, c.origin, c.reference, "
-    "  c.compound, c.payload::text, coalesce(c.annex::text, '') FROM claimed JOIN cases c ON c.id = claimed.case_id "
+    "  c.compound, c.payload::text, coalesce(c.annex::text, ''), "
+    "  (extract(epoch FROM claimed.sign_by) * 1000000)::bigint, (extract(epoch FROM claimed.resolve_by) * 1000000)::bigint, "
+    "  coalesce(claimed.detail::text, '') FROM claimed JOIN cases c ON c.id = claimed.case_id "
     "ORDER BY claimed.id";
 
 constexpr const char* kClaimReplies =
@@ -51,6 +55,27 @@ constexpr const char* kClaimReplies =
     "FROM due, cases c WHERE r.id = due.id AND c.id = r.case_id "
     "RETURNING r.id, r.case_id, r.delivery_id, r.sender, r.recipient, r.final, r.outcome, r.reference, r.body::text, "
     "  r.attempts, c.type";
+
+constexpr const char* kParkUpdates =
+    "UPDATE updates u SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
+    "parked_reason = 'update not acknowledged after ' || u.attempts || ' attempts' FROM cases c "
+    "WHERE u.state = 'pending' AND u.recipient IN (SELECT jsonb_array_elements_text($1::jsonb)) "
+    "AND u.next_attempt_at <= $2::timestamptz AND u.attempts >= $3::int AND c.id = u.case_id "
+    "RETURNING coalesce(u.delivery_id, 0), u.case_id, c.type, u.kind, u.recipient, u.parked_reason";
+
+constexpr const char* kClaimUpdates =
+    "WITH due AS (SELECT id FROM updates WHERE state = 'pending' "
+    "  AND recipient IN (SELECT jsonb_array_elements_text($1::jsonb)) AND next_attempt_at <= $2::timestamptz "
+    "  ORDER BY next_attempt_at LIMIT $3::int FOR UPDATE SKIP LOCKED) "
+    "UPDATE updates u SET attempts = u.attempts + 1, lease_owner = $4, "
+    "  next_attempt_at = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, u.attempts)) * interval '1 millisecond', "
+    "  lease_until = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, u.attempts)) * interval '1 millisecond' "
+    "FROM due WHERE u.id = due.id RETURNING u.id, u.recipient, u.attempts, u.body::text";
+
+std::string local_time_at(const PgResult& r, int row, int col) {
+  if (r.is_null(row, col)) return {};
+  return to_local_iso8601(TimePoint(std::chrono::microseconds(int_at(r, row, col))));
+}
 
 }  // namespace
 
@@ -93,6 +118,9 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
     d.compound = str_at(*deliveries, r, 8);
     d.payload_json = str_at(*deliveries, r, 9);
     d.annex_json = str_at(*deliveries, r, 10);
+    d.sign_by = local_time_at(*deliveries, r, 11);
+    d.resolve_by = local_time_at(*deliveries, r, 12);
+    d.detail_json = str_at(*deliveries, r, 13);
     const std::string receiver = str_at(*deliveries, r, 2);
     out.events.push_back({d.attempt == 1 ? "delivered" : "redelivered", d.case_id, d.delivery, 0, d.type, d.origin,
                           receiver, {{"attempt", d.attempt}}});
@@ -116,6 +144,18 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
                           recipient, {{"attempt", m.attempt}}});
     out.replies.emplace_back(recipient, std::move(m));
   }
+  auto parked_updates = db.exec_params(kParkUpdates, {units, now, max_attempts});
+  if (!parked_updates.ok()) return parked_updates.status();
+  for (int r = 0; r < parked_updates->rows(); ++r)
+    out.events.push_back({"parked", int_at(*parked_updates, r, 1), int_at(*parked_updates, r, 0), 0,
+                          str_at(*parked_updates, r, 2), "", str_at(*parked_updates, r, 4),
+                          {{"reason", str_at(*parked_updates, r, 5)}, {"update", str_at(*parked_updates, r, 3)}}});
+  auto updates = db.exec_params(kClaimUpdates, claim_params);
+  if (!updates.ok()) return updates.status();
+  for (int r = 0; r < updates->rows(); ++r)
+    out.updates.emplace_back(str_at(*updates, r, 1),
+                             protocol::OutgoingUpdate{int_at(*updates, r, 0), static_cast<int>(int_at(*updates, r, 2)),
+                                                      str_at(*updates, r, 3)});
   if (Status s = insert_events(db, out.events, q.now); !s.ok()) return s;
   if (Status s = tx->commit(); !s.ok()) return s;
   return out;
@@ -128,8 +168,13 @@ Status make_due_now(PgConnection& db, const std::string& unit, TimePoint now) {
       "AND next_attempt_at > $2::timestamptz",
       {unit, at});
   if (!d.ok()) return d.status();
+  auto r = db.exec_params(
+      "UPDATE replies SET next_attempt_at = $2::timestamptz WHERE state = 'pending' AND recipient = $1 "
+      "AND next_attempt_at > $2::timestamptz",
+      {unit, at});
+  if (!r.ok()) return r.status();
   return db.exec_params(
-               "UPDATE replies SET next_attempt_at = $2::timestamptz WHERE state = 'pending' AND recipient = $1 "
+               "UPDATE updates SET next_attempt_at = $2::timestamptz WHERE state = 'pending' AND recipient = $1 "
                "AND next_attempt_at > $2::timestamptz",
                {unit, at})
       .status();

@@ -1,4 +1,5 @@
-// store/dispatch_claims.h: claiming deliveries and forwarded replies for sending.
+// store/dispatch_claims.h: claiming deliveries, forwarded replies and updates
+// (state changes, reminders, extension requests) for sending.
 //
 // A claim takes due rows for units connected to this hub with
 // FOR UPDATE SKIP LOCKED, counts the attempt, moves next_attempt_at out by the
@@ -24,6 +25,7 @@ namespace hub::store {
 struct Claimed {
   std::vector<std::pair<std::string, protocol::OutgoingDelivery>> deliveries;  // (receiver, message)
   std::vector<std::pair<std::string, protocol::OutgoingReply>> replies;        // (recipient, message)
+  std::vector<std::pair<std::string, protocol::OutgoingUpdate>> updates;      // (recipient, message)
   std::vector<Event> events;                                                   // delivered, redelivered, parked, ...
 };
 

@@ -2,7 +2,9 @@
 //
 // Kinds: received, rejected, accepted, routed, parked, delivered, redelivered,
 // acked, replied, reply_forwarded, reply_acked, hook_failed, operator,
-// directory_changed.
+// directory_changed; and the case lifecycle's: signed, in_progress, resolved,
+// returned, rerouted, extension_requested, extension_granted,
+// extension_refused, closed, reopened, reminded, escalated, deadline_unknown.
 // An event is inserted in the transaction of the change it records; its
 // human-readable line (log/routing_log.h) is written after the commit.
 #pragma once

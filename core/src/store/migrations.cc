@@ -151,6 +151,60 @@ ALTER TABLE deliveries DROP CONSTRAINT deliveries_state_check;
 ALTER TABLE deliveries ADD CONSTRAINT deliveries_state_check CHECK (state IN ('held', 'pending', 'acked', 'parked'));
 CREATE INDEX deliveries_held ON deliveries (case_id) WHERE state = 'held';
 )SQL"},
+      {3, "case lifecycle: delivery stages, deadlines watched, extension requests, updates to units", R"SQL(
+-- The lifecycle stage of a delivery (its transport state is `state`).
+ALTER TABLE deliveries
+  ADD COLUMN stage text NOT NULL DEFAULT 'dispatched'
+    CHECK (stage IN ('notice', 'dispatched', 'signed', 'in_progress', 'resolved', 'closed', 'returned')),
+  ADD COLUMN detail jsonb,                       -- why it exists beyond its route: {"returned": ...} or {"escalation": ...}
+  ADD COLUMN resolve_from timestamptz,           -- start of the resolve period: dispatch, or the last reopening
+  ADD COLUMN extension_until timestamptz,        -- a pending extension request ...
+  ADD COLUMN extension_reason text,
+  ADD COLUMN extension_approver text,            -- ... and the unit that decides it
+  ADD COLUMN extensions integer NOT NULL DEFAULT 0,  -- extensions granted
+  ADD COLUMN reopens integer NOT NULL DEFAULT 0,
+  ADD COLUMN returned_reason text,
+  ADD COLUMN sign_reminded boolean NOT NULL DEFAULT false,
+  ADD COLUMN resolve_reminded boolean NOT NULL DEFAULT false,
+  ADD COLUMN sign_escalations integer NOT NULL DEFAULT 0,     -- escalation levels fired for the sign deadline
+  ADD COLUMN resolve_escalations integer NOT NULL DEFAULT 0,
+  ADD COLUMN watch_at timestamptz;               -- when the next reminder or escalation step is due; NULL: none
+UPDATE deliveries SET stage = CASE WHEN notice THEN 'notice' WHEN resolved_at IS NOT NULL THEN 'resolved' ELSE 'dispatched' END;
+CREATE INDEX deliveries_watch ON deliveries (watch_at) WHERE watch_at IS NOT NULL;
+
+-- Messages to units other than deliveries and forwarded replies: state changes
+-- of a case (to its originator, and to its receiver when someone else changed
+-- it), reminders, extension requests. Sent until acked, like replies.
+CREATE TABLE updates (
+  id              bigserial PRIMARY KEY,
+  recipient       text NOT NULL,
+  case_id         bigint NOT NULL REFERENCES cases (id),
+  delivery_id     bigint REFERENCES deliveries (id),
+  kind            text NOT NULL,               -- the message kind on the wire: state, reminder, extension_request
+  body            jsonb NOT NULL,
+  created_at      timestamptz NOT NULL,
+  state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'parked')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  lease_owner     text,
+  lease_until     timestamptz,
+  acked_at        timestamptz,
+  parked_reason   text
+);
+CREATE INDEX updates_due ON updates (recipient, next_attempt_at) WHERE state = 'pending';
+CREATE INDEX updates_case ON updates (case_id);
+
+-- Lifecycle requests by their sender's reference: a resend gets the first answer.
+CREATE TABLE lifecycle_requests (
+  unit       text NOT NULL,
+  reference  text NOT NULL,
+  kind       text NOT NULL,
+  case_id    bigint NOT NULL,
+  answer     jsonb NOT NULL,               -- [{"delivery": id, "stage": ...}] as first answered
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (unit, reference)
+);
+)SQL"},
   };
   return all;
 }

@@ -1,0 +1,22 @@
+// util/time_parse.h: times as units write them on the wire, and as the hub
+// writes them back to units.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hub/clock.h"
+
+namespace hub {
+
+// Reads an ISO 8601 / RFC 3339 time with an explicit offset:
+// "2026-12-03T18:00:00+08:00", "2026-12-03T10:00:00Z", seconds and a fraction
+// optional ("2026-12-03T18:00+08:00", "...T18:00:00.5+08:00"). A time without
+// an offset is ambiguous and refused, as is any field out of range.
+std::optional<TimePoint> parse_iso8601(std::string_view text);
+
+// The hub's local time with its offset, to the second: "2026-12-03T18:00:00+08:00".
+std::string to_local_iso8601(TimePoint t);
+
+}  // namespace hub

@@ -1,0 +1,29 @@
+#include <catch2/catch.hpp>
+
+#include "util/time_format.h"
+#include "util/time_parse.h"
+
+using hub::parse_iso8601;
+
+TEST_CASE("wire times need an offset and are read exactly", "[time]") {
+  // 18:00 at +08:00 is 10:00 UTC.
+  CHECK(hub::to_iso8601(*parse_iso8601("2026-12-03T18:00:00+08:00")) == "2026-12-03T10:00:00.000000Z");
+  CHECK(hub::to_iso8601(*parse_iso8601("2026-12-03T10:00:00Z")) == "2026-12-03T10:00:00.000000Z");
+  CHECK(hub::to_iso8601(*parse_iso8601("2026-12-03T18:00+08:00")) == "2026-12-03T10:00:00.000000Z");
+  CHECK(hub::to_iso8601(*parse_iso8601("2026-12-03T18:00:00.25+08:00")) == "2026-12-03T10:00:00.250000Z");
+  // Crossing midnight backwards: 01:30 at +08:00 is the previous day, 17:30 UTC.
+  CHECK(hub::to_iso8601(*parse_iso8601("2026-03-01T01:30:00+08:00")) == "2026-02-28T17:30:00.000000Z");
+  CHECK(hub::to_iso8601(*parse_iso8601("2026-12-03T05:00:00-05:00")) == "2026-12-03T10:00:00.000000Z");
+}
+
+TEST_CASE("malformed or ambiguous wire times are refused", "[time]") {
+  for (const char* bad : {"", "2026-12-03", "2026-12-03T18:00:00", "2026-12-03 18:00:00+08:00", "2026-02-30T10:00Z",
+                          "2026-12-03T24:00Z", "2026-12-03T18:60Z", "2026-12-03T18:00:00+8:00", "2026-12-03T18:00Zjunk",
+                          "2026-12-03T18:00:00.+08:00", "26-12-03T18:00Z"})
+    CHECK_FALSE(parse_iso8601(bad));
+}
+
+TEST_CASE("the hub writes times back in local time with its offset", "[time]") {
+  CHECK(hub::to_local_iso8601(*parse_iso8601("2026-12-03T10:00:00Z")) == "2026-12-03T18:00:00+08:00");
+  CHECK(hub::to_local_iso8601(*parse_iso8601("2026-12-31T16:00:00Z")) == "2027-01-01T00:00:00+08:00");
+}
