@@ -12,9 +12,9 @@ Operator commands (local operator socket; every action is logged with your login
   hubctl case ID                 a case with its deliveries, replies and full history
   hubctl log [--follow] [--unit U] [--type T] [--case ID] [--limit N]
                                  the routing log, newest last; --follow keeps watching
-  hubctl parked                  parked deliveries, cases and hook tasks
-  hubctl replay --delivery ID | --case ID | --hook-task ID
-                                 send a parked delivery again / route a parked case again
+  hubctl parked                  parked deliveries, updates, cases and hook tasks
+  hubctl replay --delivery ID | --update ID | --case ID | --hook-task ID
+                                 send a parked delivery or update again / route a parked case again
   hubctl report --from DATE --to DATE [--by unit|zone|subdistrict] [--format table|csv|json]
                                  the figures units are evaluated on: received, signed and
                                  resolved on time, overdue now, returned, extended, reopened,

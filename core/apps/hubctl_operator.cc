@@ -172,11 +172,21 @@ int run_case(const Args& args) {
                            text(k, "parked_reason").empty() ? "" : "  PARKED: " + text(k, "parked_reason"),
                            k["payload"].dump());
   std::cout << "deliveries:\n";
-  for (const auto& dl : (*a)["deliveries"])
-    std::cout << fmt::format("  {:>8}  → {:<24} {:<7} {:<8} attempts {}  acked {}  resolved {}{}\n", text(dl, "id"),
-                             text(dl, "receiver"), dl.value("notice", false) ? "notice" : "action", text(dl, "state"),
-                             text(dl, "attempts"), text(dl, "acked_at"), text(dl, "resolved_at"),
+  for (const auto& dl : (*a)["deliveries"]) {
+    std::cout << fmt::format("  {:>8}  → {:<24} {:<11} {:<8} attempts {}  acked {}{}\n", text(dl, "id"),
+                             text(dl, "receiver"), text(dl, "stage"), text(dl, "state"), text(dl, "attempts"),
+                             text(dl, "acked_at"),
                              text(dl, "parked_reason").empty() ? "" : "  " + text(dl, "parked_reason"));
+    if (dl.value("notice", false)) continue;
+    std::cout << fmt::format("            sign by {}  signed {}  resolve by {}  resolved {}{}{}{}\n", text(dl, "sign_by"),
+                             text(dl, "signed_at"), text(dl, "resolve_by"), text(dl, "resolved_at"),
+                             text(dl, "extension_until").empty()
+                                 ? ""
+                                 : "  extension asked until " + text(dl, "extension_until") + " (" +
+                                       text(dl, "extension_approver") + " decides)",
+                             text(dl, "reopens") == "0" ? "" : "  reopened " + text(dl, "reopens") + "×",
+                             text(dl, "returned_reason").empty() ? "" : "  returned: " + text(dl, "returned_reason"));
+  }
   std::cout << "replies:\n";
   for (const auto& r : (*a)["replies"])
     std::cout << fmt::format("  {:>8}  {} on delivery {}{} {}  {}\n", text(r, "id"), text(r, "sender"),
@@ -237,6 +247,10 @@ int run_parked(const Args& args) {
   for (const auto& p : (*a)["cases"])
     std::cout << fmt::format("  case {:>8}  {:<28} from {}  compound {}  {}\n", text(p, "case"), text(p, "type"),
                              text(p, "origin"), text(p, "compound"), text(p, "parked_reason"));
+  std::cout << "parked updates: state changes, reminders, extension requests (replay with: hubctl replay --update ID):\n";
+  for (const auto& p : (*a)["updates"])
+    std::cout << fmt::format("  update {:>8}  case {:>8}  {:<18} → {}  {}\n", text(p, "update"), text(p, "case"),
+                             text(p, "kind"), text(p, "recipient"), text(p, "parked_reason"));
   std::cout << "parked hook tasks (replay with: hubctl replay --hook-task ID):\n";
   for (const auto& p : (*a)["hooks"])
     std::cout << fmt::format("  task {:>8}  case {:>8}  plugin {} {}  {}\n", text(p, "hook_task"), text(p, "case"),
@@ -246,15 +260,16 @@ int run_parked(const Args& args) {
 
 int run_replay(const Args& args) {
   Common c;
-  std::int64_t delivery = 0, case_id = 0, hook_task = 0;
+  std::int64_t delivery = 0, update = 0, case_id = 0, hook_task = 0;
   po::options_description d("hubctl replay options");
   add_common(d, c);
   d.add_options()("delivery", po::value(&delivery), "a parked delivery: send it again")(
+      "update", po::value(&update), "a parked update (state change, reminder, extension request): send it again")(
       "case", po::value(&case_id), "a parked case: route it again with the current config")(
       "hook-task", po::value(&hook_task), "a parked hook task: run it again");
-  const char* usage = "hubctl replay --delivery ID | --case ID | --hook-task ID";
+  const char* usage = "hubctl replay --delivery ID | --update ID | --case ID | --hook-task ID";
   if (int r = parse(args, d, nullptr, usage); r >= 0) return r;
-  if ((delivery != 0) + (case_id != 0) + (hook_task != 0) != 1) {
+  if ((delivery != 0) + (update != 0) + (case_id != 0) + (hook_task != 0) != 1) {
     std::cerr << "hubctl: name exactly one thing to replay\nusage: " << usage << "\n";
     return kUsage;
   }
@@ -262,6 +277,7 @@ int run_replay(const Args& args) {
   if (delivery) request["delivery"] = delivery;
   if (case_id) request["case"] = case_id;
   if (hook_task) request["hook_task"] = hook_task;
+  if (update) request["update"] = update;
   int code = 0;
   auto a = ask(c, request, code);
   if (!a) return code;

@@ -224,3 +224,21 @@ TEST_CASE("a reopened delivery is in progress again with a new period, and count
   reply(*company, id, "OF-2", true);  // a new final reply is allowed again
   state_update(*sender, id, "resolved");
 }
+
+TEST_CASE("an update its recipient never acks is parked, listed, and sent again on replay", "[lifecycle]") {
+  OneCase one("U-1");
+  auto& [d, hub, sender, company, subdistrict, case_id, delivery, id] = one;
+  ask(*company, {{"kind", "sign"}, {"delivery", id}, {"reference", "US-1"}});
+  // The test deployment parks after 3 unacked sends, 300 ms apart and more.
+  REQUIRE(poll_until(d, hub.clock(), "SELECT state FROM updates WHERE recipient = 'test.sender'", "parked",
+                     std::chrono::seconds(1)));
+  const std::string update = query_one(d, "SELECT id FROM updates WHERE recipient = 'test.sender'");
+  CHECK_THAT(hubctl(d, "parked"), Catch::Contains("update " + std::string(8 - update.size(), ' ') + update) &&
+                                      Catch::Contains("state") && Catch::Contains("not acknowledged after 3 attempts"));
+  int code = -1;
+  hubctl(d, "replay --update " + update, &code);
+  CHECK(code == 0);
+  state_update(*sender, id, "signed");  // sent again, and acked this time
+  REQUIRE(wait_until(d, "SELECT state FROM updates WHERE id = " + update, "acked"));
+  CHECK_THAT(hubctl(d, "case " + std::to_string(case_id)), Catch::Contains("signed") && Catch::Contains("sign by 2026-12-07 13:00"));
+}

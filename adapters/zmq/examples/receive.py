@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Receives the Xinhui hub's messages for your unit and prints them, one JSON per line.
 
-Every delivery and forwarded reply is acknowledged after it is printed. The hub
-sends a message again until it is acknowledged, so the same delivery id can
-arrive twice: it is acknowledged again but handled once.
+Every delivery, forwarded reply and update (state change, reminder, extension
+request) is acknowledged after it is printed. The hub sends a message again
+until it is acknowledged, so the same delivery id can arrive twice: it is
+acknowledged again but handled once.
 
 With --reply-final OUTCOME, each delivery that is not a notice gets a final
 reply with that outcome (e.g. done), for trying a set-up end to end.
@@ -39,7 +40,9 @@ def main():
             while True:
                 message = hub.recv()
                 show(message)
-                if message["kind"] == "reply":
+                if "update" in message:
+                    hub.ack_update(message["update"])
+                elif message["kind"] == "reply":
                     hub.ack_reply(message["reply"])
                 elif message["kind"] == "delivery":
                     delivery = message["delivery"]

@@ -9,7 +9,8 @@ and the hub's endpoint:
     with HubClient("tcp://hub.example:7750", "registry.key", "hub.pub") as hub:
         print(hub.hello())
         answer = hub.send_case("R-2024-0001", "fee_check", {"room": "3-2-501"})
-        message = hub.recv(timeout=30)      # a delivery, a forwarded reply, ...
+        message = hub.recv(timeout=30)      # a delivery, a forwarded reply, an update, ...
+        hub.sign(message["delivery"], "SIGN-1")   # your unit takes responsibility (签收)
 
 A HubClient is one connection of one unit. It is not thread-safe: use it from
 one thread. While you wait in recv() or for an answer, it sends the heartbeats
@@ -62,7 +63,7 @@ class HubClient:
         self.heartbeat_seconds = 5  # the hub's value replaces this after hello()
         self.unit = None            # your unit id, as the hub knows it, after hello()
 
-    def close(self):
+    def disconnect(self):
         self._socket.close()
         self._context.term()
 
@@ -70,7 +71,7 @@ class HubClient:
         return self
 
     def __exit__(self, *exc):
-        self.close()
+        self.disconnect()
 
     # Requests. Each waits up to `timeout` seconds for the hub's answer and
     # returns it (a dict), or None on timeout. Resending the same request with the
@@ -99,6 +100,43 @@ class HubClient:
         self._send(message)
         return self._wait_for_answer(reference, ("reply_accepted", "error"), timeout)
 
+    # The case lifecycle. Each returns "transition_accepted" or "error"; the
+    # reference makes a resend safe, as for cases and replies.
+
+    def sign(self, delivery, reference, timeout=10.0):
+        """Your unit takes responsibility for a delivery (签收)."""
+        return self.transition("sign", reference, timeout, delivery=delivery)
+
+    def return_delivery(self, delivery, reference, reason, timeout=10.0):
+        """Not your unit's business (退回): the hub routes the case on."""
+        return self.transition("return", reference, timeout, delivery=delivery, reason=reason)
+
+    def extend(self, delivery, reference, until, reason, timeout=10.0):
+        """Asks for more time (延期) before the deadline; `until`: "2026-12-03T18:00:00+08:00"."""
+        return self.transition("extend", reference, timeout, delivery=delivery, until=until, reason=reason)
+
+    def grant_extension(self, delivery, reference, until=None, reason=None, timeout=10.0):
+        """As the unit that decides another unit's extensions: grant it (optionally a shorter one)."""
+        fields = {k: v for k, v in (("until", until), ("reason", reason)) if v is not None}
+        return self.transition("grant_extension", reference, timeout, delivery=delivery, **fields)
+
+    def refuse_extension(self, delivery, reference, reason, timeout=10.0):
+        return self.transition("refuse_extension", reference, timeout, delivery=delivery, reason=reason)
+
+    def close(self, case, reference, delivery=None, timeout=10.0):
+        """As the originator: confirm a resolved case (all its resolved deliveries, or one)."""
+        fields = {"delivery": delivery} if delivery is not None else {}
+        return self.transition("close", reference, timeout, case=case, **fields)
+
+    def reopen(self, case, reference, reason, delivery=None, timeout=10.0):
+        """As the originator: the resolution is not accepted; back to in progress."""
+        fields = {"delivery": delivery} if delivery is not None else {}
+        return self.transition("reopen", reference, timeout, case=case, reason=reason, **fields)
+
+    def transition(self, kind, reference, timeout=10.0, **fields):
+        self._send({"kind": kind, "reference": reference, **fields})
+        return self._wait_for_answer(reference, ("transition_accepted", "error"), timeout)
+
     # Acknowledgements: send them once the message is stored on your side. The
     # hub does not answer them.
 
@@ -107,6 +145,10 @@ class HubClient:
 
     def ack_reply(self, reply):
         self._send({"kind": "ack", "reply": reply})
+
+    def ack_update(self, update):
+        """Acks a state change, reminder or extension request (any message with an "update" id)."""
+        self._send({"kind": "ack", "update": update})
 
     def recv(self, timeout=None):
         """The next message from the hub (a dict), or None after `timeout` seconds

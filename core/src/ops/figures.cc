@@ -48,7 +48,7 @@ void times(FigureRow& row, const std::vector<const DeliveryRecord*>& records) {
 
 Json hours_or_null(const std::optional<double>& h) {
   if (!h) return nullptr;
-  return std::round(*h * 100) / 100;  // to 36 seconds; enough for people, stable for tests
+  return std::round(*h * 1000) / 1000;  // to 3.6 seconds
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "ops/operator_queries.h"
 
+#include "store/delivery_rows.h"
 #include "store/event.h"
 #include "util/time_format.h"
 
@@ -37,9 +38,12 @@ Result<Json> show_case(store::PgConnection& db, const Json& args) {
                         local("created_at") + " AS created_at FROM cases WHERE id = $1", {cid});
   if (!c.ok()) return c.status();
   if (c->empty()) return Status::NotFound("case " + cid + " does not exist");
-  auto d = rows(db, "SELECT id, receiver, notice, state, attempts, parked_reason, " + local("dispatched_at") +
-                        " AS dispatched_at, " + local("acked_at") + " AS acked_at, " + local("resolved_at") +
-                        " AS resolved_at FROM deliveries WHERE case_id = $1 ORDER BY id", {cid});
+  auto d = rows(db, "SELECT id, receiver, notice, state, stage, attempts, parked_reason, " + local("dispatched_at") +
+                        " AS dispatched_at, " + local("acked_at") + " AS acked_at, " + local("sign_by") +
+                        " AS sign_by, " + local("signed_at") + " AS signed_at, " + local("resolve_by") +
+                        " AS resolve_by, " + local("resolved_at") + " AS resolved_at, " + local("extension_until") +
+                        " AS extension_until, extension_approver, reopens, returned_reason "
+                        "FROM deliveries WHERE case_id = $1 ORDER BY id", {cid});
   auto r = rows(db, "SELECT id, delivery_id, sender, final, outcome, body, state, " + local("created_at") +
                         " AS created_at FROM replies WHERE case_id = $1 ORDER BY id", {cid});
   auto e = rows(db, "SELECT id, " + local("at") + " AS at, kind, case_id, delivery_id, reply_id, case_type, from_unit, "
@@ -86,9 +90,11 @@ Result<Json> list_parked(store::PgConnection& db, const Json&) {
                     "WHERE parked_reason IS NOT NULL ORDER BY id", {});
   auto h = rows(db, "SELECT id AS hook_task, case_id AS case, plugin, hook, attempts, last_error FROM hook_tasks "
                     "WHERE state = 'parked' ORDER BY id", {});
-  for (auto* part : {&d, &c, &h})
+  auto u = rows(db, "SELECT id AS update, case_id AS case, kind, recipient, attempts, parked_reason FROM updates "
+                    "WHERE state = 'parked' ORDER BY id", {});
+  for (auto* part : {&d, &c, &h, &u})
     if (!part->ok()) return part->status();
-  return Json{{"deliveries", *d}, {"cases", *c}, {"hooks", *h}};
+  return Json{{"deliveries", *d}, {"cases", *c}, {"hooks", *h}, {"updates", *u}};
 }
 
 Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, const std::string& op,
@@ -109,6 +115,17 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
     events.push_back({"operator", case_id, *delivery, 0, std::string(r->get(0, 1)), "", std::string(r->get(0, 2)),
                       {{"operator", op}, {"action", "replay delivery " + std::to_string(*delivery)}}});
     answer = {{"replayed", "delivery"}, {"delivery", *delivery}, {"case", case_id}};
+  } else if (auto update = id_arg(args, "update")) {
+    auto r = db.exec_params(
+        "UPDATE updates SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, parked_reason = NULL "
+        "WHERE id = $1 AND state = 'parked' RETURNING case_id, recipient, kind",
+        {std::to_string(*update), at});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return Status::NotFound("update " + std::to_string(*update) + " is not parked");
+    events.push_back({"operator", r->get_int64(0, 0).value(), 0, 0, "", "", std::string(r->get(0, 1)),
+                      {{"operator", op}, {"action", "replay update " + std::to_string(*update) + " (" +
+                                                        std::string(r->get(0, 2)) + ")"}}});
+    answer = {{"replayed", "update"}, {"update", *update}};
   } else if (auto hook = id_arg(args, "hook_task")) {
     auto r = db.exec_params(
         "UPDATE hook_tasks SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, last_error = NULL "
@@ -125,27 +142,32 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
     if (r->rows() == 0) return Status::NotFound("case " + std::to_string(*case_id) + " is not parked");
     CaseView c{*case_id, std::string(r->get(0, 0)), std::string(r->get(0, 1)), std::string(r->get(0, 2)),
                std::string(r->get(0, 3)), Json::parse(r->get(0, 4), nullptr, false)};
-    router::Decision d = catalog.router().route(c, catalog.directory());
+    // A case parked after returns goes to another unit than those that returned it.
+    auto returned = db.exec_params("SELECT coalesce(json_agg(receiver), '[]')::text FROM deliveries "
+                                   "WHERE case_id = $1 AND stage = 'returned'", {std::to_string(*case_id)});
+    if (!returned.ok()) return returned.status();
+    const auto excluded = Json::parse(returned->get(0, 0)).get<std::vector<std::string>>();
+    router::Decision d = catalog.router().route_around(c, catalog.directory(), excluded);
     if (!d.parked_reason.empty()) return Status::Conflict("still cannot route case " + std::to_string(*case_id) + ": " + d.parked_reason);
-    Json rows_json = Json::array();
-    for (const auto& rcp : d.recipients) rows_json.push_back({{"receiver", rcp.unit}, {"notice", rcp.notice}});
-    auto ins = db.exec_params(
-        "INSERT INTO deliveries (case_id, receiver, notice, next_attempt_at, dispatched_at) "
-        "SELECT $1, receiver, notice, $3::timestamptz, $3::timestamptz FROM jsonb_to_recordset($2::jsonb) "
-        "AS x(receiver text, notice boolean) RETURNING id, receiver, notice",
-        {std::to_string(*case_id), rows_json.dump(), at});
+    std::vector<store::NewDelivery> new_rows;
+    for (const auto& rcp : d.recipients) new_rows.push_back({*case_id, rcp.unit, rcp.notice, false, c.type, Json()});
+    const store::LifecycleContext ctx{&catalog.lifecycle(), &catalog.directory(), &catalog.router()};
+    auto ins = store::insert_deliveries(db, new_rows, now, ctx, events);
     if (!ins.ok()) return ins.status();
     auto upd = db.exec_params("UPDATE cases SET parked_reason = NULL, route = $2 WHERE id = $1",
                               {std::to_string(*case_id), d.route_id});
     if (!upd.ok()) return upd.status();
     events.push_back({"operator", *case_id, 0, 0, c.type, "", "",
                       {{"operator", op}, {"action", "replay case " + std::to_string(*case_id)}}});
-    for (int i = 0; i < ins->rows(); ++i)
-      events.push_back({"routed", *case_id, ins->get_int64(i, 0).value(), 0, c.type, c.origin, std::string(ins->get(i, 1)),
-                        {{"route", d.route_id}, {"notice", ins->get(i, 2) == "t"}}});
-    answer = {{"replayed", "case"}, {"case", *case_id}, {"route", d.route_id}, {"deliveries", ins->rows()}};
+    for (const auto& n : *ins) {
+      Json detail{{"route", d.route_id}, {"notice", n.notice}};
+      store::add_deadlines(detail, n);
+      events.push_back({"routed", *case_id, n.id, 0, c.type, c.origin, n.receiver, std::move(detail)});
+    }
+    answer = {{"replayed", "case"}, {"case", *case_id}, {"route", d.route_id}, {"deliveries", ins->size()}};
   } else {
-    return Status::InvalidArgument("name what to replay: {\"delivery\": id}, {\"case\": id} or {\"hook_task\": id}");
+    return Status::InvalidArgument(
+        "name what to replay: {\"delivery\": id}, {\"update\": id}, {\"case\": id} or {\"hook_task\": id}");
   }
   if (Status s = store::insert_events(db, events, now); !s.ok()) return s;
   if (Status s = tx->commit(); !s.ok()) return s;

@@ -15,10 +15,11 @@ namespace hub::ops {
 Result<Json> show_case(store::PgConnection& db, const Json& args);
 // {"after": event id, "unit", "type", "case", "limit"} → {"events": [...], "last": id}.
 Result<Json> list_events(store::PgConnection& db, const Json& args);
-// {} → {"deliveries": [...], "cases": [...], "hooks": [...]} that are parked.
+// {} → {"deliveries": [...], "cases": [...], "hooks": [...], "updates": [...]} that are parked.
 Result<Json> list_parked(store::PgConnection& db, const Json& args);
-// {"delivery": id} or {"case": id} → replays it. A parked case is routed again
-// with the current config.
+// {"delivery": id}, {"update": id}, {"hook_task": id} or {"case": id} →
+// replays it. A parked case is routed again with the current config, around
+// the units that returned it.
 Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, const std::string& op,
                     TimePoint now);
 

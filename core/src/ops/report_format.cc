@@ -20,16 +20,25 @@ constexpr std::array<Column, 11> kCounts = {{
     {"returned", "returned"},
     {"extended", "extended"},
     {"reopened", "reopened"},
-    {"sign_median_hours", "sign p50 h"},
-    {"sign_p90_hours", "sign p90 h"},
-    {"resolve_median_hours", "resolve p50 h"},
-    {"resolve_p90_hours", "resolve p90 h"},
+    {"sign_median_hours", "sign p50"},
+    {"sign_p90_hours", "sign p90"},
+    {"resolve_median_hours", "resolve p50"},
+    {"resolve_p90_hours", "resolve p90"},
 }};
 
+// A duration for people: 40s, 12m, 5.5h, 3.2d.
+std::string duration(double hours) {
+  if (hours < 1.0 / 60) return fmt::format("{:.0f}s", hours * 3600);
+  if (hours < 1) return fmt::format("{:.0f}m", hours * 60);
+  if (hours < 48) return fmt::format("{:.1f}h", hours);
+  return fmt::format("{:.1f}d", hours / 24);
+}
+
+// A value as the table (people) or CSV (spreadsheets: plain numbers) shows it.
 std::string cell(const Json& row, const char* key, bool table) {
   const Json& v = row.contains(key) ? row[key] : Json();
   if (v.is_null()) return table ? "-" : "";
-  if (v.is_number_float()) return table ? fmt::format("{:.1f}", v.get<double>()) : fmt::format("{:g}", v.get<double>());
+  if (v.is_number_float()) return table ? duration(v.get<double>()) : fmt::format("{:g}", v.get<double>());
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
 }
@@ -71,20 +80,27 @@ std::string report_table(const Json& report) {
   rows.push_back(report.value("total", Json::object()));
   const std::string first = report.value("by", "unit");
   std::size_t key_width = display_width(first), name_width = 4;
+  std::array<std::size_t, kCounts.size()> widths{};
+  for (std::size_t c = 0; c < kCounts.size(); ++c) widths[c] = display_width(kCounts[c].header);
   for (const auto& r : rows) {
     key_width = std::max(key_width, display_width(cell(r, "key", true)));
     name_width = std::max(name_width, display_width(cell(r, "name", true)));
+    for (std::size_t c = 0; c < kCounts.size(); ++c) widths[c] = std::max(widths[c], display_width(cell(r, kCounts[c].key, true)));
   }
+  auto line = [&](const std::string& key, const std::string& name, auto value_of) {
+    std::string out = pad_right(key, key_width) + "  " + pad_right(name, name_width);
+    for (std::size_t c = 0; c < kCounts.size(); ++c) out += fmt::format("  {:>{}}", value_of(c), widths[c]);
+    return out + "\n";
+  };
+  const std::string header = line(first, "name", [](std::size_t c) { return std::string(kCounts[c].header); });
+  const std::string rule = std::string(display_width(header) - 1, '-') + "\n";
   std::string out = fmt::format("figures {} .. {} by {} (overdue as of {})\n", cell(report, "from", true),
                                 cell(report, "to", true), first, cell(report, "now", true));
-  std::string header = pad_right(first, key_width) + "  " + pad_right("name", name_width);
-  for (const auto& c : kCounts) header += fmt::format("  {:>13}", c.header);
-  out += header + "\n" + std::string(display_width(header), '-') + "\n";
+  out += header + rule;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (i + 1 == rows.size()) out += std::string(display_width(header), '-') + "\n";
-    std::string line = pad_right(cell(rows[i], "key", true), key_width) + "  " + pad_right(cell(rows[i], "name", true), name_width);
-    for (const auto& c : kCounts) line += fmt::format("  {:>13}", cell(rows[i], c.key, true));
-    out += line + "\n";
+    if (i + 1 == rows.size()) out += rule;
+    out += line(cell(rows[i], "key", true), cell(rows[i], "name", true),
+                [&](std::size_t c) { return cell(rows[i], kCounts[c].key, true); });
   }
   return out;
 }

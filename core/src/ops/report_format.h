@@ -9,7 +9,7 @@
 namespace hub::ops {
 
 // Aligned columns, names first; Chinese characters count as two columns.
-// Times in hours with one decimal; "-" where there is nothing to measure.
+// Durations as 40s, 12m, 5.5h or 3.2d; "-" where there is nothing to measure.
 std::string report_table(const Json& report);
 // RFC 4180 CSV with a header line; one line per row and the total last.
 std::string report_csv(const Json& report);

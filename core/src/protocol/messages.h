@@ -57,7 +57,6 @@ namespace code {
 inline constexpr const char* kMalformedJson = "malformed_json";
 inline constexpr const char* kInvalidEnvelope = "invalid_envelope";
 inline constexpr const char* kUnknownKind = "unknown_kind";
-inline constexpr const char* kUnsupportedKind = "unsupported_kind";
 inline constexpr const char* kUnknownCaseType = "unknown_case_type";
 inline constexpr const char* kNotAllowed = "not_allowed";
 inline constexpr const char* kInvalidPayload = "invalid_payload";

@@ -1,7 +1,8 @@
 """The member units of a demo story, each a real connection to the hub with its own key.
 
 A Cast connects every unit it is given (one HubClient each, see ../xh_client.py),
-keeps what each one receives, acks it at once (deliveries and forwarded replies),
+keeps what each one receives, acks it at once (deliveries, forwarded replies and
+updates: state changes, reminders, extension requests),
 and lets a story wait for a message with a bounded timeout. Because several
 units share one thread, every wait keeps all of them heartbeating, so none of
 them drops offline while the story waits on another.
@@ -67,6 +68,20 @@ class Unit:
                     all(m.get("payload", {}).get(k) == v for k, v in payload_fields.items()))
         return self.expect(f"a {case_type} delivery {payload_fields or ''}".rstrip(), match, timeout)
 
+    def expect_state(self, delivery, change, timeout=20.0):
+        """The state update announcing `change` (signed, resolved, closed, ...) of a delivery."""
+        return self.expect(f"the change '{change}' of delivery {delivery}",
+                           lambda m: m.get("kind") == "state" and m.get("delivery") == delivery and
+                           m.get("change") == change, timeout)
+
+    def act(self, kind, reference, **fields):
+        """A lifecycle request (sign, return, extend, ...); raises unless the hub accepts it."""
+        answer = self.client.transition(kind, reference, 15, **fields)
+        self.cast.collect_backlog(self)
+        if answer is None or answer.get("kind") != "transition_accepted":
+            raise StoryError(f"{self.id}: {kind} {fields} was not accepted: {answer}")
+        return answer
+
     def expect_reply(self, case_id, timeout=20.0):
         return self.expect(f"a reply to case {case_id}",
                            lambda m: m.get("kind") == "reply" and m.get("case") == case_id, timeout)
@@ -88,7 +103,7 @@ class Cast:
 
     def close(self):
         for unit in self.units.values():
-            unit.client.close()
+            unit.client.disconnect()
 
     def collect_backlog(self, unit):
         while True:
@@ -117,6 +132,10 @@ class Cast:
         elif kind == "reply":
             unit.client.ack_reply(message["reply"])
             if any(m.get("kind") == "reply" and m["reply"] == message["reply"] for m in unit.inbox):
+                return
+        elif "update" in message:
+            unit.client.ack_update(message["update"])
+            if any(m.get("update") == message["update"] for m in unit.inbox):
                 return
         else:
             return  # stray answers (welcome, late errors) are not part of the story

@@ -14,7 +14,8 @@ above them (violation and credit event) and a charge complaint carrying the
 published prices; a joint acceptance with a failed item fixed and passed; a
 company's exit approved, handed over, and the compound in custody, so the next
 fee check goes to the 镇街; complaints by category, a credit query, and a
-maintenance-fund decision rejected below the threshold and resent.
+maintenance-fund decision rejected below the threshold and resent; a complaint
+signed for, extended, resolved and closed, and one returned to the 镇街.
 
 Usage (scripts/demo runs it after starting hubd and making the keys):
     day_in_xinhui.py --hub tcp://127.0.0.1:7750 --keys var/keys
@@ -327,6 +328,47 @@ def governance(cast):
          "with copies to the zone group and 新州街道")
 
 
+def lifecycle(cast):
+    scene("16:30", "签收, 延期, 办结, 关闭, 退回 / signing, an extension, closing, a return")
+    team, company, xinzhou = cast["team.jinxiu"], cast["pm.jinxiu"], cast["sd.xinzhou"]
+    accepted(team.send(team.reference("JX-TS"), "complaint.general", "jinxiu",
+                       {"category": "service", "description": "地下车库照明损坏，夜间无法通行"}), "a complaint")
+    lights = company.expect_case("complaint.general", category="service")
+    d = lights["delivery"]
+    company.act("sign", company.reference("JX-QS"), delivery=d)
+    team.expect_state(d, "signed")
+    step(f"锦绣物业 signs for a garage-lighting complaint (签收); the work team is told; "
+         f"deadlines: sign by {lights['sign_by']}, resolve by {lights['resolve_by']}")
+
+    later = datetime.datetime.fromisoformat(lights["resolve_by"]) + datetime.timedelta(days=3)
+    company.act("extend", company.reference("JX-YQ"), delivery=d, until=later.isoformat(),
+                reason="需更换配电箱，配件三日后到货")
+    request = xinzhou.expect("an extension request", lambda m: m.get("kind") == "extension_request" and
+                             m.get("delivery") == d)
+    xinzhou.act("grant_extension", xinzhou.reference("XZ-PZ"), delivery=d)
+    granted = company.expect_state(d, "extension_granted")
+    step(f"it asks 新州街道 for more time (延期: {request['reason']}); 新州街道 grants it: "
+         f"resolve by {granted['resolve_by']}")
+
+    company.reply(lights, company.reference("JX-BJ"), {"result": "已更换配电箱，照明恢复"}, final=True, outcome="done")
+    team.expect_state(d, "resolved")
+    team.act("close", team.reference("JX-GB"), case=lights["case"])
+    company.expect_state(d, "closed")
+    step("锦绣物业 resolves it (办结); the work team confirms and closes the case (关闭); 锦绣物业 is told")
+
+    community, anju = cast["community.jianshe"], cast["pm.anju"]
+    accepted(community.send(community.reference("JS-TS"), "complaint.general", "jianshe",
+                            {"category": "service", "description": "6号楼外墙瓷砖脱落"}), "a complaint")
+    wall = anju.expect_case("complaint.general", category="service")
+    reason = "6号楼由开发商自管，不属本公司服务范围"
+    anju.act("return", anju.reference("AJ-TH"), delivery=wall["delivery"], reason=reason)
+    community.expect_state(wall["delivery"], "returned")
+    decide = xinzhou.expect("the returned complaint", lambda m: m.get("kind") == "delivery" and
+                            m.get("case") == wall["case"] and "returned" in m)
+    step(f"安居物业 returns a façade complaint (退回: {reason}); no other unit fits, so "
+         f"新州街道 receives it to decide (delivery {decide['delivery']})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hub", required=True, help="the hub's endpoint, e.g. tcp://127.0.0.1:7750")
@@ -343,6 +385,7 @@ def main():
         joint_acceptance(cast)
         company_exit(cast)
         governance(cast)
+        lifecycle(cast)
         late_answer(cast, waiting_check, args.registry_timeout)
     except StoryError as e:
         print(f"\n   ✗ {e}", flush=True)
