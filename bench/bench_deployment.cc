@@ -230,6 +230,8 @@ Result<ScenarioDeployment> BenchDeployment::write_scenario(const std::string& ta
     << "  operator_socket: " << quoted(s.operator_socket) << "\n"
     << "  heartbeat_timeout_seconds: 15\n"
     << "  delivery: {max_attempts: 8, backoff_initial_ms: 5000, backoff_max_ms: 60000, backoff_multiplier: 2.0}\n"
+    << "include:\n"
+    << "  - " << quoted(HUB_BENCH_CALENDAR) << "  # the working days of the Xinhui deployment: deadlines as in production\n"
     << "plugins:\n"
     << "  - name: generic\n"
     << "    file: generic\n"

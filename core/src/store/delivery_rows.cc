@@ -1,5 +1,7 @@
 #include "store/delivery_rows.h"
 
+#include <unordered_map>
+
 #include "lifecycle/watch.h"
 #include "store/sql_values.h"
 #include "util/time_format.h"
@@ -44,23 +46,38 @@ Result<std::vector<InsertedDelivery>> insert_deliveries(PgConnection& db, const 
                                                         std::vector<Event>& events) {
   std::vector<InsertedDelivery> out;
   if (rows.empty()) return out;
+  // One computation per case type: every delivery of the batch is dispatched at `now`.
+  struct Due {
+    Json sign_by, resolve_by, watch_at;
+    std::string problem;
+  };
+  std::unordered_map<std::string, Due> due_by_type;
+  auto due_of = [&](const std::string& type) -> const Due& {
+    auto [it, fresh] = due_by_type.try_emplace(type);
+    if (fresh) {
+      const lifecycle::Deadlines d = ctx.policy->at_dispatch(type, now);
+      DeliveryFacts facts;
+      facts.dispatched_at = now;
+      facts.sign_by = d.sign_by;
+      facts.resolve_by = d.resolve_by;
+      const auto step = lifecycle::next_step(facts, ctx.policy->watch_settings(1));
+      it->second = {time_or_null(d.sign_by), time_or_null(d.resolve_by),
+                    step ? Json(to_iso8601(step->due)) : Json(), d.problem};
+    }
+    return it->second;
+  };
   Json json = Json::array();
   for (const auto& n : rows) {
     Json row{{"case_id", n.case_id}, {"receiver", n.receiver}, {"notice", n.notice},
              {"state", n.held ? "held" : "pending"}, {"stage", n.notice ? "notice" : "dispatched"}};
     if (!n.detail.is_null()) row["detail"] = n.detail;
     if (!n.notice && ctx.enabled()) {
-      const lifecycle::Deadlines due = ctx.policy->at_dispatch(n.type, now);
+      const Due& due = due_of(n.type);
       if (!due.problem.empty())
         events.push_back({"deadline_unknown", n.case_id, 0, 0, n.type, "", n.receiver, {{"problem", due.problem}}});
-      DeliveryFacts facts;
-      facts.dispatched_at = now;
-      facts.sign_by = due.sign_by;
-      facts.resolve_by = due.resolve_by;
-      const auto step = lifecycle::next_step(facts, ctx.policy->watch_settings(1));
-      row["sign_by"] = time_or_null(due.sign_by);
-      row["resolve_by"] = time_or_null(due.resolve_by);
-      row["watch_at"] = step ? Json(to_iso8601(step->due)) : Json();
+      row["sign_by"] = due.sign_by;
+      row["resolve_by"] = due.resolve_by;
+      row["watch_at"] = due.watch_at;
     }
     json.push_back(std::move(row));
   }
