@@ -166,8 +166,8 @@ int run_case(const Args& args) {
     return kOk;
   }
   const Json& k = (*a)["case"];
-  std::cout << fmt::format("case {}  {} {}  from {}  ref {}  compound {}\n  created {}  route {}{}\n  payload {}\n",
-                           id, text(k, "type"), text(k, "type_name"), text(k, "origin"), text(k, "reference"), text(k, "compound"),
+  std::cout << fmt::format("case {} ({})  {} {}  from {}  ref {}  compound {}\n  created {}  route {}{}\n  payload {}\n",
+                           id, text(k, "state"), text(k, "type"), text(k, "type_name"), text(k, "origin"), text(k, "reference"), text(k, "compound"),
                            text(k, "created_at"), text(k, "route"),
                            text(k, "parked_reason").empty() ? "" : "  PARKED: " + text(k, "parked_reason"),
                            k["payload"].dump());

@@ -114,6 +114,7 @@ TEST_CASE("a delivery is signed, handled, resolved and closed; the originator he
   CHECK(resolved["detail"]["on_time"] == true);
   CHECK(resolved["detail"]["outcome"] == "done");
 
+  CHECK_THAT(hubctl(d, "case " + std::to_string(case_id)), Catch::Contains("(resolved)"));
   Json closed = ask(*sender, {{"kind", "close"}, {"case", case_id}, {"reference", "C-1"}});
   CHECK(closed["deliveries"][0]["stage"] == "closed");
   state_update(*company, id, "closed");  // the receiver learns what the originator did
@@ -124,6 +125,7 @@ TEST_CASE("a delivery is signed, handled, resolved and closed; the originator he
   REQUIRE(late);
   CHECK((*late)["code"] == "case_closed");
   CHECK(stage_of(d, id) == "closed");
+  CHECK_THAT(hubctl(d, "case " + std::to_string(case_id)), Catch::Contains("(closed)"));
   CHECK(query_one(d, "SELECT string_agg(kind, ',' ORDER BY id) FROM events WHERE delivery_id = " + std::to_string(id) +
                          " AND kind IN ('signed', 'in_progress', 'resolved', 'closed')") ==
         "signed,in_progress,resolved,closed");
@@ -160,7 +162,7 @@ TEST_CASE("a request from the wrong unit or at the wrong time is refused and cha
                          " AND kind IN ('signed', 'returned', 'closed', 'reopened', 'extension_requested')") == "0");
 }
 
-TEST_CASE("a returned delivery goes to the sub-district to decide, with the reason", "[lifecycle]") {
+TEST_CASE("a returned delivery goes to the sub-district, which assigns it to the right unit", "[lifecycle]") {
   OneCase one("R-1");
   auto& [d, hub, sender, company, subdistrict, case_id, delivery, id] = one;
 
@@ -179,7 +181,27 @@ TEST_CASE("a returned delivery goes to the sub-district to decide, with the reas
   CHECK(decide["returned"]["reason"] == "该楼栋已移交恒安物业");
   CHECK(decide["returned"]["decide"] == true);
   CHECK(decide["sign_by"] == "2026-12-07T15:00:00+08:00");
-  CHECK(stage_of(d, decide["delivery"].get<std::int64_t>()) == "dispatched");
+  const auto decide_id = decide["delivery"].get<std::int64_t>();
+  CHECK(stage_of(d, decide_id) == "dispatched");
+
+  // 新州街道 decides: 恒安物业 is to handle it. Only a unit that exists and
+  // does not hold the case already may be named.
+  CHECK(ask(*subdistrict, {{"kind", "assign"}, {"delivery", decide_id}, {"reference", "AS-0"}, {"to", "pm.nobody"}})
+            ["code"] == "unknown_unit");
+  CHECK(ask(*company, {{"kind", "assign"}, {"delivery", id}, {"reference", "AS-1"}, {"to", "pm.hengan"}})["code"] ==
+        "illegal_transition");  // pm.jinxiu's own delivery is returned; it decides nothing
+  auto hengan = d.client("pm.hengan");
+  hengan->hello();
+  hub.clock().set(local("2026-12-07T14:00:00+08:00"));
+  Json assigned = ask(*subdistrict, {{"kind", "assign"}, {"delivery", decide_id}, {"reference", "AS-2"},
+                                     {"to", "pm.hengan"}, {"reason", "6号楼已移交恒安物业"}});
+  CHECK(assigned["deliveries"][0]["stage"] == "resolved");
+  const Json handed = receive(*hengan, case_id);
+  CHECK(handed["assigned"]["by"] == "sd.xinzhou");
+  CHECK(handed["assigned"]["reason"] == "6号楼已移交恒安物业");
+  CHECK(handed["sign_by"] == "2026-12-07T18:00:00+08:00");  // its own deadlines, from the assignment
+  CHECK(state_update(*sender, decide_id, "resolved")["detail"]["outcome"] == "assigned");
+  CHECK(state_update(*sender, decide_id, "rerouted")["detail"]["to"] == Json::array({"pm.hengan"}));
 }
 
 TEST_CASE("an extension asked in time is granted by the unit config names, and moves the deadline", "[lifecycle]") {

@@ -214,3 +214,22 @@ TEST_CASE("reopening puts a resolved delivery back in progress with a new resolv
   CHECK(d.resolve_by == at("2026-12-12T00:00:00+08:00"));
   CHECK_FALSE(d.watch.resolve_reminded);
 }
+
+TEST_CASE("only a delivery that came after a return can be assigned on, and that resolves it", "[lifecycle]") {
+  const TimePoint now = at("2026-12-07T12:00:00+08:00");
+  DeliveryFacts d = complaint();
+  Request assign = by(Action::kAssign, "pm.jinxiu", "由恒安物业负责");
+  assign.to = "pm.hengan";
+  CHECK(refused(d, assign, now) == code::kIllegalTransition);  // an ordinary delivery: return it instead
+
+  d.after_return = true;
+  Request self = assign;
+  self.to = "pm.jinxiu";
+  CHECK(refused(d, self, now) == code::kIllegalTransition);
+  Outcome o = apply(d, assign, now);
+  CHECK(events_of(o) == std::vector<std::string>{"signed", "resolved"});
+  CHECK(o.changes[1].detail["outcome"] == "assigned");
+  CHECK(o.changes[1].detail["to"] == "pm.hengan");
+  CHECK(d.stage == Stage::kResolved);
+  CHECK(refused(d, assign, now) == code::kIllegalTransition);  // decided already
+}

@@ -94,6 +94,10 @@ TEST_CASE("lifecycle requests are read with the fields their kind needs", "[prot
   CHECK(close.delivery == 0);
   CHECK(message_of<protocol::Transition>(R"({"kind":"grant_extension","delivery":7,"reference":"G"})").kind ==
         Kind::kGrantExtension);
+  auto assign = message_of<protocol::Transition>(R"({"kind":"assign","delivery":7,"reference":"A","to":"pm.hengan"})");
+  CHECK(assign.kind == Kind::kAssign);
+  CHECK(assign.to == "pm.hengan");
+  CHECK(error_of(R"({"kind":"assign","delivery":7,"reference":"A"})").message.find("'to'") != std::string::npos);
 }
 
 TEST_CASE("a lifecycle request missing what its kind needs is refused with the right code", "[protocol]") {

@@ -111,6 +111,11 @@ class HubClient:
         """Not your unit's business (退回): the hub routes the case on."""
         return self.transition("return", reference, timeout, delivery=delivery, reason=reason)
 
+    def assign(self, delivery, reference, to, reason=None, timeout=10.0):
+        """For a delivery that came after a return (it has "returned"): unit `to` is to handle the case."""
+        fields = {"reason": reason} if reason is not None else {}
+        return self.transition("assign", reference, timeout, delivery=delivery, to=to, **fields)
+
     def extend(self, delivery, reference, until, reason, timeout=10.0):
         """Asks for more time (延期) before the deadline; `until`: "2026-12-03T18:00:00+08:00"."""
         return self.transition("extend", reference, timeout, delivery=delivery, until=until, reason=reason)

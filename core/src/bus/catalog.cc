@@ -25,8 +25,10 @@ Result<std::shared_ptr<const lifecycle::Policy>> build_lifecycle(const config::D
                     ", which counts working days: add a calendar section (see config/calendar.yaml)";
   }
   if (!problems.empty()) return Status::InvalidArgument("the config has no working-day calendar:" + problems);
+  std::unordered_set<std::string> units;
+  for (const auto& u : d.units) units.insert(u.id);
   return std::make_shared<const lifecycle::Policy>(std::move(calendar), d.lifecycle.value_or(config::LifecycleConfig{}),
-                                                   std::move(limits));
+                                                   std::move(limits), std::move(units));
 }
 
 }  // namespace

@@ -57,6 +57,9 @@ struct DeliveryFacts {
   int extensions = 0;  // granted
   int reopens = 0;
   std::string returned_reason;
+  // Reached the receiver because another unit returned the case (re-routed,
+  // or sent to decide): the receiver may hand it on to the right unit (assign).
+  bool after_return = false;
   WatchProgress watch;
   std::optional<TimePoint> watch_at;  // next reminder / escalation step; none: nothing to watch
 

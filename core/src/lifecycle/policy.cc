@@ -5,8 +5,9 @@
 namespace hub::lifecycle {
 
 Policy::Policy(std::shared_ptr<const Calendar> calendar, config::LifecycleConfig config,
-               std::unordered_map<std::string, Limits> limits_by_type)
-    : calendar_(std::move(calendar)), config_(std::move(config)), limits_(std::move(limits_by_type)) {}
+               std::unordered_map<std::string, Limits> limits_by_type, std::unordered_set<std::string> units)
+    : calendar_(std::move(calendar)), config_(std::move(config)), limits_(std::move(limits_by_type)),
+      units_(std::move(units)) {}
 
 Result<TimePoint> Policy::deadline(TimePoint from, const config::Limit& limit) const {
   if (limit.kind == config::Limit::Kind::kHours) return from + std::chrono::hours(limit.amount);

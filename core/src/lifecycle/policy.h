@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "config/directory.h"
@@ -39,7 +40,10 @@ class Policy {
  public:
   // `calendar` may be null when no limit counts working days.
   Policy(std::shared_ptr<const Calendar> calendar, config::LifecycleConfig config,
-         std::unordered_map<std::string, Limits> limits_by_type);
+         std::unordered_map<std::string, Limits> limits_by_type, std::unordered_set<std::string> units);
+
+  // Whether the deployment has this unit (a case may be assigned to it).
+  bool knows_unit(const std::string& id) const { return units_.count(id) > 0; }
 
   Deadlines at_dispatch(const std::string& type, TimePoint dispatched) const;
   // The resolve deadline of a delivery reopened at `from`.
@@ -73,6 +77,7 @@ class Policy {
   std::shared_ptr<const Calendar> calendar_;
   config::LifecycleConfig config_;
   std::unordered_map<std::string, Limits> limits_;
+  std::unordered_set<std::string> units_;
 };
 
 }  // namespace hub::lifecycle

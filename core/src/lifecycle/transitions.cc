@@ -116,6 +116,28 @@ Outcome return_delivery(DeliveryFacts& d, const Request& r) {
   return o;
 }
 
+// A unit that received a case after a return names the unit that is to
+// handle it: its own delivery is resolved by that decision ("assigned").
+Outcome assign(DeliveryFacts& d, TimePoint now, const Request& r) {
+  if (!d.after_return)
+    return refuse(code::kIllegalTransition, delivery_name(d) + " did not come to your unit after a return, so it "
+                                                               "cannot be assigned on; return it if it is not your "
+                                                               "unit's business");
+  if (d.stage == Stage::kResolved)
+    return refuse(code::kIllegalTransition, delivery_name(d) + " is resolved already");
+  if (r.to == d.receiver)
+    return refuse(code::kIllegalTransition, "assigning the case to your own unit: sign it and handle it instead");
+  Outcome o;
+  if (d.stage == Stage::kDispatched) sign_now(d, now, true, o);
+  d.stage = Stage::kResolved;
+  d.resolved_at = now;
+  clear_extension_request(d);
+  nlohmann::json detail{{"outcome", "assigned"}, {"to", r.to}, {"on_time", on_time(d.resolve_by, now)}};
+  if (!r.reason.empty()) detail["reason"] = r.reason;
+  o.changes.push_back({"resolved", std::move(detail), false});
+  return o;
+}
+
 Outcome extend(DeliveryFacts& d, TimePoint now, const Request& r) {
   if (!is_open(d.stage))
     return refuse(code::kIllegalTransition, delivery_name(d) + " is " + stage_text(d) + ": there is nothing to extend");
@@ -214,6 +236,7 @@ Outcome apply(DeliveryFacts& d, const Request& r, TimePoint now) {
     case Action::kProgress: return d.stage == Stage::kNotice ? Outcome{} : progress(d, now, r.reply_id);
     case Action::kResolve: return resolve(d, now, r);
     case Action::kReturn: return return_delivery(d, r);
+    case Action::kAssign: return assign(d, now, r);
     case Action::kExtend: return extend(d, now, r);
     case Action::kGrantExtension: return grant_extension(d, r);
     case Action::kRefuseExtension: return refuse_extension(d, r);

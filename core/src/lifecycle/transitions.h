@@ -7,7 +7,8 @@
 // facts back with the events; nothing here touches the database or the clock.
 //
 // Who may do what:
-//   receiver    sign, progress (non-final reply), resolve (final reply), return, extend
+//   receiver    sign, progress (non-final reply), resolve (final reply), return, extend;
+//               assign, for a delivery that reached it after another unit returned the case
 //   approver    grant / refuse a pending extension (the unit config names for the receiver)
 //   originator  close a resolved delivery, or reopen it (back to in progress)
 // A reply or sign to a dispatched delivery signs it implicitly ("signed",
@@ -25,7 +26,9 @@
 
 namespace hub::lifecycle {
 
-enum class Action { kSign, kProgress, kResolve, kReturn, kExtend, kGrantExtension, kRefuseExtension, kClose, kReopen };
+enum class Action {
+  kSign, kProgress, kResolve, kReturn, kAssign, kExtend, kGrantExtension, kRefuseExtension, kClose, kReopen
+};
 
 struct Request {
   Request(Action a, std::string who) : action(a), actor(std::move(who)) {}
@@ -36,12 +39,13 @@ struct Request {
   std::string outcome;              // resolve: the final reply's outcome
   std::int64_t reply_id = 0;        // progress / resolve: the reply that made the change
   std::string approver;             // extend: who decides, from config; "" nobody may
+  std::string to;                   // assign: the unit that is to handle the case (known to exist)
   std::optional<TimePoint> reopened_resolve_by;  // reopen: the new resolve deadline (the type's limit from now)
 };
 
 // One state change: the routing-log event and what the units are told.
 struct Change {
-  std::string event;  // signed, in_progress, resolved, returned, extension_requested,
+  std::string event;  // signed, in_progress, resolved (also by assigning), returned, extension_requested,
                       // extension_granted, extension_refused, closed, reopened
   nlohmann::json detail = nlohmann::json::object();
   bool tell_receiver = false;  // someone else changed the receiver's delivery

@@ -18,10 +18,12 @@ std::string lifecycle_outcome(const store::Event& e) {
   auto str = [&](const char* key) { return text_of(d, key); };
   if (e.kind == "signed") return fmt::format("signed (签收){}{}", d.value("implicit", false) ? " by its reply" : "", late(d));
   if (e.kind == "in_progress") return "in progress";
+  if (e.kind == "resolved" && str("outcome") == "assigned") return fmt::format("decided: assigned to {}{}", str("to"), late(d));
   if (e.kind == "resolved") return fmt::format("resolved: {}{}", str("outcome"), late(d));
   if (e.kind == "returned") return "returned (退回): " + str("reason");
   if (e.kind == "rerouted") {
     if (d.contains("parked")) return "after the return: parked, no other unit can take it";
+    if (d.contains("assigned_by")) return "assigned by " + text_of(d, "assigned_by");
     std::string to;
     for (const auto& unit : d.value("to", Json::array())) to += (to.empty() ? "" : ", ") + unit.get<std::string>();
     return d.value("decide", false) ? "after the return: sent to " + to + " to decide" : "after the return: re-routed to " + to;
@@ -47,6 +49,7 @@ std::string outcome(const store::Event& e) {
   if (e.kind == "routed") {
     if (str("route") == "escalation") return "escalation notice (督办)";
     if (str("route") == "return") return "routed after the return by " + str("returned_by");
+    if (str("route") == "assign") return "routed as " + str("assigned_by") + " decided";
     return fmt::format("{}{}", str("route") == "plugin" ? "addressed by its plugin" : "routed by rule " + str("route"),
                        d.value("notice", false) ? " (notice)" : "");
   }

@@ -28,6 +28,20 @@ std::string local(const char* column) {
   return buf;
 }
 
+// A case's state, derived from its deliveries (DESIGN.md): open while any
+// non-notice delivery is unresolved; then resolved until every resolved one
+// is closed. A case with no delivery that carries a deadline informs only.
+std::string case_state(const Json& deliveries) {
+  bool open = false, resolved = false, closed = false;
+  for (const auto& d : deliveries) {
+    const std::string stage = d.value("stage", "");
+    open |= stage == "dispatched" || stage == "signed" || stage == "in_progress";
+    resolved |= stage == "resolved";
+    closed |= stage == "closed";
+  }
+  return open ? "open" : resolved ? "resolved" : closed ? "closed" : "notice only";
+}
+
 }  // namespace
 
 Result<Json> show_case(store::PgConnection& db, const Json& args) {
@@ -50,7 +64,9 @@ Result<Json> show_case(store::PgConnection& db, const Json& args) {
                         "to_unit, detail FROM events WHERE case_id = $1 ORDER BY id", {cid});
   for (auto* part : {&d, &r, &e})
     if (!part->ok()) return part->status();
-  return Json{{"case", (*c)[0]}, {"deliveries", *d}, {"replies", *r}, {"events", *e}};
+  Json the_case = (*c)[0];
+  the_case["state"] = case_state(*d);
+  return Json{{"case", the_case}, {"deliveries", *d}, {"replies", *r}, {"events", *e}};
 }
 
 Result<Json> list_events(store::PgConnection& db, const Json& args) {

@@ -94,9 +94,10 @@ Result parse_reply(const Json& j) {
   return Message{std::move(r)};
 }
 
-constexpr std::array<std::pair<Transition::Kind, const char*>, 7> kTransitionKinds = {{
+constexpr std::array<std::pair<Transition::Kind, const char*>, 8> kTransitionKinds = {{
     {Transition::Kind::kSign, "sign"},
     {Transition::Kind::kReturn, "return"},
+    {Transition::Kind::kAssign, "assign"},
     {Transition::Kind::kExtend, "extend"},
     {Transition::Kind::kGrantExtension, "grant_extension"},
     {Transition::Kind::kRefuseExtension, "refuse_extension"},
@@ -128,6 +129,7 @@ Result parse_transition(const Json& j, Transition::Kind kind) {
     return ParseError{code::kReasonRequired,
                       std::string("a '") + kind_name(kind) + "' needs a 'reason': say why, for the other unit and the record",
                       ref};
+  if (kind == Transition::Kind::kAssign && !read_string(j, "to", true, 128, t.to, error)) return invalid(error, ref);
   std::string until;
   if (!read_string(j, "until", false, 64, until, error)) return invalid(error, ref);
   if (!until.empty()) {
@@ -172,8 +174,8 @@ std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_b
     if (kind == name) return parse_transition(j, k);
   return ParseError{code::kUnknownKind,
                     "unknown kind '" + kind +
-                        "' (expected hello, heartbeat, send, ack, reply, sign, return, extend, grant_extension, "
-                        "refuse_extension, close or reopen)",
+                        "' (expected hello, heartbeat, send, ack, reply, sign, return, assign, extend, "
+                        "grant_extension, refuse_extension, close or reopen)",
                     {}};
 }
 

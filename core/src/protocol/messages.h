@@ -39,13 +39,14 @@ struct Reply {
 // A lifecycle request (docs/PROTOCOL.md, "The case lifecycle"). `reference`
 // is the sender's idempotency key; which other fields are set depends on the kind.
 struct Transition {
-  enum class Kind { kSign, kReturn, kExtend, kGrantExtension, kRefuseExtension, kClose, kReopen };
+  enum class Kind { kSign, kReturn, kAssign, kExtend, kGrantExtension, kRefuseExtension, kClose, kReopen };
   Kind kind = Kind::kSign;
   std::string reference;
   std::int64_t delivery = 0;  // required except for close / reopen, where it is optional
   std::int64_t case_id = 0;   // close / reopen: required
   std::string reason;         // required for return, extend, refuse_extension, reopen
   std::optional<TimePoint> until;  // extend: required; grant_extension: optional
+  std::string to;             // assign: the unit that is to handle the case
 };
 // The wire name of a transition kind: "sign", "grant_extension", ...
 const char* kind_name(Transition::Kind kind);
@@ -75,6 +76,7 @@ inline constexpr const char* kCaseClosed = "case_closed";
 inline constexpr const char* kDeadlinePassed = "deadline_passed";
 inline constexpr const char* kInvalidUntil = "invalid_until";
 inline constexpr const char* kNoApprover = "no_approver";
+inline constexpr const char* kUnknownUnit = "unknown_unit";
 inline constexpr const char* kUnavailable = "unavailable";
 inline constexpr const char* kBusy = "busy";
 inline constexpr const char* kInternal = "internal";

@@ -27,7 +27,7 @@ constexpr const char* kLock =
     US("d.sign_by") ", " US("d.resolve_by") ", " US("d.signed_at") ", " US("d.resolved_at") ", " US("d.resolve_from") ", "
     US("d.extension_until") ", coalesce(d.extension_reason, ''), coalesce(d.extension_approver, ''), d.extensions, "
     "d.reopens, coalesce(d.returned_reason, ''), d.sign_reminded, d.resolve_reminded, d.sign_escalations, "
-    "d.resolve_escalations, " US("d.watch_at") " "
+    "d.resolve_escalations, " US("d.watch_at") ", coalesce(d.detail ? 'returned', false) "
     "FROM deliveries d JOIN cases c ON c.id = d.case_id "
     "WHERE d.id = ANY($1::bigint[]) OR (d.case_id = ANY($2::bigint[]) AND NOT d.notice) "
     "ORDER BY d.id FOR UPDATE OF d";
@@ -130,6 +130,7 @@ Result<std::vector<DeliveryFacts>> lock_deliveries(PgConnection& db, const std::
     d.watch.sign_escalations = static_cast<int>(r.get_int64(i, 21).value());
     d.watch.resolve_escalations = static_cast<int>(r.get_int64(i, 22).value());
     d.watch_at = time_at(r, i, 23);
+    d.after_return = r.get(i, 24) == "t";
     out.push_back(std::move(d));
   }
   return out;

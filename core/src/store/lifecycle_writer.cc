@@ -27,6 +27,7 @@ Action action_of(Kind kind) {
   switch (kind) {
     case Kind::kSign: return Action::kSign;
     case Kind::kReturn: return Action::kReturn;
+    case Kind::kAssign: return Action::kAssign;
     case Kind::kExtend: return Action::kExtend;
     case Kind::kGrantExtension: return Action::kGrantExtension;
     case Kind::kRefuseExtension: return Action::kRefuseExtension;
@@ -63,6 +64,7 @@ class Writer {
     if (Status s = insert_replies(); !s.ok()) return s;
     if (Status s = save_changed(); !s.ok()) return s;
     if (Status s = reroute_returns(); !s.ok()) return s;
+    if (Status s = dispatch_assignments(); !s.ok()) return s;
     if (Status s = record_requests(); !s.ok()) return s;
     record_changes();
     return insert_updates(db_, updates_, now_);
@@ -126,6 +128,8 @@ class Writer {
     for (const auto& change : outcome.changes) {
       happened_.push_back({d.id, change, actor, d.stage, reply_index});
       if (change.event == "returned") returned_.push_back(d.id);
+      if (change.event == "resolved" && change.detail.value("outcome", "") == "assigned")
+        assigned_.push_back({d.id, change.detail.value("to", ""), change.detail.value("reason", "")});
     }
   }
 
@@ -240,6 +244,7 @@ class Writer {
     }
     std::vector<DeliveryFacts*> targets = targets_of(t, o);
     if (!o.error_code.empty()) return;
+    if (t.request.kind == Kind::kAssign && !check_assignee(t, *targets.front(), o)) return;
     // All or nothing: every target is tried on a copy first.
     std::vector<std::pair<DeliveryFacts, lifecycle::Outcome>> results;
     for (DeliveryFacts* d : targets) {
@@ -266,10 +271,32 @@ class Writer {
     in_batch_requests_.emplace(key, i);
   }
 
+  // The unit a case is assigned to must exist and not hold the case already.
+  bool check_assignee(const NewTransition& t, const DeliveryFacts& d, TransitionOutcome& o) {
+    const std::string& to = t.request.to;
+    if (!in_.lifecycle.policy->knows_unit(to)) {
+      o.error_code = code::kUnknownUnit;
+      o.message = "unit '" + to + "' is not a member unit of this hub; check the id";
+      return false;
+    }
+    auto holding = db_.exec_params(
+        "SELECT count(*) FROM deliveries WHERE case_id = $1::bigint AND receiver = $2 AND NOT notice "
+        "AND stage <> 'returned'",
+        {std::to_string(d.case_id), to});
+    if (!holding.ok() || holding->get(0, 0) != "0") {
+      o.error_code = holding.ok() ? code::kIllegalTransition : code::kInternal;
+      o.message = holding.ok() ? to + " already handles case " + std::to_string(d.case_id)
+                               : "cannot check the case's deliveries: " + holding.status().message();
+      return false;
+    }
+    return true;
+  }
+
   lifecycle::Request request_for(const NewTransition& t, const DeliveryFacts& d) const {
     lifecycle::Request r{action_of(t.request.kind), t.unit};
     r.reason = t.request.reason;
     r.until = t.request.until;
+    r.to = t.request.to;
     const auto& ctx = in_.lifecycle;
     if (r.action == Action::kExtend) r.approver = ctx.policy->extension_approver(d.receiver, d.compound, *ctx.directory);
     if (r.action == Action::kReopen) {
@@ -395,6 +422,31 @@ class Writer {
     return {};
   }
 
+  // A decider's assignment: the named unit gets the case, with its own deadlines.
+  Status dispatch_assignments() {
+    if (assigned_.empty()) return {};
+    std::vector<NewDelivery> rows;
+    for (const auto& a : assigned_) {
+      const DeliveryFacts& d = facts_.at(a.delivery);
+      Json why{{"by", d.receiver}, {"delivery", d.id}};
+      if (!a.reason.empty()) why["reason"] = a.reason;
+      rows.push_back({d.case_id, a.to, false, false, d.type, Json{{"assigned", why}}});
+      happened_.push_back({d.id, {"rerouted", {{"assigned_by", d.receiver}, {"to", Json::array({a.to})}}, false},
+                           d.receiver, Stage::kResolved, -1});
+    }
+    auto inserted = insert_deliveries(db_, rows, now_, in_.lifecycle, out_.events);
+    if (!inserted.ok()) return inserted.status();
+    for (const auto& n : *inserted)
+      for (const auto& a : assigned_) {
+        const DeliveryFacts& d = facts_.at(a.delivery);
+        if (d.case_id != n.case_id || a.to != n.receiver) continue;
+        Json detail{{"route", "assign"}, {"notice", false}, {"assigned_by", d.receiver}};
+        add_deadlines(detail, n);
+        out_.events.push_back({"routed", n.case_id, n.id, 0, d.type, d.origin, n.receiver, std::move(detail)});
+      }
+    return {};
+  }
+
   Status record_requests() {
     if (in_batch_requests_.empty()) return {};
     Json rows = Json::array();
@@ -466,6 +518,11 @@ class Writer {
   std::map<std::pair<std::string, std::string>, std::size_t> in_batch_requests_;
   std::set<std::int64_t> changed_;
   std::vector<std::int64_t> returned_;
+  struct Assignment {
+    std::int64_t delivery;
+    std::string to, reason;
+  };
+  std::vector<Assignment> assigned_;
   std::vector<Happened> happened_;
   Json reply_rows_ = Json::array();
   std::vector<NewUpdate> updates_;

@@ -15,7 +15,8 @@ published prices; a joint acceptance with a failed item fixed and passed; a
 company's exit approved, handed over, and the compound in custody, so the next
 fee check goes to the 镇街; complaints by category, a credit query, and a
 maintenance-fund decision rejected below the threshold and resent; a complaint
-signed for, extended, resolved and closed, and one returned to the 镇街.
+signed for, extended, resolved and closed, and one returned, which the 镇街
+assigns to the housing bureau.
 
 Usage (scripts/demo runs it after starting hubd and making the keys):
     day_in_xinhui.py --hub tcp://127.0.0.1:7750 --keys var/keys
@@ -329,7 +330,7 @@ def governance(cast):
 
 
 def lifecycle(cast):
-    scene("16:30", "签收, 延期, 办结, 关闭, 退回 / signing, an extension, closing, a return")
+    scene("16:30", "签收, 延期, 办结, 关闭, 退回, 指派 / signing, an extension, closing, a return, an assignment")
     team, company, xinzhou = cast["team.jinxiu"], cast["pm.jinxiu"], cast["sd.xinzhou"]
     accepted(team.send(team.reference("JX-TS"), "complaint.general", "jinxiu",
                        {"category": "service", "description": "地下车库照明损坏，夜间无法通行"}), "a complaint")
@@ -365,8 +366,15 @@ def lifecycle(cast):
     community.expect_state(wall["delivery"], "returned")
     decide = xinzhou.expect("the returned complaint", lambda m: m.get("kind") == "delivery" and
                             m.get("case") == wall["case"] and "returned" in m)
-    step(f"安居物业 returns a façade complaint (退回: {reason}); no other unit fits, so "
-         f"新州街道 receives it to decide (delivery {decide['delivery']})")
+    how = "as the config's decider" if decide["returned"].get("decide") else "by the complaint routes"
+    step(f"安居物业 returns a façade complaint (退回: {reason}); it goes on to 新州街道 ({how})")
+    xinzhou.act("assign", xinzhou.reference("XZ-ZP"), delivery=decide["delivery"], to="zjj",
+                reason="开发商自管楼栋，由住建局督促开发商维修")
+    handed = cast["zjj"].expect("the assigned complaint", lambda m: m.get("kind") == "delivery" and
+                                m.get("case") == wall["case"] and "assigned" in m)
+    community.expect_state(decide["delivery"], "rerouted")
+    step(f"新州街道 assigns it to 住建局 (指派), which receives it with its own deadlines "
+         f"(resolve by {handed['resolve_by']}); 建设社区 is told where it went")
 
 
 def main():
