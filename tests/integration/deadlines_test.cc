@@ -3,6 +3,7 @@
 // restart and with two hubs on one database.
 #include <catch2/catch.hpp>
 
+#include "config/loader.h"
 #include "test_hub.h"
 #include "util/time_parse.h"
 
@@ -97,4 +98,17 @@ TEST_CASE("an unanswered delivery is reminded, then escalated up the chain once 
   company->reply(std::stoll(id), "F", true, "done", Json::object());
   REQUIRE(company->wait_answer("F"));
   CHECK(query_one(first, "SELECT watch_at IS NULL FROM deliveries WHERE id = " + id) == "t");
+}
+
+TEST_CASE("a hub refuses to start when the calendar cannot give today's working-day deadlines", "[lifecycle][deadlines]") {
+  TestDeployment d;
+  auto loaded = hub::config::load_deployment(d.config_path());
+  REQUIRE(loaded.ok());
+  ManualClock clock;
+  clock.set(local("2028-03-01T09:00:00+08:00"));  // config/calendar.yaml ends with 2027
+  hub::bus::HubOptions options{*loaded.deployment, d.conninfo(), HUB_MODULE_DIR, &clock};
+  auto hub = hub::bus::Hub::start(std::move(options));
+  REQUIRE_FALSE(hub.ok());
+  CHECK_THAT(hub.status().message(), Catch::Contains("calendar") && Catch::Contains("2027-12-31") &&
+                                         Catch::Contains("2028"));
 }

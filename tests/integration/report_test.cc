@@ -159,6 +159,13 @@ TEST_CASE("the figures per unit match a week worked out by hand", "[lifecycle][r
   CHECK(by_zone["rows"][0]["name"] == "第一片区");
   CHECK(by_zone["rows"][0]["received"] == 6);
 
+  const Json by_subdistrict =
+      Json::parse(hubctl(d, "report --from 2026-12-07 --to 2026-12-13 --by subdistrict --format json"));
+  REQUIRE(by_subdistrict["rows"].size() == 1);
+  CHECK(by_subdistrict["rows"][0]["key"] == "sd.xinzhou");
+  CHECK(by_subdistrict["rows"][0]["name"] == "新州街道办事处");
+  CHECK(by_subdistrict["rows"][0]["overdue_now"] == 1);
+
   // CSV for spreadsheets and a table for people, from the same figures.
   const std::string csv = hubctl(d, "report --from 2026-12-07 --to 2026-12-13 --format csv");
   CHECK_THAT(csv, Catch::StartsWith("unit,name,received,signed_on_time,resolved_on_time,overdue_now,returned,extended,"
@@ -168,6 +175,13 @@ TEST_CASE("the figures per unit match a week worked out by hand", "[lifecycle][r
   const std::string table = hubctl(d, "report --from 2026-12-07 --to 2026-12-13");
   CHECK_THAT(table, Catch::Contains("锦绣物业服务有限公司"));
   CHECK_THAT(table, Catch::Contains("3.1d"));  // 75 h, the p90 time to resolve
+
+  // Bad periods are refused with what to write.
+  int bad = -1;
+  CHECK_THAT(hubctl(d, "report --from 2026-12-13 --to 2026-12-07", &bad), Catch::Contains("ends before it starts"));
+  CHECK(bad == 1);
+  CHECK_THAT(hubctl(d, "report --from 7.12.2026 --to 2026-12-13", &bad), Catch::Contains("--from 2026-12-01"));
+  CHECK(bad == 1);
 
   // A period before the week has nothing in it.
   const Json empty = Json::parse(hubctl(d, "report --from 2026-11-01 --to 2026-11-30 --format json"));
