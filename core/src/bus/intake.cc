@@ -69,8 +69,9 @@ void Intake::handle(const std::string& unit, const std::string& body) {
             answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: resend this reply later", true, reference));
         } else if constexpr (std::is_same_v<T, protocol::Transition>) {
           const std::string reference = m.reference;
-          if (contains_nul(Json(m.reason)))
-            answer(unit, protocol::error(protocol::code::kInvalidEnvelope, "the reason must not contain U+0000", false, reference));
+          if (contains_nul(Json{m.reference, m.reason, m.to}))
+            answer(unit, protocol::error(protocol::code::kInvalidEnvelope,
+                                         "reference, reason and to must not contain U+0000", false, reference));
           else if (!queue_.push(store::NewTransition{unit, std::move(m)}))
             answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: resend this request later", true, reference));
         }
