@@ -19,6 +19,9 @@ std::optional<int> number(std::string_view s, std::size_t pos, std::size_t digit
   return value;
 }
 
+constexpr int kFirstYear = 1900;
+constexpr int kLastYear = 2200;
+
 }  // namespace
 
 std::optional<TimePoint> parse_iso8601(std::string_view s) {
@@ -28,7 +31,8 @@ std::optional<TimePoint> parse_iso8601(std::string_view s) {
   if (!y || !mo || !d || !h || !mi || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':')
     return std::nullopt;
   const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
-  if (!date.ok() || *h > 23 || *mi > 59) return std::nullopt;
+  // The clock counts nanoseconds in 64 bits (1677..2262): keep well inside.
+  if (!date.ok() || *y < kFirstYear || *y > kLastYear || *h > 23 || *mi > 59) return std::nullopt;
   std::size_t pos = 16;
   int second = 0;
   microseconds fraction{0};

@@ -13,7 +13,8 @@ namespace hub {
 // Reads an ISO 8601 / RFC 3339 time with an explicit offset:
 // "2026-12-03T18:00:00+08:00", "2026-12-03T10:00:00Z", seconds and a fraction
 // optional ("2026-12-03T18:00+08:00", "...T18:00:00.5+08:00"). A time without
-// an offset is ambiguous and refused, as is any field out of range.
+// an offset is ambiguous and refused, as is any field out of range and any
+// year outside 1900..2200 (the hub's clock cannot hold every year).
 std::optional<TimePoint> parse_iso8601(std::string_view text);
 
 // The hub's local time with its offset, to the second: "2026-12-03T18:00:00+08:00".
