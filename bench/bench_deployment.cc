@@ -108,6 +108,7 @@ std::string receiver_id(int i) { return "bench.r" + two_digits(i + 1); }
 
 std::vector<int> receivers_of(Mode mode, int sender) {
   if (mode == Mode::kSingle) return {sender};
+  if (mode == Mode::kAbsent) return {sender == kUnits - 1 ? 1 : 0};
   return {sender, (sender + 1) % kUnits, (sender + 2) % kUnits};
 }
 
@@ -371,6 +372,15 @@ int HubdProcess::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return exit_status_;
+}
+
+void HubdProcess::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = 0;
+  exit_status_ = 128 + SIGKILL;
 }
 
 std::string HubdProcess::log_tail(std::size_t bytes) const {

@@ -104,6 +104,8 @@ class HubdProcess {
   Status start(const std::string& binary, const ScenarioDeployment& d, const std::string& log_level);
   // SIGTERM, waits (SIGKILL after 30 s); the exit status as a shell would show it.
   int stop();
+  // SIGKILL and reap (a crash, for tests/chaos).
+  void kill();
   pid_t pid() const { return pid_; }
   // False once hubd has exited (reaps it).
   bool alive();

@@ -20,7 +20,7 @@ using Json = nlohmann::json;
 constexpr std::string_view kTag = "xh1";
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kBusyPauseNs = 10 * kMs;         // "resend later, more slowly"
-constexpr std::int64_t kHeartbeatEveryNs = 3'000 * kMs;  // hub: offline after 15 s of silence
+constexpr std::int64_t kResendCheckNs = 100 * kMs;
 
 void configure(zmq::socket_t& s, const UnitConnection& unit) {
   s.set(zmq::sockopt::linger, 0);
@@ -166,19 +166,25 @@ void Sender::handle(const std::string& body, std::int64_t now) {
       return;
     }
     ++r_.accepted;
+    control_.accepted_total.fetch_add(1, std::memory_order_relaxed);
     if (control_.in_window(now)) ++r_.accepted_in_window;
     if (control_.in_window(it->second.first_sent_ns)) r_.accept_latency_ns.push_back(now - it->second.first_sent_ns);
     const std::int64_t case_id = j.value("case", std::int64_t{0});
     std::int64_t promised = 0;
+    std::string line;
+    if (journal_) line = "accepted\t" + reference + "\t" + std::to_string(case_id) + "\t" + (j.value("duplicate", false) ? "1" : "0") + "\t";
     if (const auto d = j.find("deliveries"); d != j.end() && d->is_array())
       for (const auto& item : *d) {
         const int to = receiver_index(item.value("to", ""));
         r_.expected.push_back({item.value("delivery", std::int64_t{0}), to, case_id});
+        if (journal_)
+          line += (promised ? "," : "") + std::to_string(item.value("delivery", std::int64_t{0})) + ":" + item.value("to", "");
         ++promised;
       }
+    if (journal_) journal_->add(line);
     if (promised == 0) ++r_.parked;
     control_.expected_deliveries.fetch_add(promised, std::memory_order_relaxed);
-    outstanding_.erase(it);
+    finish(it);
     return;
   }
   const std::string code = j.value("code", kind);
@@ -195,6 +201,7 @@ void Sender::handle(const std::string& body, std::int64_t now) {
     ++r_.other_errors;
     if (in_window) ++r_.other_errors_in_window;
   }
+  if (kind == "error" && j.value("retry", false)) control_.retry_answers.fetch_add(1, std::memory_order_relaxed);
   if (it == outstanding_.end()) {
     if (!ours) ++r_.unmatched_answers;
     return;
@@ -203,8 +210,38 @@ void Sender::handle(const std::string& body, std::int64_t now) {
   // After a resend an earlier copy of the same reference may still be queued in
   // the hub and be accepted later: keep waiting, and resend again in 10 s
   // (PROTOCOL.md section 6). Otherwise the answer is final and frees the slot.
+  if (kind == "error" && j.value("retry", false) && options_.retry_after_ms > 0) {
+    // Sent again by resend_overdue once retry_after_ms have passed.
+    it->second.last_sent_ns = now - static_cast<std::int64_t>(options_.resend_seconds * 1e9) +
+                              std::int64_t{options_.retry_after_ms} * kMs;
+    return;
+  }
   if (kind == "error" && j.value("retry", false) && it->second.sends > 1) return;
+  if (journal_) journal_->add("refused\t" + reference + "\t" + code);
+  finish(it);
+}
+
+void Sender::finish(std::map<std::uint64_t, Outstanding>::iterator it) {
   outstanding_.erase(it);
+  control_.outstanding_total.fetch_sub(1, std::memory_order_relaxed);
+}
+
+bool Sender::send_new(std::uint64_t seq, std::int64_t now) {
+  if (control_.send_budget.load(std::memory_order_relaxed) >= 0 &&
+      control_.send_budget.fetch_sub(1, std::memory_order_relaxed) <= 0) {
+    control_.send_budget.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (!send_case(seq, now)) {
+    if (control_.send_budget.load(std::memory_order_relaxed) >= 0) control_.send_budget.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  outstanding_[seq] = {now, now, 1};
+  control_.outstanding_total.fetch_add(1, std::memory_order_relaxed);
+  ++r_.sent;
+  if (control_.in_window(now)) ++r_.sent_in_window;
+  if (journal_) journal_->add("sent\t" + prefix_ + std::to_string(seq));
+  return true;
 }
 
 void Sender::resend_overdue(std::int64_t now) {
@@ -232,7 +269,8 @@ void Sender::loop() {
   for (;;) {
     if (control_.abort.load(std::memory_order_relaxed)) break;
     std::int64_t now = steady_ns();
-    const bool sending = now < control_.window_end_ns;
+    const bool sending = now < control_.window_end_ns && !control_.stop_sending.load(std::memory_order_relaxed) &&
+                         control_.send_budget.load(std::memory_order_relaxed) != 0;
     if (!sending && outstanding_.empty()) break;
     if (!sending && now > control_.drain_deadline_ns) break;
 
@@ -250,28 +288,20 @@ void Sender::loop() {
             ++slot;
             continue;
           }
-          const std::uint64_t seq = next_seq_;
-          if (!send_case(seq, now)) {
+          if (!send_new(next_seq_, now)) {
             wait_ns = kMs;
             break;
           }
           ++next_seq_;
           ++slot;
-          outstanding_[seq] = {now, now, 1};
-          ++r_.sent;
-          if (control_.in_window(now)) ++r_.sent_in_window;
         }
       } else if (now >= pause_until_ns_) {
         while (outstanding_.size() < cap) {
-          const std::uint64_t seq = next_seq_;
-          if (!send_case(seq, now)) {
+          if (!send_new(next_seq_, now)) {
             wait_ns = kMs;
             break;
           }
           ++next_seq_;
-          outstanding_[seq] = {now, now, 1};
-          ++r_.sent;
-          if (control_.in_window(now)) ++r_.sent_in_window;
           now = steady_ns();
         }
       } else {
@@ -280,7 +310,7 @@ void Sender::loop() {
     } else if (sending) {
       wait_ns = control_.start_ns - now;
     }
-    if (now - last_resend_check > 1000 * kMs) {
+    if (now - last_resend_check > kResendCheckNs) {
       resend_overdue(now);
       last_resend_check = now;
     }
@@ -289,6 +319,7 @@ void Sender::loop() {
     const auto timeout_ms = std::clamp<std::int64_t>((wait_ns + kMs - 1) / kMs, 1, 200);
     zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}};
     zmq::poll(items, 1, std::chrono::milliseconds(timeout_ms));
+    if (journal_ && journal_->dirty()) journal_->sync();
     if (!(items[0].revents & ZMQ_POLLIN)) continue;
     while (auto body = receive_body(socket_)) {
       const std::int64_t at = steady_ns();
@@ -299,7 +330,9 @@ void Sender::loop() {
       }
       handle(*body, at);
     }
+    if (journal_ && journal_->dirty()) journal_->sync();
   }
+  if (journal_) journal_->sync();
   r_.unanswered = static_cast<std::int64_t>(outstanding_.size());
 }
 
@@ -338,6 +371,14 @@ void Receiver::send(const std::string& body) {
   last_send_ns_ = steady_ns();
 }
 
+void Receiver::send_acks() {
+  if (acks_.empty()) return;
+  if (journal_) journal_->sync();  // what is acked is on disk first
+  for (const std::int64_t id : acks_) send(R"({"kind":"ack","delivery":)" + std::to_string(id) + "}");
+  r_.acks_sent += static_cast<std::int64_t>(acks_.size());
+  acks_.clear();
+}
+
 void Receiver::handle(const std::string& body, std::int64_t now) {
   ++r_.messages;
   // A delivery is {head fields..., "payload": <stored payload>}: only the head is parsed.
@@ -351,9 +392,11 @@ void Receiver::handle(const std::string& body, std::int64_t now) {
   if (kind == "delivery") {
     ++r_.deliveries;
     const std::int64_t id = head.value("delivery", std::int64_t{0});
-    send(R"({"kind":"ack","delivery":)" + std::to_string(id) + "}");  // at once: the bench "stores" nothing
-    ++r_.acks_sent;
+    acks_.push_back(id);  // acked after this round's messages (and the journal, if any)
     if (control_.in_window(now)) ++r_.acks_in_window;
+    if (journal_)
+      journal_->add("delivery\t" + std::to_string(id) + "\t" + std::to_string(head.value("case", std::int64_t{0})) +
+                    "\t" + head.value("reference", "") + "\t" + std::to_string(head.value("attempt", 0)));
     r_.max_attempt = std::max(r_.max_attempt, head.value("attempt", 0));
     if (!r_.seen.insert(id).second) {
       ++r_.repeats;
@@ -395,7 +438,8 @@ void Receiver::run() noexcept {
           }
           handle(*body, at);
         }
-      if (steady_ns() - last_send_ns_ > kHeartbeatEveryNs) send(R"({"kind":"heartbeat"})");
+      send_acks();
+      if (steady_ns() - last_send_ns_ > control_.heartbeat_every_ns) send(R"({"kind":"heartbeat"})");
     }
   } catch (const std::exception& e) {
     r_.failure = receiver_id(index_) + ": " + e.what();

@@ -24,6 +24,7 @@
 
 #include <zmq.hpp>
 
+#include "journal.h"
 #include "keys/key_file.h"
 #include "options.h"
 #include "util/result.h"
@@ -44,6 +45,13 @@ struct ScenarioControl {
   std::atomic<std::int64_t> expected_deliveries{0};  // from accepted answers
   std::atomic<std::int64_t> received_distinct{0};    // first receipts
   std::atomic<int> senders_running{0};
+  // Set while the threads run (tests/chaos):
+  std::atomic<bool> stop_sending{false};               // like window_end_ns, but decided later
+  std::atomic<std::int64_t> send_budget{-1};           // new cases all senders may still send; -1: no limit
+  std::atomic<std::int64_t> accepted_total{0};         // accepted answers (first per reference)
+  std::atomic<std::int64_t> outstanding_total{0};      // sends without a final answer now
+  std::atomic<std::int64_t> retry_answers{0};          // busy / unavailable answers
+  std::int64_t heartbeat_every_ns = 3'000'000'000;     // receivers' heartbeat when otherwise silent
 
   bool in_window(std::int64_t t) const { return t >= window_begin_ns && t < window_end_ns; }
 };
@@ -101,6 +109,8 @@ class Sender {
   Status connect(int timeout_ms);
   void run() noexcept;
   const SenderResult& result() const { return r_; }
+  // Records every new send, accepted answer and final refusal (before run()).
+  void set_journal(Journal* journal) { journal_ = journal; }
 
  private:
   struct Outstanding {
@@ -109,6 +119,9 @@ class Sender {
     int sends = 1;  // > 1 after a resend: an earlier copy may still be stored
   };
   bool send_case(std::uint64_t seq, std::int64_t stamp_ns);  // false: would block
+  // Sends case `seq` for the first time; false when it would block or the budget is spent.
+  bool send_new(std::uint64_t seq, std::int64_t now);
+  void finish(std::map<std::uint64_t, Outstanding>::iterator it);
   void handle(const std::string& body, std::int64_t now);
   void resend_overdue(std::int64_t now);
   void loop();
@@ -124,6 +137,7 @@ class Sender {
   std::uint64_t next_seq_ = 1;
   std::map<std::uint64_t, Outstanding> outstanding_;
   std::int64_t pause_until_ns_ = 0;
+  Journal* journal_ = nullptr;
   SenderResult r_;
 };
 
@@ -133,10 +147,13 @@ class Receiver {
   Status connect(int timeout_ms);
   void run() noexcept;
   const ReceiverResult& result() const { return r_; }
+  // Records every delivery, on disk before it is acked (before run()).
+  void set_journal(Journal* journal) { journal_ = journal; }
 
  private:
   void handle(const std::string& body, std::int64_t now);
   void send(const std::string& body);
+  void send_acks();
 
   zmq::socket_t socket_;
   UnitConnection unit_;
@@ -144,6 +161,8 @@ class Receiver {
   std::string prefix_;  // "<tag>-" of this scenario's references
   ScenarioControl& control_;
   std::int64_t last_send_ns_ = 0;
+  std::vector<std::int64_t> acks_;  // deliveries of this round, acked after the journal is synced
+  Journal* journal_ = nullptr;
   ReceiverResult r_;
 };
 

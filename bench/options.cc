@@ -46,7 +46,14 @@ std::optional<std::vector<Scenario>> parse_scenarios(const std::string& modes, c
 
 }  // namespace
 
-const char* mode_name(Mode mode) { return mode == Mode::kSingle ? "single" : "fanout"; }
+const char* mode_name(Mode mode) {
+  switch (mode) {
+    case Mode::kSingle: return "single";
+    case Mode::kFanout: return "fanout";
+    case Mode::kAbsent: return "absent";
+  }
+  return "?";
+}
 
 std::string Scenario::name() const {
   return std::string(mode_name(mode)) + "@" + (rate == 0 ? std::string("sat") : std::to_string(rate));

@@ -7,7 +7,8 @@
 
 namespace hub::bench {
 
-enum class Mode { kSingle, kFanout };
+// kAbsent (tests/chaos only): senders 1..7 → bench.r01, sender 8 → bench.r02.
+enum class Mode { kSingle, kFanout, kAbsent };
 
 const char* mode_name(Mode mode);
 
@@ -24,6 +25,10 @@ struct BenchOptions {
   double warmup_seconds = 2;  // load before the window opens
   double drain_seconds = 60;  // bound on waiting for outstanding answers/deliveries
   double resend_seconds = 10; // a send unanswered this long is sent again (same reference)
+  // 0: a "retry" error (busy, unavailable) ends that send and is counted, as
+  // the bench measures; > 0: the same reference is sent again after this
+  // many ms, as a real unit's system does (tests/chaos).
+  int retry_after_ms = 0;
   int window = 256;           // unanswered sends per sender at saturation
   int paced_cap = 4096;       // unanswered sends per sender at a fixed rate (slots beyond are skipped)
   int payload_bytes = 1000;   // length of the payload's "body" string

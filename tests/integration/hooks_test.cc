@@ -1,6 +1,8 @@
 // Plugin hooks after commit, in a hub running inside the test on a manual
 // clock: state, timers, follow-up cases, replies, and failing hooks parked
 // while other work flows.
+#include <csignal>
+
 #include <catch2/catch.hpp>
 
 #include "test_hub.h"
@@ -85,4 +87,44 @@ TEST_CASE("a hook that throws or fails is retried, then parked, while other case
   int delivered = 0;
   while (delivered < 3 && receiver->wait_kind("delivery")) ++delivered;
   CHECK(delivered == 3);
+}
+
+TEST_CASE("a hook that crashes hubd is parked as poison at the second crash: no crash loop, other cases flow",
+          "[hooks][poison]") {
+  TestDeployment d;
+  HubProcess hub(d);
+  hub.start();
+  auto sender = d.client("test.sender");
+  sender->send_case("P-1", "test.faulty", "jinxiu", {{"behaviour", "crash"}});
+  // The hook runs right after the commit and aborts hubd (the answer may or may not have left first).
+  const int first = hub.wait_exit(std::chrono::seconds(20));
+  CHECK(first == 128 + SIGABRT);
+  const std::string poison = query_one(d, "SELECT id FROM cases WHERE reference = 'P-1'");
+  REQUIRE_FALSE(poison.empty());
+  CHECK(query_one(d, "SELECT attempts || ' ' || running FROM hook_tasks WHERE case_id = " + poison) == "1 true");
+
+  // Started again, the hub retries it once the first attempt's lease (2 s) ran out: a crash may be unrelated.
+  hub.start();
+  const int second = hub.wait_exit(std::chrono::seconds(30));
+  CHECK(second == 128 + SIGABRT);
+
+  // The third start parks it before running it, and keeps serving.
+  hub.start();
+  REQUIRE(wait_until(d, "SELECT state FROM hook_tasks WHERE case_id = " + poison, "parked", std::chrono::seconds(30)));
+  CHECK_THAT(query_one(d, "SELECT last_error FROM hook_tasks WHERE case_id = " + poison),
+             Catch::Contains("parked as poison: the hub stopped 2 times while this hook ran"));
+  CHECK(query_one(d, "SELECT count(*) FROM events WHERE kind = 'hook_failed' AND case_id = " + poison) == "2");
+  CHECK_THAT(hubctl(d, "parked"), Catch::Contains("parked as poison"));
+
+  // The accepted case itself is kept and delivered; new cases and their hooks flow.
+  auto receiver = d.client("test.receiver");
+  receiver->hello();
+  auto delivered = receiver->wait_for([&](const Json& m) {
+    return m.value("kind", "") == "delivery" && std::to_string(m.value("case", 0)) == poison;
+  }, std::chrono::seconds(20));
+  CHECK(delivered);
+  auto healthy = send_accepted(*sender, "P-2", "test.faulty", "jinxiu", {{"behaviour", "remember"}});
+  CHECK(wait_until(d, "SELECT value::text FROM plugin_state WHERE key = 'seen' AND case_id = " +
+                          std::to_string(healthy["case"].get<std::int64_t>()), "1"));
+  CHECK(hub.stop() == 0);
 }

@@ -171,6 +171,20 @@ void HubProcess::kill() {
   pid_ = 0;
 }
 
+int HubProcess::wait_exit(std::chrono::milliseconds timeout) {
+  REQUIRE(pid_ > 0);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = 0;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (std::chrono::steady_clock::now() > deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 std::string HubProcess::log() const {
   std::ifstream in(d_.dir() + "/hubd.log");
   std::stringstream s;

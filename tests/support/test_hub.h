@@ -62,6 +62,9 @@ class HubProcess {
   int stop();
   // SIGKILL and wait.
   void kill();
+  // Waits for hubd to exit by itself: its exit status (128 + signal when a
+  // signal ended it), or -1 when it still runs after `timeout`.
+  int wait_exit(std::chrono::milliseconds timeout);
   std::string log() const;
 
  private:

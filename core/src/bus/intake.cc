@@ -40,7 +40,9 @@ void Intake::refuse(const std::string& unit, const std::string& reference, const
 }
 
 void Intake::handle(const std::string& unit, const std::string& body) {
-  presence_.seen(unit);
+  // A unit heard again after a silence or a hub restart gets its pending work
+  // at once, not after the backoff (clients reconnect without a new hello).
+  if (presence_.seen(unit)) unit_arrived_(unit);
   auto parsed = protocol::parse(body, settings_.max_payload_bytes);
   if (auto* error = std::get_if<protocol::ParseError>(&parsed)) {
     answer(unit, protocol::error(error->code, error->message, false, error->reference));

@@ -62,7 +62,7 @@ void HookRunner::run() {
 }
 
 bool HookRunner::run_once(store::PgConnection& db) {
-  auto claim = store::claim_hook_tasks(db, clock_.now(), hub_id_, kMaxAttempts, kClaimLimit);
+  auto claim = store::claim_hook_tasks(db, clock_.now(), hub_id_, kMaxAttempts, kMaxInterrupted, kClaimLimit);
   if (!claim.ok()) {
     if (db_.check(claim.status()).code() != StatusCode::kUnavailable)
       spdlog::error("hook runner: claim failed: {}", claim.status().message());

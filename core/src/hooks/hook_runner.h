@@ -23,6 +23,9 @@ namespace hub::hooks {
 class HookRunner {
  public:
   static constexpr int kMaxAttempts = 5;
+  // Attempts during which the hub stopped (crashed in the hook, or was killed)
+  // before the task is parked as poison: one such stop may be unrelated.
+  static constexpr int kMaxInterrupted = 2;
 
   HookRunner(std::string conninfo, std::string hub_id, const bus::CatalogHolder& catalog, const log::RoutingLog& log,
              const Clock& clock, std::function<void()> committed,

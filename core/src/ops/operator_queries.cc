@@ -144,7 +144,7 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
     answer = {{"replayed", "update"}, {"update", *update}};
   } else if (auto hook = id_arg(args, "hook_task")) {
     auto r = db.exec_params(
-        "UPDATE hook_tasks SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, last_error = NULL "
+        "UPDATE hook_tasks SET state = 'pending', attempts = 0, interrupted = 0, running = false, next_attempt_at = $2::timestamptz, last_error = NULL "
         "WHERE id = $1 AND state = 'parked' RETURNING case_id", {std::to_string(*hook), at});
     if (!r.ok()) return r.status();
     if (r->rows() == 0) return Status::NotFound("hook task " + std::to_string(*hook) + " is not parked");

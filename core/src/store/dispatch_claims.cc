@@ -18,21 +18,21 @@ std::string str_at(const PgResult& r, int row, int col) { return std::string(r.g
 constexpr const char* kParkDeliveries =
     "UPDATE deliveries d SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
     "parked_reason = 'not acknowledged after ' || d.attempts || ' attempts' FROM cases c "
-    "WHERE d.state = 'pending' AND d.receiver IN (SELECT jsonb_array_elements_text($1::jsonb)) "
+    "WHERE d.state = 'pending' AND d.receiver = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) "
     "AND d.next_attempt_at <= $2::timestamptz AND d.attempts >= $3::int AND c.id = d.case_id "
     "RETURNING d.id, d.case_id, c.type, c.origin, d.receiver, d.parked_reason";
 
 constexpr const char* kParkReplies =
     "UPDATE replies r SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
     "parked_reason = 'reply not acknowledged after ' || r.attempts || ' attempts' FROM cases c "
-    "WHERE r.state = 'pending' AND r.recipient IN (SELECT jsonb_array_elements_text($1::jsonb)) "
+    "WHERE r.state = 'pending' AND r.recipient = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) "
     "AND r.next_attempt_at <= $2::timestamptz AND r.attempts >= $3::int AND c.id = r.case_id "
     "RETURNING r.delivery_id, r.case_id, c.type, r.sender, r.recipient, r.parked_reason, r.id";
 
 // $1 units, $2 now, $3 limit, $4 hub id, $5 initial backoff ms, $6 max backoff ms, $7 multiplier.
 constexpr const char* kClaimDeliveries =
     "WITH due AS (SELECT id FROM deliveries WHERE state = 'pending' "
-    "  AND receiver IN (SELECT jsonb_array_elements_text($1::jsonb)) AND next_attempt_at <= $2::timestamptz "
+    "  AND receiver = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) AND next_attempt_at <= $2::timestamptz "
     "  ORDER BY next_attempt_at LIMIT $3::int FOR UPDATE SKIP LOCKED), "
     "claimed AS (UPDATE deliveries d SET attempts = d.attempts + 1, lease_owner = $4, "
     "  next_attempt_at = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, d.attempts)) * interval '1 millisecond', "
@@ -47,7 +47,7 @@ constexpr const char* kClaimDeliveries =
 
 constexpr const char* kClaimReplies =
     "WITH due AS (SELECT id FROM replies WHERE state = 'pending' "
-    "  AND recipient IN (SELECT jsonb_array_elements_text($1::jsonb)) AND next_attempt_at <= $2::timestamptz "
+    "  AND recipient = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) AND next_attempt_at <= $2::timestamptz "
     "  ORDER BY next_attempt_at LIMIT $3::int FOR UPDATE SKIP LOCKED) "
     "UPDATE replies r SET attempts = r.attempts + 1, lease_owner = $4, "
     "  next_attempt_at = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, r.attempts)) * interval '1 millisecond', "
@@ -59,13 +59,13 @@ constexpr const char* kClaimReplies =
 constexpr const char* kParkUpdates =
     "UPDATE updates u SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
     "parked_reason = 'update not acknowledged after ' || u.attempts || ' attempts' FROM cases c "
-    "WHERE u.state = 'pending' AND u.recipient IN (SELECT jsonb_array_elements_text($1::jsonb)) "
+    "WHERE u.state = 'pending' AND u.recipient = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) "
     "AND u.next_attempt_at <= $2::timestamptz AND u.attempts >= $3::int AND c.id = u.case_id "
     "RETURNING coalesce(u.delivery_id, 0), u.case_id, c.type, u.kind, u.recipient, u.parked_reason";
 
 constexpr const char* kClaimUpdates =
     "WITH due AS (SELECT id FROM updates WHERE state = 'pending' "
-    "  AND recipient IN (SELECT jsonb_array_elements_text($1::jsonb)) AND next_attempt_at <= $2::timestamptz "
+    "  AND recipient = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) AND next_attempt_at <= $2::timestamptz "
     "  ORDER BY next_attempt_at LIMIT $3::int FOR UPDATE SKIP LOCKED) "
     "UPDATE updates u SET attempts = u.attempts + 1, lease_owner = $4, "
     "  next_attempt_at = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, u.attempts)) * interval '1 millisecond', "

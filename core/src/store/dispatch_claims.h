@@ -8,6 +8,11 @@
 // reason. Several hubs may claim from one database at once: each row goes to
 // exactly one of them per attempt.
 //
+// Units are matched with `= ANY(ARRAY(...))`, which the planner turns into
+// an index condition on (receiver, next_attempt_at): rows waiting for an
+// offline unit are never read, however many there are (a semi-join read them
+// all: 36 ms per claim with 100k waiting, hub_chaos absent).
+//
 // The claim commits with synchronous_commit off: losing it in a crash only
 // means the row is sent once more, which at-least-once delivery allows.
 #pragma once

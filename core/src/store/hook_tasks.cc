@@ -16,12 +16,23 @@ constexpr const char* kTimersToTasks =
     "SELECT case_id, plugin, 'timer', name, jsonb_build_object('due', due_at, 'data', data), $1::timestamptz, "
     "$1::timestamptz FROM due";
 
-// $1 now, $2 max attempts.
+// $1 now. Attempts claimed before whose end was never recorded: the hub
+// stopped while the hook ran (crashed in it, or was killed).
+constexpr const char* kCountInterrupted =
+    "UPDATE hook_tasks t SET running = false, interrupted = t.interrupted + 1, "
+    "last_error = 'attempt ' || t.attempts || ' never finished: the hub stopped while the hook ran' "
+    "FROM cases c WHERE t.state = 'pending' AND t.running AND t.next_attempt_at <= $1::timestamptz "
+    "AND c.id = t.case_id RETURNING t.id, t.case_id, c.type, t.plugin, t.hook, t.last_error";
+
+// $1 now, $2 max attempts, $3 max interrupted attempts.
 constexpr const char* kParkExhausted =
     "UPDATE hook_tasks t SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
-    "last_error = 'gave up after ' || t.attempts || ' attempts: ' || "
-    "  coalesce(t.last_error, 'the hook never finished (did it crash the hub?)') "
-    "FROM cases c WHERE t.state = 'pending' AND t.attempts >= $2::int AND t.next_attempt_at <= $1::timestamptz "
+    "last_error = CASE WHEN t.interrupted >= $3::int "
+    "  THEN 'parked as poison: the hub stopped ' || t.interrupted || ' times while this hook ran (a crash in the "
+    "plugin?); fix or replace the plugin, then replay it' "
+    "  ELSE 'gave up after ' || t.attempts || ' attempts: ' || coalesce(t.last_error, 'no error recorded') END "
+    "FROM cases c WHERE t.state = 'pending' AND (t.attempts >= $2::int OR t.interrupted >= $3::int) "
+    "AND t.next_attempt_at <= $1::timestamptz "
     "AND c.id = t.case_id RETURNING t.id, t.case_id, c.type, t.plugin, t.hook, t.last_error";
 
 // $1 now, $2 hub id, $3 limit. Backoff: 2^attempts seconds, also the lease.
@@ -29,7 +40,7 @@ constexpr const char* kClaim =
     "WITH due AS (SELECT t.id FROM hook_tasks t WHERE t.state = 'pending' AND t.next_attempt_at <= $1::timestamptz "
     "  AND NOT EXISTS (SELECT 1 FROM hook_tasks e WHERE e.case_id = t.case_id AND e.state = 'pending' AND e.id < t.id) "
     "  ORDER BY t.id LIMIT $3::int FOR UPDATE SKIP LOCKED) "
-    "UPDATE hook_tasks t SET attempts = t.attempts + 1, lease_owner = $2, "
+    "UPDATE hook_tasks t SET attempts = t.attempts + 1, running = true, lease_owner = $2, "
     "  lease_until = $1::timestamptz + power(2, t.attempts + 1) * interval '1 second', "
     "  next_attempt_at = $1::timestamptz + power(2, t.attempts + 1) * interval '1 second' "
     "FROM due WHERE t.id = due.id "
@@ -39,13 +50,19 @@ constexpr const char* kClaim =
 }  // namespace
 
 Result<HookClaim> claim_hook_tasks(PgConnection& db, TimePoint now, const std::string& hub_id, int max_attempts,
-                                   int limit) {
+                                   int max_interrupted, int limit) {
   HookClaim out;
   const std::string at = to_iso8601(now);
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.status();
   if (auto r = db.exec_params(kTimersToTasks, {at}); !r.ok()) return r.status();
-  auto parked = db.exec_params(kParkExhausted, {at, std::to_string(max_attempts)});
+  auto interrupted = db.exec_params(kCountInterrupted, {at});
+  if (!interrupted.ok()) return interrupted.status();
+  for (int r = 0; r < interrupted->rows(); ++r)
+    out.events.push_back({"hook_failed", int_at(*interrupted, r, 1), 0, 0, str_at(*interrupted, r, 2),
+                          "plugin:" + str_at(*interrupted, r, 3), "",
+                          {{"reason", str_at(*interrupted, r, 4) + " " + str_at(*interrupted, r, 5)}}});
+  auto parked = db.exec_params(kParkExhausted, {at, std::to_string(max_attempts), std::to_string(max_interrupted)});
   if (!parked.ok()) return parked.status();
   for (int r = 0; r < parked->rows(); ++r) {
     out.events.push_back({"parked", int_at(*parked, r, 1), 0, 0, str_at(*parked, r, 2), "plugin:" + str_at(*parked, r, 3), "",
@@ -108,8 +125,9 @@ Status apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEf
                                     {task.plugin, std::to_string(task.case_id), t.name});
     if (!r.ok()) return r.status();
   }
-  return db.exec_params("UPDATE hook_tasks SET state = 'done', lease_owner = NULL, lease_until = NULL WHERE id = $1",
-                        {std::to_string(task.id)})
+  return db.exec_params(
+               "UPDATE hook_tasks SET state = 'done', running = false, lease_owner = NULL, lease_until = NULL WHERE id = $1",
+               {std::to_string(task.id)})
       .status();
 }
 
@@ -129,7 +147,8 @@ Status record_hook_failure(PgConnection& db, const HookTask& task, const std::st
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.status();
   auto c = load_case(db, task.case_id);
-  auto r = db.exec_params("UPDATE hook_tasks SET last_error = $2 WHERE id = $1", {std::to_string(task.id), error});
+  auto r = db.exec_params("UPDATE hook_tasks SET last_error = $2, running = false WHERE id = $1",
+                          {std::to_string(task.id), error});
   if (!r.ok()) return r.status();
   Status s = insert_events(db, {{"hook_failed", task.case_id, 0, 0, c.ok() ? c->type : "", "plugin:" + task.plugin, "",
                                  {{"reason", task.hook + " attempt " + std::to_string(task.attempts) + ": " + error}}}},

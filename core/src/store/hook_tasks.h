@@ -1,9 +1,12 @@
 // store/hook_tasks.h: after-commit plugin work, claimed like deliveries.
 //
 // A task is claimed with FOR UPDATE SKIP LOCKED, and its attempt is counted and
-// committed (synchronously) BEFORE the hook runs: a hook that crashes the whole
-// process still used up an attempt, so after max attempts the task is parked as
-// poison instead of crashing the hub again at every start. Only the oldest
+// marked running, committed (synchronously) BEFORE the hook runs; the
+// attempt's end (done, or failed with its error) clears the mark. A task found
+// still marked when it is claimed again was interrupted: the hub stopped while
+// the hook ran. After max_interrupted such attempts the task is parked as
+// poison, so a hook that crashes the process cannot crash the hub at every
+// start; other failures park it after max_attempts. Only the oldest
 // pending task of a case can be claimed, so hooks of one case never overlap and
 // run in order.
 #pragma once
@@ -34,9 +37,10 @@ struct HookClaim {
   std::vector<Event> events;    // tasks parked because they used every attempt
 };
 
-// Turns due timers into tasks, parks exhausted tasks and claims due ones.
+// Turns due timers into tasks, counts interrupted attempts, parks exhausted
+// tasks and claims due ones.
 Result<HookClaim> claim_hook_tasks(PgConnection& db, TimePoint now, const std::string& hub_id, int max_attempts,
-                                   int limit);
+                                   int max_interrupted, int limit);
 
 // Reads the case (and reply) a task is about.
 Result<CaseView> load_case(PgConnection& db, CaseId id);

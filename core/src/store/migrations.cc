@@ -205,6 +205,13 @@ CREATE TABLE lifecycle_requests (
   PRIMARY KEY (unit, reference)
 );
 )SQL"},
+      {4, "hook attempts that never finished are counted: a hook that crashes the hub is parked as poison", R"SQL(
+-- running: an attempt was claimed and has not recorded its end (done or
+-- failed). Found still set when the task is claimed again, the hub stopped
+-- while the hook ran: counted in interrupted.
+ALTER TABLE hook_tasks ADD COLUMN running boolean NOT NULL DEFAULT false;
+ALTER TABLE hook_tasks ADD COLUMN interrupted integer NOT NULL DEFAULT 0;
+)SQL"},
   };
   return all;
 }

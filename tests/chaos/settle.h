@@ -1,0 +1,25 @@
+// tests/chaos/settle.h: the end of every chaos run: stop sending, let the hub
+// deliver what it accepted, stop it cleanly (SIGTERM must exit 0), and judge
+// the units' journals against the routes and the database (journal_check.h).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "chaos_hub.h"
+#include "journal_check.h"
+#include "load.h"
+
+namespace hub::chaos {
+
+struct Settled {
+  Verdict verdict;
+  bool drained = false;  // every send answered and every promised delivery received in time
+  int hubd_exit = -1;    // on SIGTERM
+  bool ok() const { return verdict.ok() && drained && hubd_exit == 0; }
+};
+
+// Prints the verdict line and every problem found.
+Settled settle_and_check(ChaosHub& hub, Load& load, std::uint64_t seed, std::chrono::seconds drain_timeout);
+
+}  // namespace hub::chaos
