@@ -45,7 +45,26 @@ std::string database_of(const hub::config::Deployment& d) {
   return env ? env : "";
 }
 
-int wait_for_signal() {
+// SIGHUP: reads the config file again and applies it; a config with errors,
+// or with changes only a restart can apply, is refused whole and the running
+// one stays. Every outcome goes to the log, where operators look.
+void reload(hub::bus::Hub& hub, const std::string& path) {
+  spdlog::info("SIGHUP: reloading {}", path);
+  auto loaded = hub::config::load_deployment(path);
+  for (const auto& w : loaded.warnings) spdlog::warn("reload: {}", w.to_string());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) spdlog::error("reload refused: {}", e.to_string());
+    spdlog::error("reload refused: {} error(s) in {}; the running configuration stays. Fix them (check with "
+                  "'hubd --check-config {}') and send SIGHUP again",
+                  loaded.errors.size(), path, path);
+    return;
+  }
+  if (hub::Status s = hub.reload(std::move(*loaded.deployment)); !s.ok())
+    spdlog::error("reload refused: {}; the running configuration stays", s.message());
+}
+
+// Waits for SIGINT or SIGTERM, reloading at each SIGHUP meanwhile.
+void serve_until_stopped(hub::bus::Hub& hub, const std::string& config_path) {
   sigset_t set;
   sigemptyset(&set);
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
@@ -53,11 +72,11 @@ int wait_for_signal() {
     int sig = 0;
     sigwait(&set, &sig);
     if (sig == SIGHUP) {
-      spdlog::warn("SIGHUP: configuration reload is not available in this version; restart hubd to apply changes");
+      reload(hub, config_path);
       continue;
     }
     spdlog::info("{}: stopping (finishing the commits in flight)", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    return 0;
+    return;
   }
 }
 
@@ -115,7 +134,7 @@ int main(int argc, char** argv) {
   }
   spdlog::info("hubd {} ready: hub {}, {} units, {} case types, {} routes", HUB_VERSION, deployment->hub.id,
                deployment->units.size(), deployment->case_types.size(), deployment->routes.size());
-  exit_code = wait_for_signal();
+  serve_until_stopped(**hub, options->config);
   (*hub)->stop();
   hub.value().reset();
   if (embedded) {

@@ -35,6 +35,12 @@ std::optional<HubdOptions> parse_hubd_options(int argc, char** argv, int& exit_c
   if (vm.count("help")) {
     std::cout << desc << "\nEnvironment:\n  XH_DATABASE_URL  libpq connection string, used when hub.database is empty;\n"
                  "                   with neither, hubd runs its own PostgreSQL in hub.data_dir.\n"
+                 "\nSignals:\n  SIGTERM, SIGINT  stop: new cases are answered 'busy, retry', those taken in are\n"
+                 "                   committed and answered, then hubd exits 0.\n"
+                 "  SIGHUP           reload the config file: units, keys, case types, routes, directory,\n"
+                 "                   calendar, escalation chains, delivery policy; connections stay. A config\n"
+                 "                   with errors, or changing the hub section, plugins or adapters (restart\n"
+                 "                   needed), is refused with its errors in the log; the running one stays.\n"
                  "\nExit codes: 0 clean stop, 1 invalid config or start failure, 2 usage error.\n";
     exit_code = 0;
     return std::nullopt;

@@ -185,6 +185,20 @@ int HubProcess::wait_exit(std::chrono::milliseconds timeout) {
   }
 }
 
+void HubProcess::signal(int sig) {
+  REQUIRE(pid_ > 0);
+  ::kill(pid_, sig);
+}
+
+bool wait_for_log(const HubProcess& hub, const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (hub.log().find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
 std::string HubProcess::log() const {
   std::ifstream in(d_.dir() + "/hubd.log");
   std::stringstream s;

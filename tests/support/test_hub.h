@@ -62,6 +62,8 @@ class HubProcess {
   int stop();
   // SIGKILL and wait.
   void kill();
+  // Sends `sig` (e.g. SIGHUP) and returns at once.
+  void signal(int sig);
   // Waits for hubd to exit by itself: its exit status (128 + signal when a
   // signal ended it), or -1 when it still runs after `timeout`.
   int wait_exit(std::chrono::milliseconds timeout);
@@ -99,6 +101,10 @@ class InProcessHub {
   ManualClock clock_;
   std::unique_ptr<bus::Hub> hub_;
 };
+
+// Waits (bounded) until hubd's log contains `text`; false after `timeout`.
+bool wait_for_log(const HubProcess& hub, const std::string& text,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // Runs `sql` on the deployment's database and returns the first column of the
 // first row ("" when there is none).

@@ -22,10 +22,14 @@ class DirectoryRefresher {
  public:
   DirectoryRefresher(CatalogHolder& catalog, const Clock& clock) : catalog_(catalog), clock_(clock) {}
   Status refresh(store::PgConnection& db);
-  // Forces the next refresh() to rebuild (after a config reload).
-  void invalidate();
+  // Publishes `next` (a reloaded configuration's catalog) with the stored,
+  // effective overrides applied to its directory. Serialized with refresh(),
+  // so that a refresh never brings back the catalog `next` replaced.
+  Status install(std::shared_ptr<const Catalog> next, store::PgConnection& db);
 
  private:
+  // REQUIRES: mu_ held. Publishes `base` with the overrides applied.
+  Status apply_locked(const Catalog& base, store::PgConnection& db, std::string fingerprint);
   CatalogHolder& catalog_;
   const Clock& clock_;
   std::mutex mu_;

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bus/directory_refresh.h"
+#include "bus/reload_plan.h"
 #include "plugin_host/settings_check.h"
 #include "store/migrations.h"
 
@@ -71,9 +72,7 @@ Status Hub::start_all() {
     adapters[a.name] = &***loaded;
     adapters_.push_back(std::move(loaded.value()));
   }
-  std::map<std::string, std::string> unit_adapter;
-  for (const auto& u : d.units) unit_adapter[u.id] = u.adapter;
-  outbox_ = std::make_unique<Outbox>(adapters, unit_adapter);
+  outbox_ = std::make_unique<Outbox>(adapters, *catalog_);
 
   auto logger = spdlog::get("routing");
   if (!logger) logger = spdlog::default_logger();
@@ -138,6 +137,29 @@ void Hub::stop() {
   if (hook_runner_) hook_runner_->stop();
   if (dispatcher_) dispatcher_->stop();
   spdlog::info("hub stopped");
+}
+
+Status Hub::reload(config::Deployment next) {
+  std::lock_guard lock(reload_mu_);
+  const auto running = catalog_->get();
+  if (const auto fixed = changes_needing_restart(running->deployment(), next); !fixed.empty()) {
+    std::string listed;
+    for (const auto& f : fixed) listed += (listed.empty() ? "" : "; ") + f;
+    return Status::InvalidArgument("these changes need a restart of hubd (systemctl restart or SIGTERM and start): " +
+                                   listed);
+  }
+  auto catalog = Catalog::build(next, *plugins_);
+  if (!catalog.ok()) return catalog.status();
+  if (Status s = check_calendar((*catalog)->lifecycle(), clock_->now()); !s.ok()) return s;
+  auto db = store::PgConnection::connect(options_.conninfo);
+  if (!db.ok())
+    return Status(db.status().code(), "the database is unreachable, so the directory's stored changes cannot be "
+                                      "applied to the new configuration: " + db.status().message() +
+                                      "; send SIGHUP again once it is back");
+  if (Status s = directory_->install(*catalog, *db); !s.ok()) return s;
+  spdlog::info("reload: applied {}: {}", next.file, describe_reload(running->deployment(), next));
+  dispatcher_->kick();
+  return {};
 }
 
 std::string Hub::unit_for_key(std::string_view key) noexcept {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ class Hub final : public AdapterHost {
   static Result<std::unique_ptr<Hub>> start(HubOptions options);
   ~Hub() override;
   void stop();
+  // Applies a reloaded configuration (bus/reload_plan.h says what it may
+  // change) without dropping a connection. On error nothing changed and the
+  // running configuration stays. Thread-safe.
+  Status reload(config::Deployment next);
 
   // AdapterHost
   std::string unit_for_key(std::string_view public_key_z85) noexcept override;
@@ -71,6 +76,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<DeadlineWatcher> watcher_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<ops::OperatorService> operator_service_;
+  std::mutex reload_mu_;
   bool stopped_ = false;
 };
 

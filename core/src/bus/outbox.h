@@ -1,34 +1,36 @@
 // bus/outbox.h: sends message bodies to units through their adapters.
 //
-// Thread-safe: adapters' send() is thread-safe, and the unit → adapter map is
-// fixed at construction.
+// Thread-safe: adapters' send() is thread-safe, and each send looks the
+// unit's adapter up in the current catalog (units come and go at a reload).
 #pragma once
 
 #include <map>
 #include <string>
 
+#include "bus/catalog_holder.h"
 #include "hub/adapter.h"
 
 namespace hub::bus {
 
 class Outbox {
  public:
-  // `adapters`: adapter name → adapter; `unit_adapter`: unit id → adapter name.
-  Outbox(std::map<std::string, Adapter*> adapters, std::map<std::string, std::string> unit_adapter)
-      : adapters_(std::move(adapters)), unit_adapter_(std::move(unit_adapter)) {}
+  // `adapters`: adapter name → adapter (fixed while hubd runs).
+  Outbox(std::map<std::string, Adapter*> adapters, const CatalogHolder& catalog)
+      : adapters_(std::move(adapters)), catalog_(catalog) {}
 
-  // Unavailable when the unit is unknown or not connected.
+  // Unavailable when the unit is not connected; NotFound when it is not configured.
   Status send(const std::string& unit, std::string body) const {
-    auto u = unit_adapter_.find(unit);
-    if (u == unit_adapter_.end()) return Status::NotFound("unit " + unit + " has no adapter");
-    auto a = adapters_.find(u->second);
-    if (a == adapters_.end()) return Status::NotFound("adapter " + u->second + " is not running");
+    const auto catalog = catalog_.get();
+    const UnitEntry* u = catalog->unit(unit);
+    if (u == nullptr) return Status::NotFound("unit " + unit + " is not configured");
+    auto a = adapters_.find(u->unit->adapter);
+    if (a == adapters_.end()) return Status::NotFound("adapter " + u->unit->adapter + " is not running");
     return a->second->send(unit, std::move(body));
   }
 
  private:
   const std::map<std::string, Adapter*> adapters_;
-  const std::map<std::string, std::string> unit_adapter_;
+  const CatalogHolder& catalog_;
 };
 
 }  // namespace hub::bus

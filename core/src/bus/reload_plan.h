@@ -1,0 +1,26 @@
+// bus/reload_plan.h: what a configuration reload (SIGHUP) may change.
+//
+// Units (with their keys and what they may send), case types' names and
+// limits, routes, the compound directory, the calendar, the escalation chains
+// and the delivery policy take effect at a reload, without dropping a
+// connection. The hub's own settings (id, database, folders, socket, payload
+// limit, heartbeat), the plugins and the adapters are fixed while hubd runs:
+// a new config that changes them is refused whole, and these functions say
+// why. Pure functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/model.h"
+
+namespace hub::bus {
+
+// What `next` changes that only a restart can apply (empty: a reload can).
+std::vector<std::string> changes_needing_restart(const config::Deployment& running, const config::Deployment& next);
+
+// One line for the log: counts, and the units and routes added or removed,
+// e.g. "units 33 (+1: test.new), case types 24, routes 41 (+1: r9, -1: r3), compounds 12".
+std::string describe_reload(const config::Deployment& running, const config::Deployment& next);
+
+}  // namespace hub::bus
