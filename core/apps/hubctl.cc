@@ -12,9 +12,17 @@ Operator commands (local operator socket; every action is logged with your login
   hubctl case ID                 a case with its deliveries, replies and full history
   hubctl log [--follow] [--unit U] [--type T] [--case ID] [--limit N]
                                  the routing log, newest last; --follow keeps watching
-  hubctl parked                  parked deliveries, updates, cases and hook tasks
+  hubctl parked [--what deliveries|cases|updates|hooks] [--unit U] [--type T]
+                [--since TIME] [--until TIME] [--reason TEXT] [--limit N]
+                                 parked deliveries, cases, updates and hook tasks, oldest
+                                 first, with when and why each was parked
+  hubctl parked show delivery|case|update|hook ID
+                                 one parked item: reason, attempts, its history, its case
   hubctl replay --delivery ID | --update ID | --case ID | --hook-task ID
                                  send a parked delivery or update again / route a parked case again
+  hubctl replay --all [the filters of parked] [--dry-run] [--everything]
+                                 replay every item still parked that matches; --dry-run says
+                                 what would happen; with no filter --everything is required
   hubctl report --from DATE --to DATE [--by unit|zone|subdistrict] [--format table|csv|json]
                                  the figures units are evaluated on: received, signed and
                                  resolved on time, overdue now, returned, extended, reopened,
@@ -27,6 +35,7 @@ Unit commands (act as the unit whose key file you hold; the hub knows you by the
   hubctl keygen --unit ID --out DIR
                                  make a CURVE key pair: DIR/ID.key (secret) and DIR/ID.pub
 
+Times (--since, --until) are local: 2026-12-03, 2026-12-03T18:00 or "2026-12-03 18:00:05".
 Common options: --config FILE (default config/hub.yaml) or --socket PATH to find the operator socket.
 Each command takes --help. Exit codes: 0 done, 1 refused or not found, 2 usage error, 3 hub unreachable.
 )";

@@ -15,20 +15,11 @@
 
 #include "config/loader.h"
 #include "hub/case.h"
-#include "hubctl_commands.h"
+#include "hubctl_operator.h"
 #include "log/routing_log.h"
 #include "ops/report_format.h"
 
 namespace hub::apps {
-namespace {
-
-namespace po = boost::program_options;
-
-struct Common {
-  std::string config = "config/hub.yaml";
-  std::string socket;
-  bool json = false;
-};
 
 void add_common(po::options_description& d, Common& c) {
   d.add_options()("help,h", "show this help")("config", po::value(&c.config)->default_value(c.config),
@@ -37,8 +28,8 @@ void add_common(po::options_description& d, Common& c) {
       "json", po::bool_switch(&c.json), "print the raw JSON answer");
 }
 
-// Parses; returns -1 to go on, else the exit code.
-int parse(const Args& args, po::options_description& d, po::positional_options_description* pos, const char* usage) {
+int parse(const Args& args, po::options_description& d, po::positional_options_description* pos, const char* usage,
+          const po::options_description* shown) {
   po::variables_map vm;
   try {
     po::command_line_parser p(args);
@@ -51,11 +42,13 @@ int parse(const Args& args, po::options_description& d, po::positional_options_d
     return kUsage;
   }
   if (vm.count("help")) {
-    std::cout << "usage: " << usage << "\n" << d;
+    std::cout << "usage: " << usage << "\n" << (shown ? *shown : d);
     return kOk;
   }
   return -1;
 }
+
+namespace {
 
 std::string operator_name() {
   if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
@@ -85,7 +78,8 @@ std::string socket_path(const Common& c) {
   return loaded.deployment->hub.operator_socket;
 }
 
-// Sends one request; prints why and returns nullopt when the hub does not answer.
+}  // namespace
+
 std::optional<Json> ask(const Common& c, Json request, int& code) {
   const std::string path = socket_path(c);
   if (path.empty()) {
@@ -132,6 +126,8 @@ std::string text(const Json& j, const char* key) {
   return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
 }
 
+namespace {
+
 store::Event to_event(const Json& row) {
   store::Event e;
   e.kind = text(row, "kind");
@@ -143,11 +139,44 @@ store::Event to_event(const Json& row) {
   return e;
 }
 
+}  // namespace
+
 void print_events(const Json& events) {
   for (const auto& row : events) std::cout << log::format_line(text(row, "at"), to_event(row), text(row, "type_name")) << "\n";
 }
 
-}  // namespace
+void print_case(const Json& a) {
+  const Json& k = a["case"];
+  std::cout << fmt::format("case {} ({})  {} {}  from {}  ref {}  compound {}\n  created {}  route {}{}\n  payload {}\n",
+                           text(k, "id"), text(k, "state"), text(k, "type"), text(k, "type_name"), text(k, "origin"),
+                           text(k, "reference"), text(k, "compound"),
+                           text(k, "created_at"), text(k, "route"),
+                           text(k, "parked_reason").empty() ? "" : "  PARKED: " + text(k, "parked_reason"),
+                           k["payload"].dump());
+  std::cout << "deliveries:\n";
+  for (const auto& dl : a["deliveries"]) {
+    std::cout << fmt::format("  {:>8}  → {:<24} {:<11} {:<8} attempts {}  acked {}{}\n", text(dl, "id"),
+                             text(dl, "receiver"), text(dl, "stage"), text(dl, "state"), text(dl, "attempts"),
+                             text(dl, "acked_at"),
+                             text(dl, "parked_reason").empty() ? "" : "  " + text(dl, "parked_reason"));
+    if (dl.value("notice", false)) continue;
+    std::cout << fmt::format("            sign by {}  signed {}  resolve by {}  resolved {}{}{}{}\n", text(dl, "sign_by"),
+                             text(dl, "signed_at"), text(dl, "resolve_by"), text(dl, "resolved_at"),
+                             text(dl, "extension_until").empty()
+                                 ? ""
+                                 : "  extension asked until " + text(dl, "extension_until") + " (" +
+                                       text(dl, "extension_approver") + " decides)",
+                             text(dl, "reopens") == "0" ? "" : "  reopened " + text(dl, "reopens") + "×",
+                             text(dl, "returned_reason").empty() ? "" : "  returned: " + text(dl, "returned_reason"));
+  }
+  std::cout << "replies:\n";
+  for (const auto& r : a["replies"])
+    std::cout << fmt::format("  {:>8}  {} on delivery {}{} {}  {}\n", text(r, "id"), text(r, "sender"),
+                             text(r, "delivery_id"), r.value("final", false) ? " FINAL" : "", text(r, "outcome"),
+                             r["body"].dump());
+  std::cout << "history:\n";
+  print_events(a["events"]);
+}
 
 int run_case(const Args& args) {
   Common c;
@@ -165,35 +194,7 @@ int run_case(const Args& args) {
     std::cout << a->dump(2) << "\n";
     return kOk;
   }
-  const Json& k = (*a)["case"];
-  std::cout << fmt::format("case {} ({})  {} {}  from {}  ref {}  compound {}\n  created {}  route {}{}\n  payload {}\n",
-                           id, text(k, "state"), text(k, "type"), text(k, "type_name"), text(k, "origin"), text(k, "reference"), text(k, "compound"),
-                           text(k, "created_at"), text(k, "route"),
-                           text(k, "parked_reason").empty() ? "" : "  PARKED: " + text(k, "parked_reason"),
-                           k["payload"].dump());
-  std::cout << "deliveries:\n";
-  for (const auto& dl : (*a)["deliveries"]) {
-    std::cout << fmt::format("  {:>8}  → {:<24} {:<11} {:<8} attempts {}  acked {}{}\n", text(dl, "id"),
-                             text(dl, "receiver"), text(dl, "stage"), text(dl, "state"), text(dl, "attempts"),
-                             text(dl, "acked_at"),
-                             text(dl, "parked_reason").empty() ? "" : "  " + text(dl, "parked_reason"));
-    if (dl.value("notice", false)) continue;
-    std::cout << fmt::format("            sign by {}  signed {}  resolve by {}  resolved {}{}{}{}\n", text(dl, "sign_by"),
-                             text(dl, "signed_at"), text(dl, "resolve_by"), text(dl, "resolved_at"),
-                             text(dl, "extension_until").empty()
-                                 ? ""
-                                 : "  extension asked until " + text(dl, "extension_until") + " (" +
-                                       text(dl, "extension_approver") + " decides)",
-                             text(dl, "reopens") == "0" ? "" : "  reopened " + text(dl, "reopens") + "×",
-                             text(dl, "returned_reason").empty() ? "" : "  returned: " + text(dl, "returned_reason"));
-  }
-  std::cout << "replies:\n";
-  for (const auto& r : (*a)["replies"])
-    std::cout << fmt::format("  {:>8}  {} on delivery {}{} {}  {}\n", text(r, "id"), text(r, "sender"),
-                             text(r, "delivery_id"), r.value("final", false) ? " FINAL" : "", text(r, "outcome"),
-                             r["body"].dump());
-  std::cout << "history:\n";
-  print_events((*a)["events"]);
+  print_case(*a);
   return kOk;
 }
 
@@ -225,64 +226,6 @@ int run_log(const Args& args) {
     request["limit"] = 1000;
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // polling interval of --follow
   }
-}
-
-int run_parked(const Args& args) {
-  Common c;
-  po::options_description d("hubctl parked options");
-  add_common(d, c);
-  if (int r = parse(args, d, nullptr, "hubctl parked [--json]"); r >= 0) return r;
-  int code = 0;
-  auto a = ask(c, {{"op", "parked"}}, code);
-  if (!a) return code;
-  if (c.json) {
-    std::cout << a->dump(2) << "\n";
-    return kOk;
-  }
-  std::cout << "parked deliveries (replay with: hubctl replay --delivery ID):\n";
-  for (const auto& p : (*a)["deliveries"])
-    std::cout << fmt::format("  delivery {:>8}  case {:>8}  {:<28} {} → {}  {}\n", text(p, "delivery"), text(p, "case"),
-                             text(p, "type"), text(p, "origin"), text(p, "receiver"), text(p, "parked_reason"));
-  std::cout << "parked cases (replay with: hubctl replay --case ID, after fixing the routes):\n";
-  for (const auto& p : (*a)["cases"])
-    std::cout << fmt::format("  case {:>8}  {:<28} from {}  compound {}  {}\n", text(p, "case"), text(p, "type"),
-                             text(p, "origin"), text(p, "compound"), text(p, "parked_reason"));
-  std::cout << "parked updates: state changes, reminders, extension requests (replay with: hubctl replay --update ID):\n";
-  for (const auto& p : (*a)["updates"])
-    std::cout << fmt::format("  update {:>8}  case {:>8}  {:<18} → {}  {}\n", text(p, "update"), text(p, "case"),
-                             text(p, "kind"), text(p, "recipient"), text(p, "parked_reason"));
-  std::cout << "parked hook tasks (replay with: hubctl replay --hook-task ID):\n";
-  for (const auto& p : (*a)["hooks"])
-    std::cout << fmt::format("  task {:>8}  case {:>8}  plugin {} {}  {}\n", text(p, "hook_task"), text(p, "case"),
-                             text(p, "plugin"), text(p, "hook"), text(p, "last_error"));
-  return kOk;
-}
-
-int run_replay(const Args& args) {
-  Common c;
-  std::int64_t delivery = 0, update = 0, case_id = 0, hook_task = 0;
-  po::options_description d("hubctl replay options");
-  add_common(d, c);
-  d.add_options()("delivery", po::value(&delivery), "a parked delivery: send it again")(
-      "update", po::value(&update), "a parked update (state change, reminder, extension request): send it again")(
-      "case", po::value(&case_id), "a parked case: route it again with the current config")(
-      "hook-task", po::value(&hook_task), "a parked hook task: run it again");
-  const char* usage = "hubctl replay --delivery ID | --update ID | --case ID | --hook-task ID";
-  if (int r = parse(args, d, nullptr, usage); r >= 0) return r;
-  if ((delivery != 0) + (update != 0) + (case_id != 0) + (hook_task != 0) != 1) {
-    std::cerr << "hubctl: name exactly one thing to replay\nusage: " << usage << "\n";
-    return kUsage;
-  }
-  Json request{{"op", "replay"}};
-  if (delivery) request["delivery"] = delivery;
-  if (case_id) request["case"] = case_id;
-  if (hook_task) request["hook_task"] = hook_task;
-  if (update) request["update"] = update;
-  int code = 0;
-  auto a = ask(c, request, code);
-  if (!a) return code;
-  std::cout << (c.json ? a->dump(2) : "replayed: " + a->dump()) << "\n";
-  return kOk;
 }
 
 int run_report(const Args& args) {

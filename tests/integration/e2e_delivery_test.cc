@@ -146,3 +146,37 @@ TEST_CASE("a case no route matches is parked, listed and kept; an unacked delive
   hubctl(d, "replay --delivery 999999", &code);
   CHECK(code == 1);
 }
+
+TEST_CASE("beyond the commit queue's capacity senders are told busy, store nothing of those, and succeed when they "
+          "send again", "[e2e][backpressure]") {
+  TestDeployment d;
+  InProcessHub hub(d, std::nullopt, 8);
+  auto sender = d.client("test.sender");
+  // 400 cases at once against room for 8 waiting: the queue fills while a commit runs.
+  std::set<std::string> pending;
+  for (int i = 0; i < 400; ++i) {
+    pending.insert("B-" + std::to_string(i));
+    sender->send_case("B-" + std::to_string(i), "test.faulty", "jinxiu", {{"behaviour", "remember"}});
+  }
+  int busy = 0, rounds = 0;
+  while (!pending.empty() && rounds++ < 50) {
+    std::vector<std::string> again;
+    for (const auto& reference : pending) {
+      auto a = sender->wait_answer(reference);
+      REQUIRE(a);
+      if ((*a)["kind"] == "accepted") continue;
+      REQUIRE((*a)["code"] == "busy");
+      CHECK((*a)["retry"] == true);
+      // Busy means nothing was stored under that reference.
+      CHECK(query_one(d, "SELECT count(*) FROM cases WHERE reference = '" + reference + "'") == "0");
+      ++busy;
+      again.push_back(reference);
+    }
+    pending = std::set<std::string>(again.begin(), again.end());
+    for (const auto& reference : pending) sender->send_case(reference, "test.faulty", "jinxiu", {{"behaviour", "remember"}});
+  }
+  INFO("busy answers: " << busy);
+  CHECK(busy > 0);
+  CHECK(pending.empty());
+  CHECK(query_one(d, "SELECT count(*) FROM cases WHERE reference LIKE 'B-%'") == "400");
+}

@@ -206,11 +206,11 @@ std::string HubProcess::log() const {
   return s.str();
 }
 
-InProcessHub::InProcessHub(const TestDeployment& d, std::optional<TimePoint> start) {
+InProcessHub::InProcessHub(const TestDeployment& d, std::optional<TimePoint> start, std::size_t commit_queue_capacity) {
   if (start) clock_.set(*start);
   auto loaded = config::load_deployment(d.config_path());
   REQUIRE(loaded.ok());
-  bus::HubOptions options{*loaded.deployment, d.conninfo(), HUB_MODULE_DIR, &clock_};
+  bus::HubOptions options{*loaded.deployment, d.conninfo(), HUB_MODULE_DIR, &clock_, commit_queue_capacity};
   auto hub = bus::Hub::start(std::move(options));
   INFO(hub.status().message());
   REQUIRE(hub.ok());

@@ -93,7 +93,9 @@ class ManualClock final : public Clock {
 class InProcessHub {
  public:
   // `start`: the clock's first reading (e.g. a Monday morning); default: now.
-  explicit InProcessHub(const TestDeployment& d, std::optional<TimePoint> start = std::nullopt);
+  // `commit_queue_capacity`: new cases and replies taken in but not yet committed, beyond which senders are told "busy".
+  explicit InProcessHub(const TestDeployment& d, std::optional<TimePoint> start = std::nullopt,
+                        std::size_t commit_queue_capacity = 20000);
   ManualClock& clock() { return clock_; }
   bus::Hub& hub() { return *hub_; }
 

@@ -29,3 +29,21 @@ TEST_CASE("the hub writes times back in local time with its offset", "[time]") {
   CHECK(hub::to_local_iso8601(*parse_iso8601("2026-12-03T10:00:00Z")) == "2026-12-03T18:00:00+08:00");
   CHECK(hub::to_local_iso8601(*parse_iso8601("2026-12-31T16:00:00Z")) == "2027-01-01T00:00:00+08:00");
 }
+
+TEST_CASE("operators give times as local dates or local times, with or without an offset", "[time]") {
+  using hub::parse_operator_time;
+  // A date is its local midnight (16:00 UTC the day before), or the midnight ending it.
+  CHECK(hub::to_iso8601(*parse_operator_time("2026-12-03")) == "2026-12-02T16:00:00.000000Z");
+  CHECK(hub::to_iso8601(*parse_operator_time("2026-12-03", true)) == "2026-12-03T16:00:00.000000Z");
+  CHECK(hub::to_iso8601(*parse_operator_time("2026-12-31", true)) == "2026-12-31T16:00:00.000000Z");
+  // Local times as typed and as hubctl prints them; a time is the same whether it starts or ends a period.
+  CHECK(hub::to_iso8601(*parse_operator_time("2026-12-03T18:00")) == "2026-12-03T10:00:00.000000Z");
+  CHECK(hub::to_iso8601(*parse_operator_time("2026-12-03 18:00:05", true)) == "2026-12-03T10:00:05.000000Z");
+  CHECK(hub::to_iso8601(*parse_operator_time("2026-12-03 18:00:05.250")) == "2026-12-03T10:00:05.250000Z");
+  // An explicit offset is honoured.
+  CHECK(hub::to_iso8601(*parse_operator_time("2026-12-03T10:00:00Z")) == "2026-12-03T10:00:00.000000Z");
+  CHECK(hub::to_iso8601(*parse_operator_time("2026-12-03 18:00+08:00")) == "2026-12-03T10:00:00.000000Z");
+  for (const char* bad : {"", "yesterday", "2026-02-30", "3.12.2026", "2026-12-03T25:00", "2026-12-03 18:00+08:00+08:00",
+                          "2026-12-03T18", "9999-12-31", "2026-12-03T18:00:00Zjunk"})
+    CHECK_FALSE(parse_operator_time(bad));
+}

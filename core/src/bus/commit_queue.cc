@@ -10,8 +10,9 @@ std::size_t CommitQueue::size_locked() const {
 template <class T>
 bool CommitQueue::push_bounded(std::vector<T> store::BatchInput::*list, T item) {
   std::unique_lock lock(mu_);
-  if (closed_ || size_locked() >= capacity_) return false;
+  if (closed_ || refusing_ || size_locked() >= capacity_) return false;
   (pending_.*list).push_back(std::move(item));
+  last_push_ = std::chrono::steady_clock::now();
   lock.unlock();
   ready_.notify_one();
   return true;
@@ -26,6 +27,7 @@ bool CommitQueue::push(store::NewAck a) {
   std::unique_lock lock(mu_);
   if (closed_) return false;
   pending_.acks.push_back(std::move(a));
+  last_push_ = std::chrono::steady_clock::now();
   lock.unlock();
   ready_.notify_one();
   return true;
@@ -52,6 +54,16 @@ store::BatchInput CommitQueue::take() {
   keep_rest(out.replies, pending_.replies);
   keep_rest(out.transitions, pending_.transitions);
   return out;
+}
+
+void CommitQueue::refuse_new_work() {
+  std::lock_guard lock(mu_);
+  refusing_ = true;
+}
+
+bool CommitQueue::quiet_for(std::chrono::milliseconds quiet) const {
+  std::lock_guard lock(mu_);
+  return size_locked() == 0 && std::chrono::steady_clock::now() - last_push_ >= quiet;
 }
 
 void CommitQueue::close() {

@@ -36,6 +36,11 @@ class CommitQueue {
   // and every ack and event.
   // Returns an empty batch only when closed and drained.
   store::BatchInput take();
+  // The start of a clean stop: new cases, replies and lifecycle requests are
+  // refused ("busy"), acks are still taken.
+  void refuse_new_work();
+  // True when nothing is pending and nothing was pushed for `quiet`.
+  bool quiet_for(std::chrono::milliseconds quiet) const;
   // Wakes take(); later pushes fail. take() still drains what was queued.
   void close();
 
@@ -48,6 +53,8 @@ class CommitQueue {
   std::condition_variable ready_;
   store::BatchInput pending_;  // GUARDED_BY(mu_)
   bool closed_ = false;        // GUARDED_BY(mu_)
+  bool refusing_ = false;      // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point last_push_{};  // GUARDED_BY(mu_)
 };
 
 }  // namespace hub::bus

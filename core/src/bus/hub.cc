@@ -1,7 +1,9 @@
 #include "bus/hub.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -14,6 +16,9 @@ namespace hub::bus {
 namespace {
 
 constexpr int kCalendarWarningDays = 60;
+// A clean stop waits for acks until none came for kAckQuiet, at most kAckGrace.
+constexpr auto kAckQuiet = std::chrono::milliseconds(100);
+constexpr auto kAckGrace = std::chrono::seconds(2);
 
 // Refuses to start when today's cases could not get their deadlines; warns
 // while there is still time to add the next year's holidays.
@@ -129,8 +134,17 @@ Status Hub::start_adapters() {
 void Hub::stop() {
   if (stopped_) return;
   stopped_ = true;
-  if (queue_) queue_->close();             // new work is answered "busy, retry"
-  if (committer_) committer_->join();      // everything taken in is committed and answered
+  if (dispatcher_) dispatcher_->stop();    // nothing new goes out, so no new acks are owed
+  if (queue_) {
+    queue_->refuse_new_work();  // new cases, replies, requests: "busy, retry"
+    // Acks of what was sent keep arriving for a moment: commit them too, or
+    // those deliveries are sent again after the restart.
+    const auto give_up = std::chrono::steady_clock::now() + kAckGrace;
+    while (!queue_->quiet_for(kAckQuiet) && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    queue_->close();
+  }
+  if (committer_) committer_->join();  // everything taken in is committed and answered
   for (auto& a : adapters_) (*a)->stop();
   if (operator_service_) operator_service_->stop();
   if (watcher_) watcher_->stop();

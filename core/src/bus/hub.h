@@ -2,10 +2,11 @@
 //
 // Lifecycle: Hub::start() migrates the schema, loads plugins, builds the
 // catalog, starts the committer, dispatcher, hook runner and deadline watcher,
-// and finally the
-// adapters (so nothing arrives before the hub can take it). stop() stops the
-// adapters first (no new work), drains the commit queue (every case already
-// taken in is committed and answered), then stops the workers.
+// and finally the adapters (so nothing arrives before the hub can take it).
+// stop() stops the dispatcher (nothing new goes out), refuses new work with
+// "busy, retry" while it still takes acks until they stop coming (at most 2
+// s), drains the commit queue (every case already taken in is committed and
+// answered), then stops the adapters and the other workers.
 #pragma once
 
 #include <memory>

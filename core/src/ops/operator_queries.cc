@@ -1,32 +1,12 @@
 #include "ops/operator_queries.h"
 
+#include "ops/query_rows.h"
 #include "store/delivery_rows.h"
 #include "store/event.h"
 #include "util/time_format.h"
 
 namespace hub::ops {
 namespace {
-
-// Rows as JSON objects: one statement, json_agg on the server side.
-Result<Json> rows(store::PgConnection& db, const std::string& select, const store::PgParams& params) {
-  auto r = db.exec_params("SELECT coalesce(json_agg(x), '[]'::json)::text FROM (" + select + ") x", params);
-  if (!r.ok()) return r.status();
-  return Json::parse(r->get(0, 0), nullptr, false);
-}
-
-std::optional<std::int64_t> id_arg(const Json& args, const char* key) {
-  auto it = args.find(key);
-  if (it == args.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
-}
-
-constexpr const char* kLocalTime = "to_char(%s AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS.MS')";
-
-std::string local(const char* column) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, kLocalTime, column);
-  return buf;
-}
 
 // A case's state, derived from its deliveries (DESIGN.md): open while any
 // non-notice delivery is unresolved; then resolved until every resolved one
@@ -72,11 +52,6 @@ Result<Json> show_case(store::PgConnection& db, const Json& args) {
 Result<Json> list_events(store::PgConnection& db, const Json& args) {
   const std::int64_t after = id_arg(args, "after").value_or(0);
   const std::int64_t limit = std::clamp<std::int64_t>(id_arg(args, "limit").value_or(200), 1, 5000);
-  auto text = [&](const char* key) -> std::optional<std::string> {
-    auto it = args.find(key);
-    if (it == args.end() || !it->is_string() || it->get<std::string>().empty()) return std::nullopt;
-    return it->get<std::string>();
-  };
   std::optional<std::string> case_id;
   if (auto c = id_arg(args, "case")) case_id = std::to_string(*c);
   // With no start given, the newest `limit` events, oldest first.
@@ -90,7 +65,7 @@ Result<Json> list_events(store::PgConnection& db, const Json& args) {
              " ORDER BY id DESC LIMIT $5::int) t ORDER BY id"
            : "SELECT id, " + local("at") + " AS at, kind, case_id, delivery_id, reply_id, case_type, from_unit, "
              "to_unit, detail FROM events WHERE id > $1::bigint AND " + filter + " ORDER BY id LIMIT $5::int";
-  auto events = rows(db, select, {std::to_string(after), text("unit"), text("type"), case_id, std::to_string(limit)});
+  auto events = rows(db, select, {std::to_string(after), text_arg(args, "unit"), text_arg(args, "type"), case_id, std::to_string(limit)});
   if (!events.ok()) return events.status();
   auto last = db.exec("SELECT coalesce(max(id), 0) FROM events");
   if (!last.ok()) return last.status();
@@ -99,18 +74,22 @@ Result<Json> list_events(store::PgConnection& db, const Json& args) {
   return Json{{"events", *events}, {"last", newest}};
 }
 
-Result<Json> list_parked(store::PgConnection& db, const Json&) {
-  auto d = rows(db, "SELECT d.id AS delivery, d.case_id AS case, c.type, c.origin, d.receiver, d.attempts, d.parked_reason "
-                    "FROM deliveries d JOIN cases c ON c.id = d.case_id WHERE d.state = 'parked' ORDER BY d.id", {});
-  auto c = rows(db, "SELECT id AS case, type, origin, reference, compound, parked_reason FROM cases "
-                    "WHERE parked_reason IS NOT NULL ORDER BY id", {});
-  auto h = rows(db, "SELECT id AS hook_task, case_id AS case, plugin, hook, attempts, last_error FROM hook_tasks "
-                    "WHERE state = 'parked' ORDER BY id", {});
-  auto u = rows(db, "SELECT id AS update, case_id AS case, kind, recipient, attempts, parked_reason FROM updates "
-                    "WHERE state = 'parked' ORDER BY id", {});
-  for (auto* part : {&d, &c, &h, &u})
-    if (!part->ok()) return part->status();
-  return Json{{"deliveries", *d}, {"cases", *c}, {"hooks", *h}, {"updates", *u}};
+Result<ParkedCaseRoute> route_parked_case(store::PgConnection& db, const bus::Catalog& catalog, CaseId id, bool lock) {
+  auto r = db.exec_params(std::string("SELECT type, origin, reference, compound, payload::text FROM cases "
+                                      "WHERE id = $1 AND parked_reason IS NOT NULL") + (lock ? " FOR UPDATE" : ""),
+                          {std::to_string(id)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return Status::NotFound("case " + std::to_string(id) + " is not parked");
+  ParkedCaseRoute out{CaseView{id, std::string(r->get(0, 0)), std::string(r->get(0, 1)), std::string(r->get(0, 2)),
+                               std::string(r->get(0, 3)), Json::parse(r->get(0, 4), nullptr, false)},
+                      {}};
+  // A case parked after returns goes to another unit than those that returned it.
+  auto returned = db.exec_params("SELECT coalesce(json_agg(receiver), '[]')::text FROM deliveries "
+                                 "WHERE case_id = $1 AND stage = 'returned'", {std::to_string(id)});
+  if (!returned.ok()) return returned.status();
+  const auto excluded = Json::parse(returned->get(0, 0)).get<std::vector<std::string>>();
+  out.decision = catalog.router().route_around(out.c, catalog.directory(), excluded);
+  return out;
 }
 
 Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, const std::string& op,
@@ -122,7 +101,8 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
   Json answer;
   if (auto delivery = id_arg(args, "delivery")) {
     auto r = db.exec_params(
-        "UPDATE deliveries d SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, parked_reason = NULL "
+        "UPDATE deliveries d SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, parked_reason = NULL, "
+        "parked_at = NULL "
         "FROM cases c WHERE d.id = $1 AND d.state = 'parked' AND c.id = d.case_id RETURNING d.case_id, c.type, d.receiver",
         {std::to_string(*delivery), at});
     if (!r.ok()) return r.status();
@@ -133,7 +113,8 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
     answer = {{"replayed", "delivery"}, {"delivery", *delivery}, {"case", case_id}};
   } else if (auto update = id_arg(args, "update")) {
     auto r = db.exec_params(
-        "UPDATE updates SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, parked_reason = NULL "
+        "UPDATE updates SET state = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, parked_reason = NULL, "
+        "parked_at = NULL "
         "WHERE id = $1 AND state = 'parked' RETURNING case_id, recipient, kind",
         {std::to_string(*update), at});
     if (!r.ok()) return r.status();
@@ -144,7 +125,8 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
     answer = {{"replayed", "update"}, {"update", *update}};
   } else if (auto hook = id_arg(args, "hook_task")) {
     auto r = db.exec_params(
-        "UPDATE hook_tasks SET state = 'pending', attempts = 0, interrupted = 0, running = false, next_attempt_at = $2::timestamptz, last_error = NULL "
+        "UPDATE hook_tasks SET state = 'pending', attempts = 0, interrupted = 0, running = false, "
+        "next_attempt_at = $2::timestamptz, last_error = NULL, parked_at = NULL "
         "WHERE id = $1 AND state = 'parked' RETURNING case_id", {std::to_string(*hook), at});
     if (!r.ok()) return r.status();
     if (r->rows() == 0) return Status::NotFound("hook task " + std::to_string(*hook) + " is not parked");
@@ -152,25 +134,17 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
                       {{"operator", op}, {"action", "replay hook task " + std::to_string(*hook)}}});
     answer = {{"replayed", "hook_task"}, {"hook_task", *hook}};
   } else if (auto case_id = id_arg(args, "case")) {
-    auto r = db.exec_params("SELECT type, origin, reference, compound, payload::text FROM cases "
-                            "WHERE id = $1 AND parked_reason IS NOT NULL FOR UPDATE", {std::to_string(*case_id)});
-    if (!r.ok()) return r.status();
-    if (r->rows() == 0) return Status::NotFound("case " + std::to_string(*case_id) + " is not parked");
-    CaseView c{*case_id, std::string(r->get(0, 0)), std::string(r->get(0, 1)), std::string(r->get(0, 2)),
-               std::string(r->get(0, 3)), Json::parse(r->get(0, 4), nullptr, false)};
-    // A case parked after returns goes to another unit than those that returned it.
-    auto returned = db.exec_params("SELECT coalesce(json_agg(receiver), '[]')::text FROM deliveries "
-                                   "WHERE case_id = $1 AND stage = 'returned'", {std::to_string(*case_id)});
-    if (!returned.ok()) return returned.status();
-    const auto excluded = Json::parse(returned->get(0, 0)).get<std::vector<std::string>>();
-    router::Decision d = catalog.router().route_around(c, catalog.directory(), excluded);
+    auto routed = route_parked_case(db, catalog, *case_id, true);
+    if (!routed.ok()) return routed.status();
+    const CaseView& c = routed->c;
+    const router::Decision& d = routed->decision;
     if (!d.parked_reason.empty()) return Status::Conflict("still cannot route case " + std::to_string(*case_id) + ": " + d.parked_reason);
     std::vector<store::NewDelivery> new_rows;
     for (const auto& rcp : d.recipients) new_rows.push_back({*case_id, rcp.unit, rcp.notice, false, c.type, Json()});
     const store::LifecycleContext ctx{&catalog.lifecycle(), &catalog.directory(), &catalog.router()};
     auto ins = store::insert_deliveries(db, new_rows, now, ctx, events);
     if (!ins.ok()) return ins.status();
-    auto upd = db.exec_params("UPDATE cases SET parked_reason = NULL, route = $2 WHERE id = $1",
+    auto upd = db.exec_params("UPDATE cases SET parked_reason = NULL, parked_at = NULL, route = $2 WHERE id = $1",
                               {std::to_string(*case_id), d.route_id});
     if (!upd.ok()) return upd.status();
     events.push_back({"operator", *case_id, 0, 0, c.type, "", "",
@@ -180,7 +154,9 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
       store::add_deadlines(detail, n);
       events.push_back({"routed", *case_id, n.id, 0, c.type, c.origin, n.receiver, std::move(detail)});
     }
-    answer = {{"replayed", "case"}, {"case", *case_id}, {"route", d.route_id}, {"deliveries", ins->size()}};
+    Json to = Json::array();
+    for (const auto& n : *ins) to.push_back(n.receiver);
+    answer = {{"replayed", "case"}, {"case", *case_id}, {"route", d.route_id}, {"deliveries", ins->size()}, {"to", to}};
   } else {
     return Status::InvalidArgument(
         "name what to replay: {\"delivery\": id}, {\"update\": id}, {\"case\": id} or {\"hook_task\": id}");

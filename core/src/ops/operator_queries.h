@@ -7,6 +7,7 @@
 
 #include "bus/catalog.h"
 #include "hub/case.h"
+#include "router/router.h"
 #include "store/pg.h"
 
 namespace hub::ops {
@@ -15,11 +16,20 @@ namespace hub::ops {
 Result<Json> show_case(store::PgConnection& db, const Json& args);
 // {"after": event id, "unit", "type", "case", "limit"} → {"events": [...], "last": id}.
 Result<Json> list_events(store::PgConnection& db, const Json& args);
-// {} → {"deliveries": [...], "cases": [...], "hooks": [...], "updates": [...]} that are parked.
-Result<Json> list_parked(store::PgConnection& db, const Json& args);
+// Where a parked case would go now, around the units that returned it
+// (parked_reason set in the decision when nowhere). `lock`: FOR UPDATE, inside
+// the caller's transaction. NotFound when the case is not parked.
+struct ParkedCaseRoute {
+  CaseView c;
+  router::Decision decision;
+};
+Result<ParkedCaseRoute> route_parked_case(store::PgConnection& db, const bus::Catalog& catalog, CaseId id, bool lock);
+
 // {"delivery": id}, {"update": id}, {"hook_task": id} or {"case": id} →
-// replays it. A parked case is routed again with the current config, around
-// the units that returned it.
+// replays it, in one transaction, if it is still parked (NotFound otherwise:
+// another operator replayed it first). A parked case is routed again with the
+// current config, around the units that returned it; Conflict, changing
+// nothing, when it still has no route. (ops/parked.h replays many.)
 Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, const std::string& op,
                     TimePoint now);
 

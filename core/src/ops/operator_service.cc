@@ -8,6 +8,7 @@
 #include <zmq.hpp>
 
 #include "ops/operator_queries.h"
+#include "ops/parked.h"
 #include "ops/report.h"
 #include "store/db_link.h"
 
@@ -100,12 +101,24 @@ void OperatorService::Impl::add_type_names(Json& answer) const {
       if (row.is_object() && row.contains(key) && row[key].is_string())
         row["type_name"] = current->case_type_name(row[key].get<std::string>());
   };
-  name_rows(answer["events"], "case_type");
-  if (answer.contains("case")) {
-    Json one = Json::array({answer["case"]});
+  auto name_one = [&](const char* key) {
+    if (!answer.contains(key) || !answer[key].is_object()) return;
+    Json one = Json::array({answer[key]});
     name_rows(one, "type");
-    answer["case"] = one[0];
-  }
+    answer[key] = one[0];
+  };
+  if (answer.contains("events")) name_rows(answer["events"], "case_type");
+  if (answer.contains("history")) name_rows(answer["history"], "case_type");
+  name_one("case");
+  name_one("item");
+  // Parked work: listed by kind, and by outcome when replayed.
+  auto name_kinds = [&](Json& lists) {
+    for (const char* kind : {"deliveries", "cases", "updates", "hooks"})
+      if (lists.is_object() && lists.contains(kind)) name_rows(lists[kind], "type");
+  };
+  name_kinds(answer);
+  for (const char* part : {"replayed", "not_replayed", "gone"})
+    if (answer.contains(part)) name_kinds(answer[part]);
 }
 
 Json OperatorService::Impl::handle(const Json& request) {
@@ -117,12 +130,14 @@ Json OperatorService::Impl::handle(const Json& request) {
   Result<Json> result = Status::InvalidArgument("unknown op '" + op + "' (expected case, events, parked, replay, report or status)");
   if (op == "case") result = show_case(*conn, request);
   else if (op == "events") result = list_events(*conn, request);
-  else if (op == "parked") result = list_parked(*conn, request);
+  else if (op == "parked") result = request.contains("show") ? show_parked(*conn, request) : list_parked(*conn, request);
   else if (op == "report") result = report(*conn, *catalog.get(), request, clock.now());
   else if (op == "status") result = Json{{"hub", catalog.get()->deployment().hub.id}, {"version", HUB_VERSION}};
   else if (op == "replay") {
     spdlog::info("operator {}: replay {}", who, request.dump());
-    result = replay(*conn, *catalog.get(), request, who, clock.now());
+    const bool all = request.contains("all") && request["all"] == true;
+    result = all ? replay_parked(*conn, *catalog.get(), request, who, clock.now())
+                 : replay(*conn, *catalog.get(), request, who, clock.now());
     if (result.ok()) replayed();
   }
   // Every action is logged with the operator; the polling of `hubctl log --follow` only at debug.

@@ -3,8 +3,12 @@
 // A ZeroMQ ROUTER on ipc://<operator_socket>, in a folder only the hub's user
 // can enter (mode 0700): whoever can open the socket is an operator. Requests
 // and answers are single JSON frames (after the routing id):
-//   {"op": "case" | "events" | "parked" | "replay" | "status", "operator": "<login>", ...args}
+//   {"op": "case" | "events" | "parked" | "replay" | "report" | "status", "operator": "<login>", ...args}
 //   → {"ok": true, ...} or {"ok": false, "error": "..."}
+// "parked" lists (ops/parked.h list_parked) or, with "show", details one item;
+// "replay" replays one item (ops/operator_queries.h) or, with "all": true,
+// every match of a filter (ops/parked.h replay_parked). docs/OPERATIONS.md
+// describes each op's arguments.
 // Every request is logged with the operator's name; replays are also events.
 // One thread of its own with its own database connection.
 #pragma once

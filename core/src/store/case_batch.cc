@@ -49,8 +49,9 @@ class BatchWriter {
                       {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)}});
     }
     auto inserted = db_.exec_params(
-        "INSERT INTO cases (origin, reference, type, compound, payload, route, parked_reason, created_at) "
-        "SELECT origin, reference, type, compound, payload, route, parked_reason, $2::timestamptz "
+        "INSERT INTO cases (origin, reference, type, compound, payload, route, parked_reason, parked_at, created_at) "
+        "SELECT origin, reference, type, compound, payload, route, parked_reason, "
+        "CASE WHEN parked_reason IS NOT NULL THEN $2::timestamptz END, $2::timestamptz "
         "FROM jsonb_to_recordset($1::jsonb) AS x(origin text, reference text, type text, compound text, "
         "payload jsonb, route text, parked_reason text) "
         "ON CONFLICT (origin, reference) DO NOTHING RETURNING id, origin, reference",

@@ -16,7 +16,7 @@ std::string str_at(const PgResult& r, int row, int col) { return std::string(r.g
 
 // $1 units (JSON array), $2 now, $3 max attempts.
 constexpr const char* kParkDeliveries =
-    "UPDATE deliveries d SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
+    "UPDATE deliveries d SET state = 'parked', lease_owner = NULL, lease_until = NULL, parked_at = $2::timestamptz, "
     "parked_reason = 'not acknowledged after ' || d.attempts || ' attempts' FROM cases c "
     "WHERE d.state = 'pending' AND d.receiver = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) "
     "AND d.next_attempt_at <= $2::timestamptz AND d.attempts >= $3::int AND c.id = d.case_id "
@@ -57,11 +57,11 @@ constexpr const char* kClaimReplies =
     "  r.attempts, c.type";
 
 constexpr const char* kParkUpdates =
-    "UPDATE updates u SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
+    "UPDATE updates u SET state = 'parked', lease_owner = NULL, lease_until = NULL, parked_at = $2::timestamptz, "
     "parked_reason = 'update not acknowledged after ' || u.attempts || ' attempts' FROM cases c "
     "WHERE u.state = 'pending' AND u.recipient = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) "
     "AND u.next_attempt_at <= $2::timestamptz AND u.attempts >= $3::int AND c.id = u.case_id "
-    "RETURNING coalesce(u.delivery_id, 0), u.case_id, c.type, u.kind, u.recipient, u.parked_reason";
+    "RETURNING coalesce(u.delivery_id, 0), u.case_id, c.type, u.kind, u.recipient, u.parked_reason, u.id";
 
 constexpr const char* kClaimUpdates =
     "WITH due AS (SELECT id FROM updates WHERE state = 'pending' "
@@ -149,7 +149,8 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
   for (int r = 0; r < parked_updates->rows(); ++r)
     out.events.push_back({"parked", int_at(*parked_updates, r, 1), int_at(*parked_updates, r, 0), 0,
                           str_at(*parked_updates, r, 2), "", str_at(*parked_updates, r, 4),
-                          {{"reason", str_at(*parked_updates, r, 5)}, {"update", str_at(*parked_updates, r, 3)}}});
+                          {{"reason", str_at(*parked_updates, r, 5)}, {"update", str_at(*parked_updates, r, 3)},
+                           {"update_id", int_at(*parked_updates, r, 6)}}});
   auto updates = db.exec_params(kClaimUpdates, claim_params);
   if (!updates.ok()) return updates.status();
   for (int r = 0; r < updates->rows(); ++r)

@@ -26,7 +26,7 @@ constexpr const char* kCountInterrupted =
 
 // $1 now, $2 max attempts, $3 max interrupted attempts.
 constexpr const char* kParkExhausted =
-    "UPDATE hook_tasks t SET state = 'parked', lease_owner = NULL, lease_until = NULL, "
+    "UPDATE hook_tasks t SET state = 'parked', lease_owner = NULL, lease_until = NULL, parked_at = $1::timestamptz, "
     "last_error = CASE WHEN t.interrupted >= $3::int "
     "  THEN 'parked as poison: the hub stopped ' || t.interrupted || ' times while this hook ran (a crash in the "
     "plugin?); fix or replace the plugin, then replay it' "
@@ -151,7 +151,8 @@ Status record_hook_failure(PgConnection& db, const HookTask& task, const std::st
                           {std::to_string(task.id), error});
   if (!r.ok()) return r.status();
   Status s = insert_events(db, {{"hook_failed", task.case_id, 0, 0, c.ok() ? c->type : "", "plugin:" + task.plugin, "",
-                                 {{"reason", task.hook + " attempt " + std::to_string(task.attempts) + ": " + error}}}},
+                                 {{"reason", task.hook + " attempt " + std::to_string(task.attempts) + ": " + error},
+                                  {"hook_task", task.id}}}},
                            now);
   if (!s.ok()) return s;
   return tx->commit();

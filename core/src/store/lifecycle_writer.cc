@@ -399,8 +399,8 @@ class Writer {
       if (to.empty()) {
         const std::string reason = "returned by " + d.receiver + " (" + d.returned_reason +
                                    ") and no other unit can take it: an operator must decide";
-        auto parked = db_.exec_params("UPDATE cases SET parked_reason = $2 WHERE id = $1::bigint",
-                                      {std::to_string(d.case_id), reason});
+        auto parked = db_.exec_params("UPDATE cases SET parked_reason = $2, parked_at = $3::timestamptz WHERE id = $1::bigint",
+                                      {std::to_string(d.case_id), reason, now_text_});
         if (!parked.ok()) return parked.status();
         out_.events.push_back({"parked", d.case_id, d.id, 0, d.type, d.receiver, "", {{"reason", reason}}});
         detail["parked"] = reason;

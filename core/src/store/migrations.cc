@@ -212,6 +212,27 @@ CREATE TABLE lifecycle_requests (
 ALTER TABLE hook_tasks ADD COLUMN running boolean NOT NULL DEFAULT false;
 ALTER TABLE hook_tasks ADD COLUMN interrupted integer NOT NULL DEFAULT 0;
 )SQL"},
+      {5, "when parked work was parked, for the operators' filters", R"SQL(
+-- Set when the hub gives up on the row (or, for a case, finds no unit to take
+-- it); cleared when an operator replays it.
+ALTER TABLE cases ADD COLUMN parked_at timestamptz;
+ALTER TABLE deliveries ADD COLUMN parked_at timestamptz;
+ALTER TABLE updates ADD COLUMN parked_at timestamptz;
+ALTER TABLE hook_tasks ADD COLUMN parked_at timestamptz;
+-- Work parked before this version: the time of its latest 'parked' event,
+-- else the last time the store knows for it.
+UPDATE cases c SET parked_at = coalesce((SELECT max(e.at) FROM events e WHERE e.case_id = c.id AND e.kind = 'parked'
+  AND e.to_unit = '' AND NOT e.detail ? 'hook_task'), c.created_at) WHERE c.parked_reason IS NOT NULL;
+UPDATE deliveries d SET parked_at = coalesce((SELECT max(e.at) FROM events e WHERE e.case_id = d.case_id
+  AND e.delivery_id = d.id AND e.kind = 'parked' AND e.to_unit = d.receiver), d.next_attempt_at) WHERE d.state = 'parked';
+UPDATE updates u SET parked_at = coalesce((SELECT max(e.at) FROM events e WHERE e.case_id = u.case_id
+  AND e.kind = 'parked' AND e.to_unit = u.recipient AND e.detail->>'update' = u.kind), u.next_attempt_at)
+  WHERE u.state = 'parked';
+UPDATE hook_tasks t SET parked_at = coalesce((SELECT max(e.at) FROM events e WHERE e.case_id = t.case_id
+  AND e.kind = 'parked' AND e.detail->>'hook_task' = t.id::text), t.next_attempt_at) WHERE t.state = 'parked';
+CREATE INDEX updates_parked ON updates (id) WHERE state = 'parked';
+CREATE INDEX hook_tasks_parked ON hook_tasks (id) WHERE state = 'parked';
+)SQL"},
   };
   return all;
 }

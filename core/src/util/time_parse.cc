@@ -71,6 +71,19 @@ std::optional<TimePoint> parse_iso8601(std::string_view s) {
   return time_point_cast<system_clock::duration>(local - offset);
 }
 
+std::optional<TimePoint> parse_operator_time(std::string_view text, bool after_date) {
+  if (text.size() == 10) {
+    const auto midnight = parse_iso8601(std::string(text) + "T00:00:00+08:00");
+    if (!midnight || !after_date) return midnight;
+    return *midnight + std::chrono::hours(24);
+  }
+  std::string s(text);
+  if (s.size() > 10 && s[10] == ' ') s[10] = 'T';
+  if (auto t = parse_iso8601(s)) return t;
+  // Without an offset: local time. A string that already ends in one fails here too.
+  return parse_iso8601(s + "+08:00");
+}
+
 std::string to_local_iso8601(TimePoint t) {
   using namespace std::chrono;
   const auto local = floor<seconds>(t + kLocalOffset);
