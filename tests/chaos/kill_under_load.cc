@@ -43,6 +43,8 @@ int run_kill_under_load(const ChaosHubOptions& hub_options, const KillOptions& o
     const std::int64_t accepted_before = control.accepted_total.load();
     const std::int64_t killed_at = bench::steady_ns();
     h.kill_hubd();
+    // Sent (or being sent) but not acknowledged: what the restarted hub must send again.
+    auto unacked = h.query("SELECT count(*) FROM deliveries WHERE state = 'pending' AND attempts > 0");
     if (Status s = h.start_hubd(); !s.ok()) {
       std::cout << "FAILED: hubd does not start again after kill " << k << ": " << s.message() << "\n";
       return 1;
@@ -53,9 +55,9 @@ int run_kill_under_load(const ChaosHubOptions& hub_options, const KillOptions& o
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     const double recovered = seconds_since(killed_at);
     recoveries.push_back(recovered);
-    std::cout << fmt::format("kill {}: after {:.2f} s of load, {} sends unanswered at the kill; hubd ready again in "
-                             "{:.2f} s, accepting again after {:.2f} s\n",
-                             k, wait, at_risk, ready, recovered)
+    std::cout << fmt::format("kill {}: after {:.2f} s of load, {} sends unanswered and {} deliveries unacked at the "
+                             "kill; hubd ready again in {:.2f} s, accepting again after {:.2f} s\n",
+                             k, wait, at_risk, unacked.ok() ? *unacked : "?", ready, recovered)
               << std::flush;
   }
   // A clean stop under the same load: SIGTERM must finish the commits in

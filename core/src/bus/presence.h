@@ -17,7 +17,10 @@ namespace hub::bus {
 class Presence {
  public:
   explicit Presence(std::chrono::seconds timeout) : timeout_(timeout) {}
-  // Records traffic from `unit`; returns true when it was not online before.
+  // Records traffic from `unit`; returns true when it arrives: first heard by
+  // this hub, or silent for longer than the timeout. (Back from forget()
+  // while it kept talking is not an arrival: its pending work keeps its
+  // backoff instead of being sent again all at once.)
   bool seen(const std::string& unit);
   // The unit's connection is gone (the adapter could not send to it): offline
   // until it speaks again.
@@ -28,7 +31,11 @@ class Presence {
   using Clock = std::chrono::steady_clock;
   const std::chrono::seconds timeout_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, Clock::time_point> last_seen_;  // GUARDED_BY(mu_)
+  struct Heard {
+    Clock::time_point at;
+    bool forgotten = false;
+  };
+  std::unordered_map<std::string, Heard> last_seen_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace hub::bus

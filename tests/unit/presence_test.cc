@@ -1,0 +1,28 @@
+// Which units count as online, and when one arrives (its pending work is then
+// sent at once).
+#include <catch2/catch.hpp>
+
+#include "bus/presence.h"
+
+using hub::bus::Presence;
+
+TEST_CASE("a unit first heard arrives; one that keeps talking does not arrive again", "[presence]") {
+  Presence p(std::chrono::seconds(15));
+  CHECK(p.online().empty());
+  CHECK(p.seen("pm.jinxiu"));
+  CHECK_FALSE(p.seen("pm.jinxiu"));
+  CHECK(p.online() == std::vector<std::string>{"pm.jinxiu"});
+}
+
+TEST_CASE("a unit the adapter could not reach is offline until it speaks, and is then back without arriving",
+          "[presence]") {
+  Presence p(std::chrono::seconds(15));
+  REQUIRE(p.seen("court"));
+  p.forget("court");
+  CHECK(p.online().empty());
+  // Its pending work keeps its backoff: no burst of everything at once.
+  CHECK_FALSE(p.seen("court"));
+  CHECK(p.online() == std::vector<std::string>{"court"});
+  p.forget("never.heard");  // harmless
+  CHECK(p.online().size() == 1);
+}
