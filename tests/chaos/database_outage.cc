@@ -69,7 +69,7 @@ int run_database_outage(const ChaosHubOptions& hub_options, const OutageOptions&
     return 1;
   }
   if (!h.run_for(2.0)) return 1;
-  const Settled settled = settle_and_check(h, load, options.seed, std::chrono::seconds(120));
+  const Settled settled = settle_and_check(h, load, options.seed, std::chrono::seconds(60));
   ok = ok && settled.ok();
   std::cout << (ok ? "PASSED" : "FAILED") << "\n";
   return ok ? 0 : 1;

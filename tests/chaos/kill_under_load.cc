@@ -76,7 +76,7 @@ int run_kill_under_load(const ChaosHubOptions& hub_options, const KillOptions& o
                            at_risk, term_exit, stopped_in, seconds_since(term_at))
             << std::flush;
   if (!h.run_for(1.0)) return 1;
-  const Settled settled = settle_and_check(h, load, options.seed, std::chrono::seconds(120));
+  const Settled settled = settle_and_check(h, load, options.seed, std::chrono::seconds(60));
   if (!recoveries.empty())
     std::cout << fmt::format("kills={} recovery: max {:.2f} s, mean {:.2f} s\n", options.kills,
                              *std::max_element(recoveries.begin(), recoveries.end()),

@@ -65,16 +65,24 @@ Status Load::start() {
   return {};
 }
 
-bool Load::drain(std::chrono::seconds timeout, bool deliveries) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
+bool Load::drain(std::chrono::seconds stall, bool deliveries) {
+  auto progress = [&] { return control_.accepted_total.load() + control_.received_distinct.load() + control_.retry_answers.load(); };
+  std::int64_t last = progress();
+  auto last_move = std::chrono::steady_clock::now();
+  for (;;) {
     const bool answered = control_.senders_running.load() == 0;
     const bool received = !deliveries || control_.received_distinct.load() >= control_.expected_deliveries.load();
     if (answered && received) return true;
     if (control_.abort) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (const std::int64_t p = progress(); p != last) {
+      last = p;
+      last_move = now;
+    } else if (now - last_move > stall) {
+      return false;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return false;
 }
 
 void Load::stop() {

@@ -44,8 +44,9 @@ class Load {
   void stop_sending() { control_.stop_sending = true; }
   // Waits until every sender has a final answer for every case, and (with
   // `deliveries`) every delivery promised so far reached a receiver. False
-  // after `timeout`.
-  bool drain(std::chrono::seconds timeout, bool deliveries = true);
+  // once nothing moved (no answer, no new receipt) for `stall`: a backlog
+  // that still drains is waited for, a hub that stopped delivering is not.
+  bool drain(std::chrono::seconds stall, bool deliveries = true);
   // Stops the receivers and joins every thread.
   void stop();
 

@@ -6,10 +6,12 @@
 
 namespace hub::chaos {
 
-Settled settle_and_check(ChaosHub& hub, Load& load, std::uint64_t seed, std::chrono::seconds drain_timeout) {
+Settled settle_and_check(ChaosHub& hub, Load& load, std::uint64_t seed, std::chrono::seconds stall) {
   Settled out;
   load.stop_sending();
-  out.drained = load.drain(drain_timeout);
+  const std::int64_t stopped_at = bench::steady_ns();
+  out.drained = load.drain(stall);
+  out.drain_s = seconds_since(stopped_at);
   load.stop();
   out.hubd_exit = hub.stop_hubd();
   CheckInput input = load.journals();
@@ -23,9 +25,11 @@ Settled settle_and_check(ChaosHub& hub, Load& load, std::uint64_t seed, std::chr
   out.verdict = check(input);
   const Verdict& v = out.verdict;
   std::cout << v.line(seed) << "\n";
-  std::cout << fmt::format("  deliveries the routes name: {}, received: {}; refused: {}, unanswered: {}\n", v.expected,
-                           v.delivered, v.refused, v.unanswered);
-  if (!out.drained) std::cout << "  FAILED: the hub did not answer and deliver everything within the drain time\n";
+  std::cout << fmt::format("  deliveries the routes name: {}, received: {}; refused: {}, unanswered: {}; drained "
+                           "{:.1f} s after the senders stopped\n",
+                           v.expected, v.delivered, v.refused, v.unanswered, out.drain_s);
+  if (!out.drained)
+    std::cout << fmt::format("  FAILED: the hub stopped answering and delivering (nothing moved for {} s)\n", stall.count());
   if (out.hubd_exit != 0)
     std::cout << fmt::format("  FAILED: hubd exited with status {} on SIGTERM; its log ends with:\n{}\n", out.hubd_exit,
                              hub.hubd_log_tail());

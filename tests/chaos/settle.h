@@ -14,12 +14,14 @@ namespace hub::chaos {
 
 struct Settled {
   Verdict verdict;
-  bool drained = false;  // every send answered and every promised delivery received in time
+  bool drained = false;  // every send answered and every promised delivery received
+  double drain_s = 0;    // how long that took after the senders stopped
   int hubd_exit = -1;    // on SIGTERM
   bool ok() const { return verdict.ok() && drained && hubd_exit == 0; }
 };
 
 // Prints the verdict line and every problem found.
-Settled settle_and_check(ChaosHub& hub, Load& load, std::uint64_t seed, std::chrono::seconds drain_timeout);
+// `stall`: the drain gives up when nothing moved for that long (Load::drain).
+Settled settle_and_check(ChaosHub& hub, Load& load, std::uint64_t seed, std::chrono::seconds stall);
 
 }  // namespace hub::chaos
