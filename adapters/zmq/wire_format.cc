@@ -1,5 +1,7 @@
 #include "wire_format.h"
 
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 namespace hub::zmq_adapter {
@@ -33,6 +35,14 @@ std::optional<std::string> check_frames(std::size_t frame_count, std::string_vie
     return error_body("oversized", "the body is " + std::to_string(body_bytes) + " bytes; the limit is " +
                                        std::to_string(max_body_bytes) + " bytes");
   return std::nullopt;
+}
+
+IncomingVerdict check_incoming(std::size_t frame_count, std::span<const std::string_view> kept,
+                               std::size_t max_body_bytes) {
+  const std::string_view tag = kept.empty() ? std::string_view() : kept[0];
+  const std::size_t body_bytes = kept.size() > 1 ? kept[1].size() : 0;
+  if (auto error = check_frames(frame_count, tag, body_bytes, max_body_bytes)) return {std::move(error), {}};
+  return {std::nullopt, kept[1]};
 }
 
 }  // namespace hub::zmq_adapter

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,18 @@ std::string error_body(std::string_view code, std::string_view message);
 // answer with, or nothing when the message is to be handed to the host.
 std::optional<std::string> check_frames(std::size_t frame_count, std::string_view tag, std::size_t body_bytes,
                                         std::size_t max_body_bytes);
+
+// What the adapter does with one incoming message: `frame_count` frames came
+// after the routing id, and `kept` holds the first of them (as many as there
+// were, at most kFramesPerMessage; the adapter reads and drops the rest).
+// Either `error` is the body to answer with, or the message is accepted and
+// `body` (a view of kept[1]) goes to the host.
+// REQUIRES: kept.size() == min(frame_count, kFramesPerMessage).
+struct IncomingVerdict {
+  std::optional<std::string> error;
+  std::string_view body;
+};
+IncomingVerdict check_incoming(std::size_t frame_count, std::span<const std::string_view> kept,
+                               std::size_t max_body_bytes);
 
 }  // namespace hub::zmq_adapter

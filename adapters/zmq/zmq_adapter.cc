@@ -1,7 +1,9 @@
 #include "zmq_adapter.h"
 
+#include <array>
 #include <cerrno>
 #include <exception>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -236,15 +238,17 @@ void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t fram
     host_->log_warn("zmq: the connection of unit " + *displaced + " was taken over by unit " + unit +
                     " (same ZeroMQ routing id); " + *displaced + " must reconnect");
 
-  const std::string_view tag = kept.empty() ? std::string_view() : view(kept[0]);
-  const std::size_t body_bytes = kept.size() > 1 ? kept[1].size() : 0;
+  std::array<std::string_view, kFramesPerMessage> frames;
+  for (std::size_t i = 0; i < kept.size(); ++i) frames[i] = view(kept[i]);
   const auto max_body_bytes = static_cast<std::size_t>(settings_.max_message_bytes);
-  if (const auto error = check_frames(frame_count, tag, body_bytes, max_body_bytes)) {
+  const IncomingVerdict verdict =
+      check_incoming(frame_count, std::span(frames.data(), kept.size()), max_body_bytes);
+  if (verdict.error) {
     // The answer is best effort: a full or gone peer simply misses it.
-    send_to_peer(sockets_->router, routing_id, *error);
+    send_to_peer(sockets_->router, routing_id, *verdict.error);
     return;
   }
-  host_->on_message(unit, kept[1].to_string());
+  host_->on_message(unit, std::string(verdict.body));
 }
 
 void ZmqAdapter::send_queued() {

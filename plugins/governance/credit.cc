@@ -1,5 +1,7 @@
 #include "credit.h"
 
+#include <cstdint>
+
 #include "case_types.h"
 #include "common.h"
 #include "hub/payload.h"
@@ -88,12 +90,14 @@ Problems validate_credit_event(const Settings& settings, const CaseView& c) {
   check_company(c.payload, problems);
   const int bound = settings.credit.max_points_per_event;
   if (const Json* points = find_number(c.payload, "/points"); points != nullptr && points->is_number_integer()) {
-    const auto p = points->get<long long>();
-    if (p == 0)
+    // An integer beyond INT64_MAX is unsigned in JSON: read as long long it would wrap (2^64 - 40 to -40).
+    const bool huge = points->is_number_unsigned() && points->get<std::uint64_t>() > static_cast<std::uint64_t>(bound);
+    const long long p = huge ? 0 : points->get<long long>();
+    if (!huge && p == 0)
       problems.push_back({"/points", "must not be 0: negative points deduct, positive points reward"});
-    else if (p < -bound || p > bound)
+    else if (huge || p < -bound || p > bound)
       problems.push_back({"/points", "must be between -" + std::to_string(bound) + " and " + std::to_string(bound) +
-                                         " (credit_max_points_per_event), found " + std::to_string(p)});
+                                         " (credit_max_points_per_event), found " + points->dump()});
   }
   if (const Json* source = find_number(c.payload, "/source_case");
       source != nullptr && source->is_number_integer() && source->get<long long>() < 1)

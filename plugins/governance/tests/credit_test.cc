@@ -59,6 +59,16 @@ TEST_CASE("a credit event names a company and a bounded, non-zero number of poin
   CHECK(reason_at(problems, "/points") == "must be between -50 and 50 (credit_max_points_per_event), found -51");
   CHECK(plugin.validate(make_case(kCreditEvent, "cgj", "", event(-50))).empty());
 
+  // Beyond INT64_MAX a JSON integer is unsigned: 2^64 - 40 is out of bounds, not -40 (found by reading the
+  // validators for tests/fuzz/plugin_payloads_fuzz.cc).
+  for (const char* huge : {"18446744073709551576", "9223372036854775808"}) {
+    Json wrapped = event(-10);
+    wrapped["points"] = Json::parse(huge);
+    problems = plugin.validate(make_case(kCreditEvent, "cgj", "", wrapped));
+    CHECK(reason_at(problems, "/points") ==
+          "must be between -50 and 50 (credit_max_points_per_event), found " + std::string(huge));
+  }
+
   Json fractional = event(-10);
   fractional["points"] = -2.5;
   fractional.erase("reason");
