@@ -71,6 +71,15 @@ int run_database_outage(const ChaosHubOptions& hub_options, const OutageOptions&
   if (!h.run_for(2.0)) return 1;
   const Settled settled = settle_and_check(h, load, options.seed, std::chrono::seconds(60));
   ok = ok && settled.ok();
+  // What the senders were told: while the database was away, "unavailable" (retry).
+  const auto codes = load.error_codes();
+  std::string told;
+  for (const auto& [code, n] : codes) told += fmt::format(" {}={}", code, n);
+  std::cout << "answers other than accepted:" << (told.empty() ? " none" : told) << "\n";
+  if (!codes.count("unavailable")) {
+    std::cout << "FAILED: no sender was answered with the code 'unavailable'\n";
+    ok = false;
+  }
   std::cout << (ok ? "PASSED" : "FAILED") << "\n";
   return ok ? 0 : 1;
 }

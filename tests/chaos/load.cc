@@ -128,4 +128,11 @@ std::vector<std::int64_t> Load::latencies_ns() const {
   return all;
 }
 
+std::map<std::string, std::int64_t> Load::error_codes() const {
+  std::map<std::string, std::int64_t> all;
+  for (const auto& s : senders_)
+    for (const auto& [code, n] : s->result().codes) all[code] += n;
+  return all;
+}
+
 }  // namespace hub::chaos

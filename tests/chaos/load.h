@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -55,6 +56,7 @@ class Load {
   // After stop(): sums over the senders / receivers.
   std::int64_t sent() const;
   std::vector<std::int64_t> latencies_ns() const;  // send → first receipt, every receiver
+  std::map<std::string, std::int64_t> error_codes() const;  // error and rejection codes the senders were answered
 
  private:
   ChaosHub& hub_;
