@@ -102,10 +102,7 @@ int run_absent_receiver(const ChaosHubOptions& hub_options, const AbsentOptions&
   ChaosHubOptions o = hub_options;
   o.mode = bench::Mode::kAbsent;
   auto hub = ChaosHub::start(o);
-  if (!hub.ok()) {
-    std::cout << hub.status().message() << "\n";
-    return 2;
-  }
+  if (!hub.ok()) return setup_failed(hub.status());
   ChaosHub& h = **hub;
   std::cout << fmt::format("{:>10} {:>12} {:>12} {:>12} {:>12} {:>8}\n", "waiting", "hubd RSS MB", "probe p50 ms",
                            "probe p99 ms", "fill case/s", "busy");

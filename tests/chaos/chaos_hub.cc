@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "store/pg.h"
@@ -21,6 +22,11 @@ store::EmbeddedPostgresOptions database_options(const std::string& folder) {
 }  // namespace
 
 double seconds_since(std::int64_t steady_ns) { return static_cast<double>(bench::steady_ns() - steady_ns) / 1e9; }
+
+int setup_failed(const Status& why) {
+  std::cout << why.message() << "\n";
+  return 2;
+}
 
 Result<std::unique_ptr<ChaosHub>> ChaosHub::start(const ChaosHubOptions& options) {
   auto hub = create(options);

@@ -29,6 +29,9 @@ struct ChaosHubOptions {
 // Seconds of steady time since `steady_ns` (bench::steady_ns()).
 double seconds_since(std::int64_t steady_ns);
 
+// Prints why a run could not begin; returns the exit status for it (2).
+int setup_failed(const Status& why);
+
 class ChaosHub {
  public:
   static Result<std::unique_ptr<ChaosHub>> create(const ChaosHubOptions& options);

@@ -16,18 +16,12 @@ int run_database_outage(const ChaosHubOptions& hub_options, const OutageOptions&
                            options.seconds, options.rate)
             << std::flush;
   auto hub = ChaosHub::start(hub_options);
-  if (!hub.ok()) {
-    std::cout << hub.status().message() << "\n";
-    return 2;
-  }
+  if (!hub.ok()) return setup_failed(hub.status());
   ChaosHub& h = **hub;
   LoadOptions load_options;
   load_options.rate = options.rate;
   Load load(h, load_options);
-  if (Status s = load.start(); !s.ok()) {
-    std::cout << "the units cannot connect: " << s.message() << "\n";
-    return 2;
-  }
+  if (Status s = load.start(); !s.ok()) return setup_failed(s);
   auto& control = load.control();
   bool ok = true;
   for (int k = 1; k <= options.outages; ++k) {

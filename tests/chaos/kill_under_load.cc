@@ -19,16 +19,10 @@ int run_kill_under_load(const ChaosHubOptions& hub_options, const KillOptions& o
   std::cout << fmt::format("kill under load: {} SIGKILLs of hubd at saturation, seed={}\n", options.kills, options.seed)
             << std::flush;
   auto hub = ChaosHub::start(hub_options);
-  if (!hub.ok()) {
-    std::cout << hub.status().message() << "\n";
-    return 2;
-  }
+  if (!hub.ok()) return setup_failed(hub.status());
   ChaosHub& h = **hub;
   Load load(h, LoadOptions{});
-  if (Status s = load.start(); !s.ok()) {
-    std::cout << "the units cannot connect: " << s.message() << "\n";
-    return 2;
-  }
+  if (Status s = load.start(); !s.ok()) return setup_failed(s);
   auto& control = load.control();
   std::mt19937_64 random(options.seed);
   std::uniform_real_distribution<double> gap(options.min_gap_s, options.max_gap_s);

@@ -47,7 +47,8 @@ Status Load::start() {
     auto j = journal(bench::receiver_id(i), receiver_journal_paths_);
     if (!j.ok()) return j.status();
     r->set_journal(*j);
-    if (Status s = r->connect(kConnectTimeoutMs); !s.ok()) return s;
+    if (Status s = r->connect(kConnectTimeoutMs); !s.ok())
+      return Status(s.code(), "the units cannot connect: " + s.message());
     receivers_.push_back(std::move(r));
   }
   for (const int i : options_.senders) {
@@ -56,7 +57,8 @@ Status Load::start() {
     auto j = journal(bench::sender_id(i), sender_journal_paths_);
     if (!j.ok()) return j.status();
     s->set_journal(*j);
-    if (Status st = s->connect(kConnectTimeoutMs); !st.ok()) return st;
+    if (Status st = s->connect(kConnectTimeoutMs); !st.ok())
+      return Status(st.code(), "the units cannot connect: " + st.message());
     senders_.push_back(std::move(s));
   }
   for (auto& r : receivers_) threads_.emplace_back([p = r.get()] { p->run(); });
