@@ -35,7 +35,7 @@ std::size_t items(const store::BatchInput& b) {
 }  // namespace
 
 Committer::Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-                     const Clock& clock, const CatalogHolder& catalog, std::function<void()> committed)
+                     const Clock& clock, const CatalogHolder& catalog, std::function<void(bool hook_work)> committed)
     : db_(std::move(conninfo), "committer"), queue_(queue), outbox_(outbox), log_(log), clock_(clock),
       catalog_(catalog), committed_(std::move(committed)) {}
 
@@ -82,7 +82,7 @@ void Committer::commit(const store::BatchInput& batch) {
   if (out.ok()) {
     answer(batch, *out);
     log_.write(out->events);
-    committed_();
+    if (!batch.cases.empty() || !batch.replies.empty() || !batch.transitions.empty()) committed_(out->hook_tasks > 0);
     return;
   }
   if (db_.check(out.status()).code() == StatusCode::kUnavailable || items(batch) == 1) {

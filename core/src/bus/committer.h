@@ -22,12 +22,15 @@ namespace hub::bus {
 
 class Committer {
  public:
-  // `committed` is called after every successful commit (wakes the workers).
+  // `committed(hook_work)` is called after a successful commit that can have
+  // made work for the workers (cases, replies, lifecycle requests), with
+  // hook_work true when it wrote hook tasks. A commit of acks and events only
+  // wakes nobody: nothing new is due.
   // Each batch is written against one snapshot of `catalog`: its plugins
   // check replies and get on_reply tasks, its lifecycle policy, directory
   // and router give deadlines and re-route returned cases.
   Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-            const Clock& clock, const CatalogHolder& catalog, std::function<void()> committed);
+            const Clock& clock, const CatalogHolder& catalog, std::function<void(bool hook_work)> committed);
   ~Committer();
   void start();
   // Returns after the queue is closed and drained.
@@ -45,7 +48,7 @@ class Committer {
   const log::RoutingLog& log_;
   const Clock& clock_;
   const CatalogHolder& catalog_;
-  std::function<void()> committed_;
+  std::function<void(bool hook_work)> committed_;
   std::thread thread_;
 };
 

@@ -88,10 +88,11 @@ Status Hub::start_all() {
   queue_ = std::make_unique<CommitQueue>(options_.commit_queue_capacity);
   dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *outbox_,
                                              *routing_log_, *clock_);
-  committer_ = std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_, *catalog_, [this] {
-    dispatcher_->kick();
-    hook_runner_->kick();
-  });
+  committer_ = std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_, *catalog_,
+                                           [this](bool hook_work) {
+                                             dispatcher_->kick();
+                                             if (hook_work) hook_runner_->kick();
+                                           });
   directory_ = std::make_unique<DirectoryRefresher>(*catalog_, *clock_);
   hook_runner_ = std::make_unique<hooks::HookRunner>(
       options_.conninfo, d.hub.id, *catalog_, *routing_log_, *clock_, [this] { dispatcher_->kick(); },

@@ -201,6 +201,7 @@ class BatchWriter {
 
   Status write_hook_tasks() {
     if (hook_rows_.empty()) return {};
+    out_.hook_tasks = hook_rows_.size();
     return db_.exec_params(
                   "INSERT INTO hook_tasks (case_id, plugin, hook, reply_id, next_attempt_at, created_at) "
                   "SELECT case_id, plugin, hook, reply_id, $2::timestamptz, $2::timestamptz "

@@ -93,6 +93,7 @@ struct BatchOutput {
   std::vector<ReplyOutcome> replies;  // index-aligned with BatchInput::replies
   std::vector<TransitionOutcome> transitions;  // index-aligned with BatchInput::transitions
   std::vector<Event> events;          // everything committed, for the routing log
+  std::size_t hook_tasks = 0;         // hook tasks written: the hook runner has work
 };
 
 // Cases raised by a plugin have the origin "plugin:<name>". Replies to them go
