@@ -30,6 +30,14 @@ void take_both_attempts(UnitClient& unit, std::int64_t delivery) {
     }));
 }
 
+// A unit's client that said hello and was welcomed: deliveries reach it from now on.
+std::unique_ptr<UnitClient> online(const TestDeployment& d, const std::string& unit) {
+  auto client = d.client(unit);
+  client->hello();
+  REQUIRE(client->wait_kind("welcome"));
+  return client;
+}
+
 // `hubctl ARGS --json`, parsed; requires exit code 0.
 Json hubctl_json(const TestDeployment& d, const std::string& args) {
   int code = -1;
@@ -66,12 +74,8 @@ TEST_CASE("hubctl parked narrows the listing by unit, type, kind and reason, and
   const auto lost1 = send_accepted(*stranger, "PL-1", "test.faulty", "", {{"note", "无路由一"}})["case"].get<std::int64_t>();
   const auto lost2 = send_accepted(*stranger, "PL-2", "test.faulty", "", {{"note", "无路由二"}})["case"].get<std::int64_t>();
   // Receivers that take deliveries but never ack: parked after 2 attempts.
-  auto receiver = d.client("test.receiver");
-  auto company = d.client("pm.jinxiu");
-  receiver->hello();
-  company->hello();
-  REQUIRE(receiver->wait_kind("welcome"));
-  REQUIRE(company->wait_kind("welcome"));
+  auto receiver = online(d, "test.receiver");
+  auto company = online(d, "pm.jinxiu");
   auto sender = d.client("test.sender");
   auto registry = d.client("registry");
   const auto r1 = delivery_of(send_accepted(*sender, "PL-3", "test.faulty", "", {{"note", "不确认一"}}));
@@ -133,9 +137,7 @@ TEST_CASE("hubctl parked show gives one item's reason, attempts, history and cas
   hubd.start();
   auto stranger = d.client("test.stranger");
   const auto lost = send_accepted(*stranger, "PS-1", "test.faulty", "", {{"note", "无路由的案件"}})["case"].get<std::int64_t>();
-  auto receiver = d.client("test.receiver");
-  receiver->hello();
-  REQUIRE(receiver->wait_kind("welcome"));
+  auto receiver = online(d, "test.receiver");
   auto sender = d.client("test.sender");
   const Json accepted = send_accepted(*sender, "PS-2", "test.faulty", "", {{"note", "未确认的投递"}});
   const auto delivery = delivery_of(accepted);
@@ -177,12 +179,8 @@ TEST_CASE("hubctl replay --all replays exactly what the filter matches, once, an
   hubd.start();
   auto stranger = d.client("test.stranger");
   const auto lost = send_accepted(*stranger, "PR-1", "test.faulty", "", Json::object())["case"].get<std::int64_t>();
-  auto receiver = d.client("test.receiver");
-  auto company = d.client("pm.jinxiu");
-  receiver->hello();
-  company->hello();
-  REQUIRE(receiver->wait_kind("welcome"));
-  REQUIRE(company->wait_kind("welcome"));
+  auto receiver = online(d, "test.receiver");
+  auto company = online(d, "pm.jinxiu");
   auto sender = d.client("test.sender");
   auto registry = d.client("registry");
   const auto r1 = delivery_of(send_accepted(*sender, "PR-2", "test.faulty", "", Json::object()));
