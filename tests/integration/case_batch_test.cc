@@ -84,3 +84,39 @@ TEST_CASE("a parked case is stored with its reason and no deliveries", "[store][
   CHECK(one(db, "SELECT parked_reason FROM cases") == "no route matches case type t.type");
   CHECK(one(db, "SELECT count(*) FROM events WHERE kind = 'parked'") == "1");
 }
+
+TEST_CASE("deliveries to units connected here are written claimed and come back to be sent at once", "[store][batch]") {
+  auto db = migrated();
+  const auto t0 = std::chrono::system_clock::now();
+  BatchInput in;
+  in.cases = {new_case("a", "D1", "x"), new_case("a", "D2", "elsewhere")};
+  in.direct = {"hub-1", std::chrono::milliseconds(5000), {"x", "copy.unit"}};
+  auto out = commit_batch(db, in, t0);
+  REQUIRE(out.ok());
+
+  // x and the copy of both cases are here; "elsewhere" waits for a claim.
+  REQUIRE(out->direct.size() == 3);
+  CHECK(out->claimable == 1);
+  for (std::size_t i = 1; i < out->direct.size(); ++i)
+    CHECK(out->direct[i - 1].second.delivery < out->direct[i].second.delivery);
+  const auto& [receiver, d] = out->direct[0];
+  CHECK(receiver == "x");
+  CHECK(d.case_id == out->cases[0].id);
+  CHECK(d.delivery == out->cases[0].deliveries[0].delivery);
+  CHECK(d.attempt == 1);
+  CHECK(d.reference == "D1");
+  CHECK(d.origin == "a");
+  CHECK(d.compound == "c1");
+  CHECK(Json::parse(d.payload_json) == Json{{"ref", "D1"}});
+  CHECK(out->direct[1].second.notice);
+
+  // Claimed like a claim would: attempt 1, leased by this hub until the first backoff ends.
+  CHECK(one(db, "SELECT count(*) FROM deliveries WHERE attempts = 1 AND lease_owner = 'hub-1' "
+                "AND next_attempt_at = dispatched_at + interval '5 seconds' AND lease_until = next_attempt_at") == "3");
+  CHECK(one(db, "SELECT attempts || ' ' || coalesce(lease_owner, '-') || ' ' || (next_attempt_at = dispatched_at) "
+                "FROM deliveries WHERE receiver = 'elsewhere'") == "0 - true");
+  // Each sent one has its "delivered" event in the same commit as its case.
+  CHECK(one(db, "SELECT count(*) FROM events e JOIN events a ON a.case_id = e.case_id AND a.kind = 'accepted' "
+                "WHERE e.kind = 'delivered' AND e.at = a.at AND e.detail->>'attempt' = '1'") == "3");
+  CHECK(one(db, "SELECT count(*) FROM events WHERE kind = 'delivered' AND to_unit = 'elsewhere'") == "0");
+}

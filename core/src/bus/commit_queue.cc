@@ -7,6 +7,11 @@ std::size_t CommitQueue::size_locked() const {
          pending_.events.size();
 }
 
+std::size_t CommitQueue::size_locked(Lane lane) const {
+  if (lane == Lane::kAll) return size_locked();
+  return pending_.cases.size() + pending_.acks.size() + pending_.events.size();
+}
+
 template <class T>
 bool CommitQueue::push_bounded(std::vector<T> store::BatchInput::*list, T item) {
   std::unique_lock lock(mu_);
@@ -14,7 +19,7 @@ bool CommitQueue::push_bounded(std::vector<T> store::BatchInput::*list, T item) 
   (pending_.*list).push_back(std::move(item));
   last_push_ = std::chrono::steady_clock::now();
   lock.unlock();
-  ready_.notify_one();
+  ready_.notify_all();  // committers wait for different lanes
   return true;
 }
 
@@ -29,7 +34,7 @@ bool CommitQueue::push(store::NewAck a) {
   pending_.acks.push_back(std::move(a));
   last_push_ = std::chrono::steady_clock::now();
   lock.unlock();
-  ready_.notify_one();
+  ready_.notify_all();  // committers wait for different lanes
   return true;
 }
 
@@ -37,14 +42,18 @@ void CommitQueue::push(store::Event e) {
   std::unique_lock lock(mu_);
   pending_.events.push_back(std::move(e));
   lock.unlock();
-  ready_.notify_one();
+  ready_.notify_all();  // committers wait for different lanes
 }
 
-store::BatchInput CommitQueue::take() {
+store::BatchInput CommitQueue::take(Lane lane) {
   std::unique_lock lock(mu_);
-  ready_.wait(lock, [&] { return closed_ || size_locked() > 0; });
+  ready_.wait(lock, [&] { return closed_ || size_locked(lane) > 0; });
   store::BatchInput out;
   std::swap(out, pending_);
+  if (lane == Lane::kCasesAndAcks) {  // leave replies and lifecycle requests to the kAll committer
+    std::swap(pending_.replies, out.replies);
+    std::swap(pending_.transitions, out.transitions);
+  }
   auto keep_rest = [](auto& taken, auto& rest) {
     if (taken.size() <= kMaxBatchCases) return;
     rest.assign(std::make_move_iterator(taken.begin() + kMaxBatchCases), std::make_move_iterator(taken.end()));

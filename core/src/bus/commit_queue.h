@@ -1,8 +1,12 @@
 // bus/commit_queue.h: intake work waiting for the next group commit.
 //
-// Producers (adapter threads) push; the committer takes what is pending, up to
+// Producers (adapter threads) push; committers take what is pending, up to
 // kMaxBatchCases cases and replies, so a batch closes when the previous commit
 // finishes: under load batches grow, when idle a single case commits at once.
+// Two committers can take at once, each in its lane: kAll takes everything,
+// kCasesAndAcks only new cases, acks and events, so that replies and
+// lifecycle requests stay in one committer, in the order they arrived, while
+// new cases and acks are written by two transactions in parallel.
 // New cases and replies are bounded: beyond capacity a push fails and the
 // sender is told "busy" before the hub runs out of memory. Acks are never
 // refused (each stops a redelivery; they are bounded by what was sent).
@@ -21,6 +25,8 @@ class CommitQueue {
  public:
   static constexpr std::size_t kMaxBatchCases = 2000;
 
+  enum class Lane { kAll, kCasesAndAcks };
+
   explicit CommitQueue(std::size_t capacity) : capacity_(capacity) {}
 
   // False when the queue is full (the caller answers "busy") or closed.
@@ -31,11 +37,11 @@ class CommitQueue {
   // Events are never refused: they record refusals already answered.
   void push(store::Event e);
 
-  // Waits until something is pending or the queue is closed, then takes up to
-  // kMaxBatchCases cases, as many replies and as many lifecycle requests,
-  // and every ack and event.
-  // Returns an empty batch only when closed and drained.
-  store::BatchInput take();
+  // Waits until something of `lane` is pending or the queue is closed, then
+  // takes up to kMaxBatchCases cases, as many replies and as many lifecycle
+  // requests (kAll only), and every ack and event.
+  // Returns an empty batch only when closed and drained (of that lane).
+  store::BatchInput take(Lane lane = Lane::kAll);
   // The start of a clean stop: new cases, replies and lifecycle requests are
   // refused ("busy"), acks are still taken.
   void refuse_new_work();
@@ -46,6 +52,7 @@ class CommitQueue {
 
  private:
   std::size_t size_locked() const;
+  std::size_t size_locked(Lane lane) const;
   template <class T>
   bool push_bounded(std::vector<T> store::BatchInput::*list, T item);
   const std::size_t capacity_;

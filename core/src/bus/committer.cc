@@ -15,6 +15,7 @@ std::vector<store::BatchInput> split(const store::BatchInput& b) {
     x.hook_plugin_of = b.hook_plugin_of;
     x.check_reply = b.check_reply;
     x.lifecycle = b.lifecycle;
+    x.direct = b.direct;
     return x;
   };
   for (const auto& c : b.cases) out.push_back(one()), out.back().cases.push_back(c);
@@ -35,9 +36,11 @@ std::size_t items(const store::BatchInput& b) {
 }  // namespace
 
 Committer::Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-                     const Clock& clock, const CatalogHolder& catalog, std::function<void(bool hook_work)> committed)
-    : db_(std::move(conninfo), "committer"), queue_(queue), outbox_(outbox), log_(log), clock_(clock),
-      catalog_(catalog), committed_(std::move(committed)) {}
+                     const Clock& clock, const CatalogHolder& catalog, const Presence& presence,
+                     Dispatcher& dispatcher, std::function<void()> hook_work, CommitQueue::Lane lane)
+    : db_(std::move(conninfo), lane == CommitQueue::Lane::kAll ? "committer" : "committer (cases and acks)"),
+      queue_(queue), outbox_(outbox), log_(log), clock_(clock), catalog_(catalog), presence_(presence),
+      dispatcher_(dispatcher), hook_work_(std::move(hook_work)), lane_(lane) {}
 
 Committer::~Committer() { join(); }
 
@@ -49,7 +52,7 @@ void Committer::join() {
 
 void Committer::run() {
   for (;;) {
-    store::BatchInput batch = queue_.take();
+    store::BatchInput batch = queue_.take(lane_);
     if (items(batch) == 0) return;  // closed and drained
     const std::shared_ptr<const Catalog> catalog = catalog_.get();  // held until the batch is answered
     const Catalog* c = catalog.get();
@@ -62,6 +65,12 @@ void Committer::run() {
       return t ? t->impl->validate_reply(type, reply) : Problems{};
     };
     batch.lifecycle = {&c->lifecycle(), &c->directory(), &c->router()};
+    if (!batch.cases.empty()) {
+      const auto& hub = c->deployment().hub;
+      batch.direct.hub_id = hub.id;
+      batch.direct.lease = hub.delivery.backoff_initial;
+      for (auto& unit : presence_.online()) batch.direct.receivers.insert(std::move(unit));
+    }
     try {
       commit(batch);
     } catch (const std::exception& e) {  // a bug: refuse this batch, keep the hub serving
@@ -82,7 +91,9 @@ void Committer::commit(const store::BatchInput& batch) {
   if (out.ok()) {
     answer(batch, *out);
     log_.write(out->events);
-    if (!batch.cases.empty() || !batch.replies.empty() || !batch.transitions.empty()) committed_(out->hook_tasks > 0);
+    dispatcher_.send_claimed(std::move(out->direct));
+    if (out->claimable > 0 || !batch.replies.empty() || !batch.transitions.empty()) dispatcher_.kick();
+    if (out->hook_tasks > 0) hook_work_();
     return;
   }
   if (db_.check(out.status()).code() == StatusCode::kUnavailable || items(batch) == 1) {

@@ -1,6 +1,7 @@
-// bus/committer.h: the group-commit thread.
+// bus/committer.h: a group-commit thread (a hub runs two, one per lane of the
+// commit queue, each with its own connection).
 //
-// Takes everything the commit queue holds, writes it in one transaction
+// Takes what the commit queue holds for its lane, writes it in one transaction
 // (store/case_batch.h) and only then answers the senders and writes the
 // routing log. If the database is unreachable every sender of the batch is
 // told "unavailable, retry" (nothing was stored) and the committer reconnects
@@ -13,7 +14,9 @@
 
 #include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
+#include "bus/dispatcher.h"
 #include "bus/outbox.h"
+#include "bus/presence.h"
 #include "hub/clock.h"
 #include "log/routing_log.h"
 #include "store/db_link.h"
@@ -22,15 +25,18 @@ namespace hub::bus {
 
 class Committer {
  public:
-  // `committed(hook_work)` is called after a successful commit that can have
-  // made work for the workers (cases, replies, lifecycle requests), with
-  // hook_work true when it wrote hook tasks. A commit of acks and events only
-  // wakes nobody: nothing new is due.
+  // New cases' deliveries to units online at this hub (`presence`) are
+  // written already claimed and handed to `dispatcher` after the commit
+  // (store::DirectDispatch). The dispatcher is woken for claims only when the
+  // commit left work for them (deliveries to units elsewhere, replies,
+  // lifecycle requests); `hook_work` is called when it wrote hook tasks. A
+  // commit of acks and events only wakes nobody: nothing new is due.
   // Each batch is written against one snapshot of `catalog`: its plugins
   // check replies and get on_reply tasks, its lifecycle policy, directory
   // and router give deadlines and re-route returned cases.
   Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-            const Clock& clock, const CatalogHolder& catalog, std::function<void(bool hook_work)> committed);
+            const Clock& clock, const CatalogHolder& catalog, const Presence& presence, Dispatcher& dispatcher,
+            std::function<void()> hook_work, CommitQueue::Lane lane = CommitQueue::Lane::kAll);
   ~Committer();
   void start();
   // Returns after the queue is closed and drained.
@@ -48,7 +54,10 @@ class Committer {
   const log::RoutingLog& log_;
   const Clock& clock_;
   const CatalogHolder& catalog_;
-  std::function<void(bool hook_work)> committed_;
+  const Presence& presence_;
+  Dispatcher& dispatcher_;
+  std::function<void()> hook_work_;
+  const CommitQueue::Lane lane_;
   std::thread thread_;
 };
 

@@ -45,17 +45,44 @@ void Dispatcher::unit_arrived(const std::string& unit) {
   wake_.notify_one();
 }
 
+void Dispatcher::send_claimed(std::vector<std::pair<std::string, protocol::OutgoingDelivery>> deliveries) {
+  if (deliveries.empty()) return;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    if (claimed_.empty()) {
+      claimed_ = std::move(deliveries);
+    } else {
+      claimed_.insert(claimed_.end(), std::make_move_iterator(deliveries.begin()),
+                      std::make_move_iterator(deliveries.end()));
+    }
+  }
+  wake_.notify_one();
+}
+
 void Dispatcher::run() {
   bool more = false;
+  auto next_tick = std::chrono::steady_clock::now();
   for (;;) {
     std::set<std::string> arrived;
+    std::vector<std::pair<std::string, protocol::OutgoingDelivery>> claimed;
+    bool claim = true;
     {
       std::unique_lock lock(mu_);
-      if (!more) wake_.wait_for(lock, kTick, [&] { return kicked_ || stopping_; });
+      if (!more) {
+        wake_.wait_until(lock, next_tick, [&] { return kicked_ || stopping_ || !claimed_.empty(); });
+        // Claims run when asked to and at every tick (redeliveries), however
+        // busy the direct sends keep this thread.
+        claim = kicked_ || std::chrono::steady_clock::now() >= next_tick;
+      }
       if (stopping_) return;
       kicked_ = false;
       arrived.swap(arrived_);
+      claimed.swap(claimed_);
     }
+    if (!claimed.empty()) send_deliveries(claimed, *catalog_.get());
+    if (!claim) continue;
+    next_tick = std::chrono::steady_clock::now() + kTick;
     store::PgConnection* db = db_.get();
     if (db == nullptr) {
       more = false;
@@ -78,16 +105,21 @@ bool Dispatcher::dispatch_once(store::PgConnection& db) {
       spdlog::error("dispatcher: claim failed: {}", claimed.status().message());
     return false;
   }
-  for (auto& [receiver, d] : claimed->deliveries) {
-    d.type_name = catalog->case_type_name(d.type);
-    send(receiver, protocol::delivery(d));
-  }
+  send_deliveries(claimed->deliveries, *catalog);
   for (auto& [recipient, r] : claimed->replies) send(recipient, protocol::forwarded_reply(r));
   for (auto& [recipient, u] : claimed->updates) send(recipient, protocol::update(u));
   log_.write(claimed->events);
   return claimed->deliveries.size() >= static_cast<std::size_t>(kClaimLimit) ||
          claimed->replies.size() >= static_cast<std::size_t>(kClaimLimit) ||
          claimed->updates.size() >= static_cast<std::size_t>(kClaimLimit);
+}
+
+void Dispatcher::send_deliveries(std::vector<std::pair<std::string, protocol::OutgoingDelivery>>& deliveries,
+                                 const Catalog& catalog) {
+  for (auto& [receiver, d] : deliveries) {
+    d.type_name = catalog.case_type_name(d.type);
+    send(receiver, protocol::delivery(d));
+  }
 }
 
 void Dispatcher::send(const std::string& unit, std::string body) {

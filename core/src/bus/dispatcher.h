@@ -1,7 +1,10 @@
 // bus/dispatcher.h: the thread that sends deliveries and forwarded replies.
 //
-// Woken after each commit, when a unit says hello, and every tick for
-// redelivery: it claims due rows for the units online at this hub
+// Two ways work reaches it. Deliveries the committer wrote already claimed for
+// units online here (store::DirectDispatch) are handed over with send_claimed()
+// and sent at once, without touching the database. Everything else is claimed:
+// when a commit left work for claims, when a unit says hello, and every tick
+// for redelivery, it claims due rows for the units online at this hub
 // (store/dispatch_claims.h), sends them, and logs what it did. Sending is
 // at-least-once: a row is sent again after its backoff until acked, and parked
 // after the configured attempts.
@@ -11,12 +14,15 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "bus/catalog_holder.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
 #include "hub/clock.h"
 #include "log/routing_log.h"
+#include "protocol/answers.h"
 #include "store/db_link.h"
 
 namespace hub::bus {
@@ -32,10 +38,15 @@ class Dispatcher {
   void kick();
   // `unit` (re)connected: everything pending for it becomes due now.
   void unit_arrived(const std::string& unit);
+  // Deliveries committed as claimed by this hub (attempt 1, events already
+  // written): sent in order, soon, on the dispatcher's thread. After stop()
+  // they are dropped; their rows are due again when the lease ends.
+  void send_claimed(std::vector<std::pair<std::string, protocol::OutgoingDelivery>> deliveries);
 
  private:
   void run();
   bool dispatch_once(store::PgConnection& db);  // true when it claimed a full batch
+  void send_deliveries(std::vector<std::pair<std::string, protocol::OutgoingDelivery>>& deliveries, const Catalog& catalog);
   void send(const std::string& unit, std::string body);
 
   store::DbLink db_;
@@ -51,6 +62,7 @@ class Dispatcher {
   bool kicked_ = false;              // GUARDED_BY(mu_)
   bool stopping_ = false;            // GUARDED_BY(mu_)
   std::set<std::string> arrived_;    // GUARDED_BY(mu_)
+  std::vector<std::pair<std::string, protocol::OutgoingDelivery>> claimed_;  // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

@@ -88,11 +88,10 @@ Status Hub::start_all() {
   queue_ = std::make_unique<CommitQueue>(options_.commit_queue_capacity);
   dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *outbox_,
                                              *routing_log_, *clock_);
-  committer_ = std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_, *catalog_,
-                                           [this](bool hook_work) {
-                                             dispatcher_->kick();
-                                             if (hook_work) hook_runner_->kick();
-                                           });
+  for (const auto lane : {CommitQueue::Lane::kAll, CommitQueue::Lane::kCasesAndAcks})
+    committers_.push_back(std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_,
+                                                      *catalog_, *presence_, *dispatcher_,
+                                                      [this] { hook_runner_->kick(); }, lane));
   directory_ = std::make_unique<DirectoryRefresher>(*catalog_, *clock_);
   hook_runner_ = std::make_unique<hooks::HookRunner>(
       options_.conninfo, d.hub.id, *catalog_, *routing_log_, *clock_, [this] { dispatcher_->kick(); },
@@ -107,7 +106,7 @@ Status Hub::start_all() {
   watcher_ = std::make_unique<DeadlineWatcher>(options_.conninfo, *catalog_, *routing_log_, *clock_,
                                                [this] { dispatcher_->kick(); });
   dispatcher_->start();
-  committer_->start();
+  for (auto& c : committers_) c->start();
   hook_runner_->start();
   watcher_->start();
 
@@ -145,7 +144,7 @@ void Hub::stop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     queue_->close();
   }
-  if (committer_) committer_->join();  // everything taken in is committed and answered
+  for (auto& c : committers_) c->join();  // everything taken in is committed and answered
   for (auto& a : adapters_) (*a)->stop();
   if (operator_service_) operator_service_->stop();
   if (watcher_) watcher_->stop();

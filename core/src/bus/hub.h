@@ -70,7 +70,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<log::RoutingLog> routing_log_;
   std::unique_ptr<Presence> presence_;
   std::unique_ptr<CommitQueue> queue_;
-  std::unique_ptr<Committer> committer_;
+  std::vector<std::unique_ptr<Committer>> committers_;  // one per lane of the commit queue
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<DirectoryRefresher> directory_;
   std::unique_ptr<hooks::HookRunner> hook_runner_;

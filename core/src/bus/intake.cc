@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/answers.h"
+#include "store/sql_values.h"
 
 namespace hub::bus {
 namespace {
@@ -116,7 +117,8 @@ void Intake::handle_send(const std::string& unit, protocol::Send send) {
     return;
   }
   router::Decision decision = catalog->router().route(c, catalog->directory());
-  store::NewCase item{std::move(c), std::move(decision), type->plugin, type->hooks, type->enriched};
+  std::string payload_json = store::json_param(c.payload);
+  store::NewCase item{std::move(c), std::move(payload_json), std::move(decision), type->plugin, type->hooks, type->enriched};
   const std::string reference = item.c.reference;
   if (!queue_.push(std::move(item)))
     answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: nothing was stored; send again later", true,

@@ -148,7 +148,7 @@ Status HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& c
     }
     auto d = decide(catalog, f, c);
     if (!d.ok()) return d.status();
-    follow_ups.cases.push_back({std::move(c), std::move(d).value(), type->plugin, type->hooks, type->enriched});
+    follow_ups.cases.push_back({std::move(c), {}, std::move(d).value(), type->plugin, type->hooks, type->enriched});
   }
   std::vector<store::Event> events;
   for (const auto& change : effects.directory_changes) {

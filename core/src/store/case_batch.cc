@@ -1,5 +1,6 @@
 #include "store/case_batch.h"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -7,6 +8,7 @@
 #include "store/lifecycle_writer.h"
 #include "store/sql_values.h"
 #include "util/time_format.h"
+#include "util/time_parse.h"
 
 namespace hub::store {
 namespace {
@@ -39,14 +41,18 @@ class BatchWriter {
   Status write_cases() {
     if (in_.cases.empty()) return {};
     std::map<Key, std::size_t> first;  // key → index of its first occurrence
-    Json rows = Json::array();
+    payloads_.resize(in_.cases.size());
+    serialized_.reserve(in_.cases.size());
+    JsonRows rows;
     for (std::size_t i = 0; i < in_.cases.size(); ++i) {
       const auto& n = in_.cases[i];
       if (!first.emplace(Key{n.c.origin, n.c.reference}, i).second) continue;
-      rows.push_back({{"origin", n.c.origin}, {"reference", n.c.reference}, {"type", n.c.type},
-                      {"compound", n.c.compound}, {"payload", n.c.payload},
-                      {"route", n.decision.route_id.empty() ? Json() : Json(n.decision.route_id)},
-                      {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)}});
+      payloads_[i] = n.payload_json;
+      if (n.payload_json.empty()) payloads_[i] = serialized_.emplace_back(json_param(n.c.payload));
+      rows.add({{"origin", n.c.origin}, {"reference", n.c.reference}, {"type", n.c.type}, {"compound", n.c.compound},
+                {"route", n.decision.route_id.empty() ? Json() : Json(n.decision.route_id)},
+                {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)}},
+               "payload", payloads_[i]);
     }
     auto inserted = db_.exec_params(
         "INSERT INTO cases (origin, reference, type, compound, payload, route, parked_reason, parked_at, created_at) "
@@ -55,7 +61,7 @@ class BatchWriter {
         "FROM jsonb_to_recordset($1::jsonb) AS x(origin text, reference text, type text, compound text, "
         "payload jsonb, route text, parked_reason text) "
         "ON CONFLICT (origin, reference) DO NOTHING RETURNING id, origin, reference",
-        {json_param(rows), now_});
+        {rows.take(), now_});
     if (!inserted.ok()) return inserted.status();
 
     std::map<Key, CaseId> new_ids;
@@ -80,8 +86,11 @@ class BatchWriter {
                              {{"reference", n.c.reference}, {"route", n.decision.route_id}}});
       if (!o.parked_reason.empty())
         out_.events.push_back({"parked", o.id, 0, 0, n.c.type, n.c.origin, "", {{"reason", o.parked_reason}}});
-      for (const auto& r : n.decision.recipients)
-        deliveries.push_back({o.id, r.unit, r.notice, n.hold_for_annex, n.c.type, Json()});
+      for (const auto& r : n.decision.recipients) {
+        const bool leased = !n.hold_for_annex && in_.direct.receivers.count(r.unit) > 0;
+        deliveries.push_back({o.id, r.unit, r.notice, n.hold_for_annex, n.c.type, Json(), leased});
+        if (!leased && !n.hold_for_annex) ++out_.claimable;
+      }
       if (n.run_hooks) hook_rows_.push_back({{"case_id", o.id}, {"plugin", n.plugin}, {"hook", "accepted"}});
     }
     if (Status s = insert_deliveries(deliveries); !s.ok()) return s;
@@ -131,7 +140,8 @@ class BatchWriter {
 
   Status insert_deliveries(const std::vector<NewDelivery>& rows) {
     if (rows.empty()) return {};
-    auto inserted = store::insert_deliveries(db_, rows, now_time_, in_.lifecycle, out_.events);
+    const DirectLease lease{in_.direct.hub_id, now_time_ + in_.direct.lease};
+    auto inserted = store::insert_deliveries(db_, rows, now_time_, in_.lifecycle, out_.events, lease);
     if (!inserted.ok()) return inserted.status();
     std::unordered_map<CaseId, std::size_t> index_of;
     for (std::size_t i = 0; i < out_.cases.size(); ++i)
@@ -147,12 +157,35 @@ class BatchWriter {
       std::sort(o.deliveries.begin(), o.deliveries.end(), [](auto& a, auto& b) { return a.delivery < b.delivery; });
       for (const auto& d : o.deliveries) {
         Json detail{{"route", in_.cases[i].decision.route_id}, {"notice", d.notice}};
-        add_deadlines(detail, *by_id.at(d.delivery));
+        const InsertedDelivery& row = *by_id.at(d.delivery);
+        add_deadlines(detail, row);
         out_.events.push_back({"routed", o.id, d.delivery, 0, in_.cases[i].c.type, in_.cases[i].c.origin, d.to,
                                std::move(detail)});
+        if (row.leased) add_direct(in_.cases[i].c, payloads_[i], row);
       }
     }
+    std::sort(out_.direct.begin(), out_.direct.end(),
+              [](const auto& a, const auto& b) { return a.second.delivery < b.second.delivery; });
     return {};
+  }
+
+  // A delivery written claimed: its message, and the "delivered" event the
+  // claim would have written.
+  void add_direct(const CaseView& c, std::string_view payload_json, const InsertedDelivery& row) {
+    protocol::OutgoingDelivery d;
+    d.delivery = row.id;
+    d.case_id = row.case_id;
+    d.type = c.type;
+    d.origin = c.origin;
+    d.reference = c.reference;
+    d.compound = c.compound;
+    d.notice = row.notice;
+    d.attempt = 1;
+    d.payload_json = payload_json;
+    if (row.sign_by) d.sign_by = to_local_iso8601(*row.sign_by);
+    if (row.resolve_by) d.resolve_by = to_local_iso8601(*row.resolve_by);
+    out_.events.push_back({"delivered", row.case_id, row.id, 0, c.type, c.origin, row.receiver, {{"attempt", 1}}});
+    out_.direct.emplace_back(row.receiver, std::move(d));
   }
 
   Status write_acks() {
@@ -216,6 +249,10 @@ class BatchWriter {
   const std::string now_;
   BatchOutput out_;
   Json hook_rows_ = Json::array();
+  // Each new case's payload as JSON text (index-aligned with in_.cases): the
+  // intake's, or serialized here into `serialized_` (reserved, never moved).
+  std::vector<std::string_view> payloads_;
+  std::vector<std::string> serialized_;
 };
 
 }  // namespace

@@ -10,9 +10,11 @@
 // Thread-safety: one batch at a time per connection.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "config/model.h"
@@ -28,6 +30,9 @@ namespace hub::store {
 
 struct NewCase {
   CaseView c;                 // id is 0; origin comes from the sender's key
+  // c.payload serialized, done once off the committer's thread; empty: the
+  // committer serializes it.
+  std::string payload_json;
   router::Decision decision;  // from the router, before commit
   std::string plugin;         // owning plugin
   bool run_hooks = false;     // queue an on_accepted hook task
@@ -75,6 +80,17 @@ struct NewAck {
   protocol::Ack ack;
 };
 
+// New cases' deliveries to the units in `receivers` (those connected to this
+// hub) are written already claimed by `hub_id` for `lease` (the first
+// backoff) and come back in BatchOutput::direct, to be sent as soon as the
+// batch commits: no claim query, no second write of the row before its ack.
+// Empty `receivers`: every delivery waits for a claim.
+struct DirectDispatch {
+  std::string hub_id;
+  std::chrono::milliseconds lease{0};
+  std::unordered_set<std::string> receivers;
+};
+
 struct BatchInput {
   std::vector<NewCase> cases;
   std::vector<NewReply> replies;
@@ -86,6 +102,7 @@ struct BatchInput {
   // The owning plugin's check of a reply to a case of this type; unset: none.
   std::function<Problems(const std::string& case_type, const ReplyView& reply)> check_reply;
   LifecycleContext lifecycle;
+  DirectDispatch direct;
 };
 
 struct BatchOutput {
@@ -94,6 +111,10 @@ struct BatchOutput {
   std::vector<TransitionOutcome> transitions;  // index-aligned with BatchInput::transitions
   std::vector<Event> events;          // everything committed, for the routing log
   std::size_t hook_tasks = 0;         // hook tasks written: the hook runner has work
+  // Deliveries written claimed (DirectDispatch), (receiver, message), in id
+  // order: send each once, after the commit. type_name is left to the caller.
+  std::vector<std::pair<std::string, protocol::OutgoingDelivery>> direct;
+  std::size_t claimable = 0;          // new case deliveries left for a claim
 };
 
 // Cases raised by a plugin have the origin "plugin:<name>". Replies to them go

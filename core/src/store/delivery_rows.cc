@@ -43,7 +43,7 @@ void add_deadlines(Json& detail, const InsertedDelivery& d) {
 
 Result<std::vector<InsertedDelivery>> insert_deliveries(PgConnection& db, const std::vector<NewDelivery>& rows,
                                                         TimePoint now, const LifecycleContext& ctx,
-                                                        std::vector<Event>& events) {
+                                                        std::vector<Event>& events, const DirectLease& lease) {
   std::vector<InsertedDelivery> out;
   if (rows.empty()) return out;
   // One computation per case type: every delivery of the batch is dispatched at `now`.
@@ -71,6 +71,7 @@ Result<std::vector<InsertedDelivery>> insert_deliveries(PgConnection& db, const 
     Json row{{"case_id", n.case_id}, {"receiver", n.receiver}, {"notice", n.notice},
              {"state", n.held ? "held" : "pending"}, {"stage", n.notice ? "notice" : "dispatched"}};
     if (!n.detail.is_null()) row["detail"] = n.detail;
+    if (n.leased) row["leased"] = true;
     if (!n.notice && ctx.enabled()) {
       const Due& due = due_of(n.type);
       if (!due.problem.empty())
@@ -81,20 +82,24 @@ Result<std::vector<InsertedDelivery>> insert_deliveries(PgConnection& db, const 
     }
     json.push_back(std::move(row));
   }
+  // $3 hub id, $4 end of the lease: for the rows marked "leased".
   auto inserted = db.exec_params(
       "INSERT INTO deliveries (case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, "
-      "next_attempt_at, dispatched_at) "
-      "SELECT case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, $2::timestamptz, $2::timestamptz "
+      "attempts, lease_owner, lease_until, next_attempt_at, dispatched_at) "
+      "SELECT case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, "
+      "CASE WHEN leased THEN 1 ELSE 0 END, CASE WHEN leased THEN $3 END, CASE WHEN leased THEN $4::timestamptz END, "
+      "CASE WHEN leased THEN $4::timestamptz ELSE $2::timestamptz END, $2::timestamptz "
       "FROM jsonb_to_recordset($1::jsonb) AS x(case_id bigint, receiver text, notice boolean, state text, stage text, "
-      "detail jsonb, sign_by timestamptz, resolve_by timestamptz, watch_at timestamptz) "
+      "detail jsonb, sign_by timestamptz, resolve_by timestamptz, watch_at timestamptz, leased boolean) "
       "RETURNING id, case_id, receiver, notice, (extract(epoch FROM sign_by) * 1000000)::bigint, "
-      "(extract(epoch FROM resolve_by) * 1000000)::bigint",
-      {json_param(json), to_iso8601(now)});
+      "(extract(epoch FROM resolve_by) * 1000000)::bigint, attempts = 1",
+      {json_param(json), to_iso8601(now), lease.hub_id, to_iso8601(lease.until)});
   if (!inserted.ok()) return inserted.status();
   out.reserve(static_cast<std::size_t>(inserted->rows()));
   for (int r = 0; r < inserted->rows(); ++r)
     out.push_back({inserted->get_int64(r, 0).value(), inserted->get_int64(r, 1).value(), std::string(inserted->get(r, 2)),
-                   inserted->get(r, 3) == "t", time_at(*inserted, r, 4), time_at(*inserted, r, 5)});
+                   inserted->get(r, 3) == "t", inserted->get(r, 6) == "t", time_at(*inserted, r, 4),
+                   time_at(*inserted, r, 5)});
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/case.h"
@@ -12,6 +13,31 @@ namespace hub::store {
 // A JSON parameter (one per batch statement, read with jsonb_to_recordset).
 // Invalid UTF-8 is replaced rather than thrown on.
 inline std::string json_param(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// A JSON array parameter built one row (object) at a time. A member whose
+// value is already serialized JSON (a payload) is spliced in as it is, not
+// parsed and written again. REQUIRES: `serialized` is valid JSON.
+class JsonRows {
+ public:
+  void add(const Json& row) { open_row() += json_param(row); }
+  void add(const Json& row, std::string_view key, std::string_view serialized) {
+    std::string& out = open_row();
+    out += json_param(row);
+    out.pop_back();  // the closing brace
+    if (!row.empty()) out += ',';
+    out += json_param(Json(key));
+    out += ':';
+    out += serialized;
+    out += '}';
+  }
+  bool empty() const { return text_.empty(); }
+  // The array; REQUIRES: used once, at the end.
+  std::string take() { return text_.empty() ? "[]" : std::move(text_ += ']'); }
+
+ private:
+  std::string& open_row() { return text_ += text_.empty() ? '[' : ','; }
+  std::string text_;
+};
 
 // A bigint[] parameter: "{1,2,3}".
 inline std::string bigint_array(const std::vector<std::int64_t>& ids) {
