@@ -137,7 +137,8 @@ BenchFolder::~BenchFolder() {
 // -------------------------------------------------------------- BenchDatabase
 
 Result<std::unique_ptr<BenchDatabase>> BenchDatabase::start(const std::string& folder,
-                                                            const std::string& external_conninfo) {
+                                                            const std::string& external_conninfo,
+                                                            const std::vector<std::string>& extra_settings) {
   auto db = std::unique_ptr<BenchDatabase>(new BenchDatabase());
   if (!external_conninfo.empty()) {
     auto conn = store::PgConnection::connect(external_conninfo);
@@ -148,6 +149,7 @@ Result<std::unique_ptr<BenchDatabase>> BenchDatabase::start(const std::string& f
   store::EmbeddedPostgresOptions options;
   options.data_dir = folder + "/pg";
   options.database = "postgres";
+  options.extra_settings = extra_settings;
   auto server = store::EmbeddedPostgres::start(options);
   if (!server.ok()) return Status(server.status().code(), "embedded PostgreSQL: " + server.status().message());
   db->server_ = std::move(server).value();

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "keys/key_file.h"
 #include "options.h"
@@ -47,7 +48,10 @@ class BenchFolder {
 class BenchDatabase {
  public:
   // external_conninfo empty: starts an embedded PostgreSQL under `folder`/pg.
-  static Result<std::unique_ptr<BenchDatabase>> start(const std::string& folder, const std::string& external_conninfo);
+  // `extra_settings`: more lines for the embedded server's settings (see
+  // store::EmbeddedPostgresOptions::extra_settings).
+  static Result<std::unique_ptr<BenchDatabase>> start(const std::string& folder, const std::string& external_conninfo,
+                                                      const std::vector<std::string>& extra_settings = {});
   ~BenchDatabase();
 
   // The conninfo of a database for one scenario: a new empty database on the

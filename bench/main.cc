@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bench_deployment.h"
+#include "growth.h"
 #include "load_threads.h"
 #include "metrics.h"
 #include "options.h"
@@ -458,5 +459,6 @@ int main(int argc, char** argv) {
   if (!options) return exit_code;
   spdlog::set_level(options->verbose ? spdlog::level::info : spdlog::level::warn);
   hub::bench::install_signal_handlers();
+  if (!options->growth.empty()) return hub::bench::run_growth(*options, hub::bench::g_interrupted);
   return hub::bench::run(*options);
 }

@@ -90,6 +90,13 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
       ("hub-log-level", po::value(&o.hub_log_level)->default_value(o.hub_log_level),
        "hubd's --log-level (info writes the routing log, as in production)")
       ("json", po::value(&o.json_file), "also write the results to this file as JSON")
+      ("growth", po::value(&o.growth),
+       "cost-growth tables instead: rules, compounds, units, history (comma-separated) or all (see bench/README.md)")
+      ("levels", po::value(&o.growth_levels), "with --growth of one dimension: its levels, comma-separated")
+      ("growth-rate", po::value(&o.growth_rate)->default_value(o.growth_rate),
+       "with --growth: the fixed load (cases/s) of the latency and cost columns")
+      ("growth-threads", po::value(&o.growth_threads)->default_value(o.growth_threads),
+       "with --growth: load threads driving all units")
       ("keep", po::bool_switch(&o.keep), "keep the temp folder (configs, hubd logs) and print its path")
       ("verbose,v", po::bool_switch(&o.verbose), "progress and PostgreSQL messages");
   po::variables_map vm;

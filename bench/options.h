@@ -41,6 +41,12 @@ struct BenchOptions {
   std::string module_dir;     // plugin/adapter modules
   std::string hub_log_level = "info";
   std::string json_file;      // write results here too
+  // --growth (bench/growth.h): dimensions ("rules", "compounds", "units",
+  // "history", comma-separated, or "all"); empty: the throughput tables.
+  std::string growth;
+  std::string growth_levels;  // levels of the one dimension given; empty: its defaults
+  int growth_rate = 1000;     // the fixed load of the latency and cost columns, cases/s
+  int growth_threads = 2;     // load threads driving the units
   bool keep = false;          // keep the temp folder (and hubd logs) for inspection
   bool verbose = false;
 };

@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   std::string conninfo = database_of(*deployment);
   if (conninfo.empty()) {
     spdlog::info("no database configured: starting the embedded PostgreSQL in {}", deployment->hub.data_dir);
-    auto pg = hub::store::EmbeddedPostgres::start({deployment->hub.data_dir + "/postgres", "", "hub"});
+    auto pg = hub::store::EmbeddedPostgres::start({deployment->hub.data_dir + "/postgres", "", "hub", {}});
     if (!pg.ok()) {
       spdlog::error("cannot start the embedded PostgreSQL: {}", pg.status().message());
       return 1;

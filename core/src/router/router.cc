@@ -1,6 +1,8 @@
 #include "router/router.h"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 namespace hub::router {
 namespace {
@@ -9,8 +11,7 @@ bool listed(const std::vector<std::string>& list, const std::string& value) {
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
-bool field_matches(const config::FieldPredicate& p, const Json& payload) {
-  const Json::json_pointer ptr(p.pointer);
+bool field_matches(const config::FieldPredicate& p, const Json::json_pointer& ptr, const Json& payload) {
   if (!payload.is_object() || !payload.contains(ptr)) return false;
   const Json& value = payload.at(ptr);
   return std::find(p.any_of.begin(), p.any_of.end(), value) != p.any_of.end();
@@ -19,19 +20,32 @@ bool field_matches(const config::FieldPredicate& p, const Json& payload) {
 }  // namespace
 
 Router::Router(std::vector<config::Route> routes) : routes_(std::move(routes)) {
+  std::vector<std::size_t> any_type;
+  std::unordered_map<std::string, std::vector<std::size_t>> typed;  // ascending route indices
   for (std::size_t i = 0; i < routes_.size(); ++i) {
-    if (routes_[i].match.types.empty()) any_type_.push_back(i);
-    for (const auto& t : routes_[i].match.types) by_type_[t].push_back(i);
+    std::vector<Json::json_pointer> pointers;
+    for (const auto& f : routes_[i].match.fields) pointers.emplace_back(f.pointer);
+    pointers_.push_back(std::move(pointers));
+    if (routes_[i].match.types.empty()) any_type.push_back(i);
+    for (const auto& t : routes_[i].match.types)
+      if (auto& list = typed[t]; list.empty() || list.back() != i) list.push_back(i);
   }
+  // Each type's list holds its own routes and the type-less ones, in config order.
+  for (auto& [type, list] : typed) {
+    std::vector<std::size_t> merged;
+    std::merge(list.begin(), list.end(), any_type.begin(), any_type.end(), std::back_inserter(merged));
+    by_type_.emplace(type, RouteIndex(routes_, std::move(merged)));
+  }
+  any_type_ = RouteIndex(routes_, std::move(any_type));
 }
 
-bool Router::matches(const config::Route& r, const CaseView& c, const Directory& d) const {
-  const auto& m = r.match;
+bool Router::matches(std::size_t route, const CaseView& c, const Directory& d) const {
+  const auto& m = routes_[route].match;
   if (!listed(m.origins, c.origin) || !listed(m.compounds, c.compound)) return false;
   if (!m.zones.empty() && !listed(m.zones, d.zone_of(c.compound))) return false;
   if (!m.subdistricts.empty() && !listed(m.subdistricts, d.subdistrict_of(c.compound))) return false;
-  for (const auto& f : m.fields)
-    if (!field_matches(f, c.payload)) return false;
+  for (std::size_t k = 0; k < m.fields.size(); ++k)
+    if (!field_matches(m.fields[k], pointers_[route][k], c.payload)) return false;
   return true;
 }
 
@@ -41,26 +55,25 @@ Decision Router::route(const CaseView& c, const Directory& directory) const {
 
 Decision Router::route_around(const CaseView& c, const Directory& directory,
                               const std::vector<std::string>& excluded) const {
-  // Merge the type's routes with the type-less ones, keeping config order.
-  static const std::vector<std::size_t> kNone;
-  auto it = by_type_.find(c.type);
-  const auto& typed = it == by_type_.end() ? kNone : it->second;
-  std::size_t a = 0, b = 0;
+  const auto it = by_type_.find(c.type);
+  const RouteIndex& candidates = it == by_type_.end() ? any_type_ : it->second;
   auto is_excluded = [&](const Recipient& r) {
     return std::find(excluded.begin(), excluded.end(), r.unit) != excluded.end();
   };
-  while (a < typed.size() || b < any_type_.size()) {
-    std::size_t next;
-    if (b >= any_type_.size() || (a < typed.size() && typed[a] < any_type_[b])) next = typed[a++];
-    else next = any_type_[b++];
-    if (!matches(routes_[next], c, directory)) continue;
+  std::optional<Decision> chosen;
+  candidates.for_each_candidate(c.payload, [&](std::size_t next) {
+    if (!matches(next, c, directory)) return false;
     Decision d = decide(routes_[next], c, directory);
-    if (excluded.empty()) return d;
-    std::erase_if(d.recipients, is_excluded);
-    if (d.parked_reason.empty() && std::any_of(d.recipients.begin(), d.recipients.end(),
-                                               [](const Recipient& r) { return !r.notice; }))
-      return d;
-  }
+    if (!excluded.empty()) {
+      std::erase_if(d.recipients, is_excluded);
+      if (!d.parked_reason.empty() ||
+          std::none_of(d.recipients.begin(), d.recipients.end(), [](const Recipient& r) { return !r.notice; }))
+        return false;
+    }
+    chosen = std::move(d);
+    return true;
+  });
+  if (chosen) return std::move(*chosen);
   Decision d;
   d.parked_reason = "no route matches case type " + c.type + (c.compound.empty() ? "" : " for compound " + c.compound);
   if (!excluded.empty()) d.parked_reason += " that reaches another unit";

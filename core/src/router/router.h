@@ -1,8 +1,10 @@
 // router/router.h: decides who receives a case, in memory.
 //
 // Routes are compiled at load: indexed by case type (routes with no type
-// condition apply to every type), tried in config order; the first route that
-// matches decides. Targets that are directory roles are resolved through the
+// condition apply to every type), and within a type by one payload field
+// (router/route_index.h), tried in config order; the first route that matches
+// decides. Per case the cost is a hash lookup plus the routes that do not
+// compare that field, however many routes do. Targets that are directory roles are resolved through the
 // compound directory. A case that matches no route, or whose route resolves a
 // `to` target to no unit, is parked (kept, visible, replayable), never dropped.
 //
@@ -17,6 +19,7 @@
 #include "config/directory.h"
 #include "config/model.h"
 #include "hub/case.h"
+#include "router/route_index.h"
 
 namespace hub::router {
 
@@ -42,11 +45,12 @@ class Router {
   std::size_t size() const { return routes_.size(); }
 
  private:
-  bool matches(const config::Route& r, const CaseView& c, const Directory& d) const;
+  bool matches(std::size_t route, const CaseView& c, const Directory& d) const;
   Decision decide(const config::Route& chosen, const CaseView& c, const Directory& d) const;
   std::vector<config::Route> routes_;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_type_;  // ascending route indices
-  std::vector<std::size_t> any_type_;                                   // ascending route indices
+  std::vector<std::vector<Json::json_pointer>> pointers_;  // per route, its field predicates' pointers, parsed once
+  std::unordered_map<std::string, RouteIndex> by_type_;    // the type's routes and the type-less ones
+  RouteIndex any_type_;                                    // the type-less routes (types no route names)
 };
 
 }  // namespace hub::router

@@ -128,8 +128,9 @@ void log_marker(int fd, const std::string& text) {
 class EmbeddedPostgresStarter {
  public:
   EmbeddedPostgresStarter(EmbeddedPostgres& pg, detail::OsUser user, detail::Layout layout, std::string bin_dir,
-                          detail::UniqueFd log)
-      : pg_(pg), user_(std::move(user)), layout_(std::move(layout)), bin_(std::move(bin_dir)), log_(std::move(log)) {}
+                          detail::UniqueFd log, std::vector<std::string> extra_settings)
+      : pg_(pg), user_(std::move(user)), layout_(std::move(layout)), bin_(std::move(bin_dir)), log_(std::move(log)),
+        extra_settings_(std::move(extra_settings)) {}
 
   // True when a server was running on this folder and is now adopted.
   Result<bool> try_adopt();
@@ -142,6 +143,7 @@ class EmbeddedPostgresStarter {
   detail::Layout layout_;
   std::string bin_;
   detail::UniqueFd log_;
+  std::vector<std::string> extra_settings_;
 };
 
 Result<bool> EmbeddedPostgresStarter::try_adopt() {
@@ -202,7 +204,8 @@ Status EmbeddedPostgresStarter::start_server() {
     log_marker(log_.get(), "initdb");
     if (Status s = detail::init_cluster(user_, bin_, layout_, log_.get()); !s.ok()) return s;
   }
-  if (Status s = detail::write_settings(user_, layout_, EmbeddedPostgres::kSocketPort); !s.ok()) return s;
+  if (Status s = detail::write_settings(user_, layout_, EmbeddedPostgres::kSocketPort, extra_settings_); !s.ok())
+    return s;
   remove_stale_socket_locks(layout_.pgrun, layout_.pgdata);
 
   const std::vector<std::string> argv = {
@@ -282,7 +285,7 @@ Result<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::start(const Embedded
 
   // From here on, pg's destructor stops a server we started or adopted.
   EmbeddedPostgresStarter starter(*pg, std::move(user).value(), std::move(layout).value(), std::move(bin).value(),
-                                  std::move(log).value());
+                                  std::move(log).value(), options.extra_settings);
   auto adopted = starter.try_adopt();
   if (!adopted.ok()) return adopted.status();
   if (!*adopted)

@@ -33,6 +33,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "util/result.h"
 
@@ -42,6 +43,10 @@ struct EmbeddedPostgresOptions {
   std::string data_dir;           // the cluster lives in <data_dir>/pgdata, its socket in <data_dir>/pgrun
   std::string bin_dir;            // empty: the newest of /usr/lib/postgresql/*/bin, preferring 15
   std::string database = "hub";   // created if missing
+  // More lines for the settings file, each "name = value" (e.g. the bench's
+  // "shared_preload_libraries = 'pg_stat_statements'"); written after the
+  // hub's own settings, so they win. Lines with a newline are refused.
+  std::vector<std::string> extra_settings;
 };
 
 class EmbeddedPostgres {

@@ -313,7 +313,7 @@ Status init_cluster(const OsUser& user, const std::string& bin_dir, const Layout
   return {};
 }
 
-Status write_settings(const OsUser& user, const Layout& layout, int port) {
+Status write_settings(const OsUser& user, const Layout& layout, int port, const std::vector<std::string>& extra) {
   std::ostringstream conf;
   conf << "# Written by xinhui-hub at every start of the embedded server: edits are lost.\n"
        << "listen_addresses = ''\n"
@@ -327,6 +327,11 @@ Status write_settings(const OsUser& user, const Layout& layout, int port) {
        << "full_page_writes = on\n"
        << "logging_collector = off\n"
        << "log_destination = 'stderr'\n";
+  for (const std::string& line : extra) {
+    if (line.find_first_of("\r\n") != std::string::npos)
+      return Status::InvalidArgument("an extra PostgreSQL setting holds a line break: " + line);
+    conf << line << "\n";
+  }
   const fs::path pgdata(layout.pgdata);
   if (Status s = write_owned(user, pgdata / kSettingsFile, conf.str()); !s.ok()) return s;
 

@@ -61,8 +61,10 @@ std::vector<std::string> child_env(const OsUser& user, const std::string& bin_di
 // empty layout.pgdata; a leftover side folder of an interrupted run is removed.
 Status init_cluster(const OsUser& user, const std::string& bin_dir, const Layout& layout, int log_fd);
 
-// (Re)writes <pgdata>/xinhui_hub.conf and makes postgresql.conf include it.
-Status write_settings(const OsUser& user, const Layout& layout, int port);
+// (Re)writes <pgdata>/xinhui_hub.conf, with `extra` lines ("name = value")
+// after the hub's own, and makes postgresql.conf include it. InvalidArgument
+// for an extra line holding a newline.
+Status write_settings(const OsUser& user, const Layout& layout, int port, const std::vector<std::string>& extra = {});
 
 // The last lines of the log, on one line each, for error messages.
 std::string log_tail(const std::string& path);
