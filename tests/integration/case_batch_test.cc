@@ -120,3 +120,24 @@ TEST_CASE("deliveries to units connected here are written claimed and come back 
                 "WHERE e.kind = 'delivered' AND e.at = a.at AND e.detail->>'attempt' = '1'") == "3");
   CHECK(one(db, "SELECT count(*) FROM events WHERE kind = 'delivered' AND to_unit = 'elsewhere'") == "0");
 }
+
+TEST_CASE("events are copied in with every character they hold intact", "[store][batch]") {
+  auto db = migrated();
+  const std::string awkward = "tab\there, newline\nthere, back\\slash, \\N, carriage\rreturn, 新州街道 \"quoted\"";
+  Event e{"rejected", 0, 0, 0, "t.type", awkward, "", {{"reason", awkward}, {"list", {1, nullptr, "\\"}}}};
+  Event no_detail{"operator", 0, 0, 0, "", "ops", "", Json()};
+  auto tx = Transaction::begin(db);
+  REQUIRE(tx.ok());
+  const auto inserted = insert_events(db, {e, no_detail}, std::chrono::system_clock::now());
+  INFO(inserted.message());
+  REQUIRE(inserted.ok());
+  REQUIRE(tx->commit().ok());
+  auto r = db.exec("SELECT from_unit, detail::text, case_id IS NULL, to_unit FROM events WHERE kind = 'rejected'");
+  REQUIRE(r.ok());
+  REQUIRE(r->rows() == 1);
+  CHECK(r->get(0, 0) == awkward);
+  CHECK(Json::parse(r->get(0, 1)) == e.detail);
+  CHECK(r->get(0, 2) == "t");
+  CHECK(r->get(0, 3) == "");
+  CHECK(one(db, "SELECT detail::text FROM events WHERE kind = 'operator'") == "{}");
+}

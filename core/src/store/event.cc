@@ -1,26 +1,27 @@
 #include "store/event.h"
 
+#include "store/sql_values.h"
 #include "util/time_format.h"
 
 namespace hub::store {
 
 Status insert_events(PgConnection& db, const std::vector<Event>& events, TimePoint at) {
   if (events.empty()) return {};
-  Json rows = Json::array();
+  const std::string when = to_iso8601(at);
+  CopyRows rows;
+  auto id_or_null = [&rows](std::int64_t id) -> CopyRows& { return id ? rows.number(id) : rows.null(); };
   for (const auto& e : events) {
-    Json row{{"kind", e.kind}, {"case_type", e.case_type}, {"from_unit", e.from}, {"to_unit", e.to}, {"detail", e.detail}};
-    if (e.case_id) row["case_id"] = e.case_id;
-    if (e.delivery_id) row["delivery_id"] = e.delivery_id;
-    if (e.reply_id) row["reply_id"] = e.reply_id;
-    rows.push_back(std::move(row));
+    rows.text(when).text(e.kind);
+    id_or_null(e.case_id);
+    id_or_null(e.delivery_id);
+    id_or_null(e.reply_id);
+    rows.text(e.case_type).text(e.from).text(e.to);
+    rows.text(e.detail.is_null() ? std::string("{}") : json_param(e.detail));
+    rows.end_row();
   }
-  auto r = db.exec_params(
-      "INSERT INTO events (at, kind, case_id, delivery_id, reply_id, case_type, from_unit, to_unit, detail) "
-      "SELECT $2::timestamptz, kind, case_id, delivery_id, reply_id, case_type, from_unit, to_unit, detail "
-      "FROM jsonb_to_recordset($1::jsonb) AS x(kind text, case_id bigint, delivery_id bigint, reply_id bigint, "
-      "case_type text, from_unit text, to_unit text, detail jsonb)",
-      {rows.dump(-1, ' ', false, Json::error_handler_t::replace), to_iso8601(at)});
-  return r.status();
+  return db.copy_in(
+      "COPY events (at, kind, case_id, delivery_id, reply_id, case_type, from_unit, to_unit, detail) FROM STDIN",
+      rows.data());
 }
 
 }  // namespace hub::store

@@ -29,7 +29,8 @@ struct Event {
   Json detail = Json::object();  // e.g. {"route": ..}, {"problems": [..]}, {"reason": ..}
 };
 
-// Inserts all events in one statement. REQUIRES: inside the caller's transaction.
+// Inserts all events with one COPY. REQUIRES: inside the caller's transaction;
+// strings are valid UTF-8 (they come from parsed JSON or the config).
 Status insert_events(PgConnection& db, const std::vector<Event>& events, TimePoint at);
 
 }  // namespace hub::store

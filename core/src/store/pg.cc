@@ -1,5 +1,7 @@
 #include "store/pg.h"
 
+#include <algorithm>
+
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -183,6 +185,30 @@ Result<PgResult> PgConnection::exec_prepared(const std::string& name, const PgPa
   if (!ptrs.ok()) return ptrs.status();
   return finish(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(params.size()), ptrs->data(), nullptr,
                                nullptr, 0));
+}
+
+Status PgConnection::copy_in(const std::string& copy_sql, std::string_view rows) {
+  if (!conn_) return unreachable("no connection");
+  PGconn* c = conn_.get();
+  PgResult started(PQexec(c, copy_sql.c_str()));
+  if (PQresultStatus(started.native_handle()) != PGRES_COPY_IN) {
+    if (PQresultStatus(started.native_handle()) == PGRES_COMMAND_OK)
+      return Status::Internal("not a COPY FROM STDIN statement: " + copy_sql);
+    return to_status(c, started.native_handle());
+  }
+  constexpr std::size_t kChunk = 1 << 20;
+  const char* failed = nullptr;
+  for (std::size_t at = 0; at < rows.size() && failed == nullptr; at += kChunk) {
+    const std::size_t n = std::min(kChunk, rows.size() - at);
+    if (PQputCopyData(c, rows.data() + at, static_cast<int>(n)) != 1) failed = "sending COPY data failed";
+  }
+  if (PQputCopyEnd(c, failed) != 1) return unreachable(conn_error(c));
+  // The COPY's own result, then nothing.
+  Result<PgResult> result = finish(PQgetResult(c));
+  while (PGresult* more = PQgetResult(c)) PQclear(more);
+  if (!result.ok()) return result.status();
+  if (failed != nullptr) return unreachable(failed);
+  return {};
 }
 
 bool PgConnection::ok() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }

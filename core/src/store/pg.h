@@ -87,6 +87,11 @@ class PgConnection {
   Status prepare(const std::string& name, const std::string& sql, int nparams);
   Result<PgResult> exec_prepared(const std::string& name, const PgParams& params);
 
+  // Runs `COPY ... FROM STDIN` (text format) with `rows` as its data: the
+  // cheapest way to write many rows that need no RETURNING (CopyRows builds
+  // the data). Nothing is written unless all of it is.
+  Status copy_in(const std::string& copy_sql, std::string_view rows);
+
   // True while libpq considers the connection usable.
   bool ok() const;
   // Reconnects with the original parameters and re-prepares the remembered

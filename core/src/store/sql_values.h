@@ -39,6 +39,49 @@ class JsonRows {
   std::string text_;
 };
 
+// Rows in the text format of COPY FROM STDIN: fields separated by tabs, rows
+// ended by newlines, NULL as \N, and backslash, tab, newline and carriage
+// return escaped.
+class CopyRows {
+ public:
+  CopyRows& text(std::string_view value) {
+    separate();
+    for (const char ch : value) {
+      switch (ch) {
+        case '\\': out_ += "\\\\"; break;
+        case '\t': out_ += "\\t"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        default: out_ += ch;
+      }
+    }
+    return *this;
+  }
+  CopyRows& number(std::int64_t value) {
+    separate();
+    out_ += std::to_string(value);
+    return *this;
+  }
+  CopyRows& null() {
+    separate();
+    out_ += "\\N";
+    return *this;
+  }
+  void end_row() {
+    out_ += '\n';
+    row_open_ = false;
+  }
+  const std::string& data() const { return out_; }
+
+ private:
+  void separate() {
+    if (row_open_) out_ += '\t';
+    row_open_ = true;
+  }
+  std::string out_;
+  bool row_open_ = false;
+};
+
 // A bigint[] parameter: "{1,2,3}".
 inline std::string bigint_array(const std::vector<std::int64_t>& ids) {
   std::string out = "{";
