@@ -72,6 +72,9 @@ constexpr const char* kClaimUpdates =
     "  lease_until = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, u.attempts)) * interval '1 millisecond' "
     "FROM due WHERE u.id = due.id RETURNING u.id, u.recipient, u.attempts, u.body::text";
 
+constexpr const char* kAnyPending =
+    "SELECT EXISTS (SELECT 1 FROM replies WHERE state = 'pending'), EXISTS (SELECT 1 FROM updates WHERE state = 'pending')";
+
 std::string local_time_at(const PgResult& r, int row, int col) {
   if (r.is_null(row, col)) return {};
   return to_local_iso8601(TimePoint(std::chrono::microseconds(int_at(r, row, col))));
@@ -87,19 +90,19 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
   if (auto r = db.exec("SET LOCAL synchronous_commit TO off"); !r.ok()) return r.status();
   const std::string units = text_array(q.units), now = to_iso8601(q.now);
   const std::string max_attempts = std::to_string(q.policy.max_attempts);
+  // Replies and updates are few: when none is pending anywhere, their claims
+  // (an index probe per online unit each) are skipped.
+  auto any = db.exec(kAnyPending);
+  if (!any.ok()) return any.status();
+  const struct {
+    bool replies, updates;
+  } pending{any->get(0, 0) == "t", any->get(0, 1) == "t"};
 
   auto parked = db.exec_params(kParkDeliveries, {units, now, max_attempts});
   if (!parked.ok()) return parked.status();
   for (int r = 0; r < parked->rows(); ++r)
     out.events.push_back({"parked", int_at(*parked, r, 1), int_at(*parked, r, 0), 0, str_at(*parked, r, 2),
                           str_at(*parked, r, 3), str_at(*parked, r, 4), {{"reason", str_at(*parked, r, 5)}}});
-  auto parked_replies = db.exec_params(kParkReplies, {units, now, max_attempts});
-  if (!parked_replies.ok()) return parked_replies.status();
-  for (int r = 0; r < parked_replies->rows(); ++r)
-    out.events.push_back({"parked", int_at(*parked_replies, r, 1), int_at(*parked_replies, r, 0),
-                          int_at(*parked_replies, r, 6), str_at(*parked_replies, r, 2), str_at(*parked_replies, r, 3),
-                          str_at(*parked_replies, r, 4), {{"reason", str_at(*parked_replies, r, 5)}}});
-
   const PgParams claim_params = {units, now, std::to_string(q.limit), q.hub_id,
                                  std::to_string(q.policy.backoff_initial.count()),
                                  std::to_string(q.policy.backoff_max.count()),
@@ -126,37 +129,48 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
                           receiver, {{"attempt", d.attempt}}});
     out.deliveries.emplace_back(receiver, std::move(d));
   }
-  auto replies = db.exec_params(kClaimReplies, claim_params);
-  if (!replies.ok()) return replies.status();
-  for (int r = 0; r < replies->rows(); ++r) {
-    protocol::OutgoingReply m;
-    m.reply = int_at(*replies, r, 0);
-    m.case_id = int_at(*replies, r, 1);
-    m.delivery = int_at(*replies, r, 2);
-    m.from = str_at(*replies, r, 3);
-    m.final = replies->get(r, 5) == "t";
-    m.outcome = str_at(*replies, r, 6);
-    m.reference = str_at(*replies, r, 7);
-    m.body_json = str_at(*replies, r, 8);
-    m.attempt = static_cast<int>(int_at(*replies, r, 9));
-    const std::string recipient = str_at(*replies, r, 4);
-    out.events.push_back({"reply_forwarded", m.case_id, m.delivery, m.reply, str_at(*replies, r, 10), m.from,
-                          recipient, {{"attempt", m.attempt}}});
-    out.replies.emplace_back(recipient, std::move(m));
+  if (pending.replies) {
+    auto parked_replies = db.exec_params(kParkReplies, {units, now, max_attempts});
+    if (!parked_replies.ok()) return parked_replies.status();
+    for (int r = 0; r < parked_replies->rows(); ++r)
+      out.events.push_back({"parked", int_at(*parked_replies, r, 1), int_at(*parked_replies, r, 0),
+                            int_at(*parked_replies, r, 6), str_at(*parked_replies, r, 2), str_at(*parked_replies, r, 3),
+                            str_at(*parked_replies, r, 4), {{"reason", str_at(*parked_replies, r, 5)}}});
+
+    auto replies = db.exec_params(kClaimReplies, claim_params);
+    if (!replies.ok()) return replies.status();
+    for (int r = 0; r < replies->rows(); ++r) {
+      protocol::OutgoingReply m;
+      m.reply = int_at(*replies, r, 0);
+      m.case_id = int_at(*replies, r, 1);
+      m.delivery = int_at(*replies, r, 2);
+      m.from = str_at(*replies, r, 3);
+      m.final = replies->get(r, 5) == "t";
+      m.outcome = str_at(*replies, r, 6);
+      m.reference = str_at(*replies, r, 7);
+      m.body_json = str_at(*replies, r, 8);
+      m.attempt = static_cast<int>(int_at(*replies, r, 9));
+      const std::string recipient = str_at(*replies, r, 4);
+      out.events.push_back({"reply_forwarded", m.case_id, m.delivery, m.reply, str_at(*replies, r, 10), m.from,
+                            recipient, {{"attempt", m.attempt}}});
+      out.replies.emplace_back(recipient, std::move(m));
+    }
   }
-  auto parked_updates = db.exec_params(kParkUpdates, {units, now, max_attempts});
-  if (!parked_updates.ok()) return parked_updates.status();
-  for (int r = 0; r < parked_updates->rows(); ++r)
-    out.events.push_back({"parked", int_at(*parked_updates, r, 1), int_at(*parked_updates, r, 0), 0,
-                          str_at(*parked_updates, r, 2), "", str_at(*parked_updates, r, 4),
-                          {{"reason", str_at(*parked_updates, r, 5)}, {"update", str_at(*parked_updates, r, 3)},
-                           {"update_id", int_at(*parked_updates, r, 6)}}});
-  auto updates = db.exec_params(kClaimUpdates, claim_params);
-  if (!updates.ok()) return updates.status();
-  for (int r = 0; r < updates->rows(); ++r)
-    out.updates.emplace_back(str_at(*updates, r, 1),
-                             protocol::OutgoingUpdate{int_at(*updates, r, 0), static_cast<int>(int_at(*updates, r, 2)),
-                                                      str_at(*updates, r, 3)});
+  if (pending.updates) {
+    auto parked_updates = db.exec_params(kParkUpdates, {units, now, max_attempts});
+    if (!parked_updates.ok()) return parked_updates.status();
+    for (int r = 0; r < parked_updates->rows(); ++r)
+      out.events.push_back({"parked", int_at(*parked_updates, r, 1), int_at(*parked_updates, r, 0), 0,
+                            str_at(*parked_updates, r, 2), "", str_at(*parked_updates, r, 4),
+                            {{"reason", str_at(*parked_updates, r, 5)}, {"update", str_at(*parked_updates, r, 3)},
+                             {"update_id", int_at(*parked_updates, r, 6)}}});
+    auto updates = db.exec_params(kClaimUpdates, claim_params);
+    if (!updates.ok()) return updates.status();
+    for (int r = 0; r < updates->rows(); ++r)
+      out.updates.emplace_back(str_at(*updates, r, 1),
+                               protocol::OutgoingUpdate{int_at(*updates, r, 0), static_cast<int>(int_at(*updates, r, 2)),
+                                                        str_at(*updates, r, 3)});
+  }
   if (Status s = insert_events(db, out.events, q.now); !s.ok()) return s;
   if (Status s = tx->commit(); !s.ok()) return s;
   return out;
