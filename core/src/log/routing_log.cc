@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
 
 namespace hub::log {
 namespace {
@@ -45,6 +46,11 @@ std::string lifecycle_outcome(const store::Event& e) {
 std::string outcome(const store::Event& e) {
   const Json& d = e.detail;
   auto str = [&](const char* key) { return text_of(d, key); };
+  // The four lines of every case first, then the lifecycle's.
+  if (e.kind == "acked") return e.kind;
+  if (e.kind == "accepted") return fmt::format("accepted (ref {})", str("reference"));
+  if (e.kind == "delivered" || e.kind == "redelivered" || e.kind == "reply_forwarded")
+    return fmt::format("{} (attempt {})", e.kind, d.value("attempt", 0));
   if (std::string lifecycle = lifecycle_outcome(e); !lifecycle.empty()) return lifecycle;
   if (e.kind == "routed") {
     if (str("route") == "escalation") return "escalation notice (督办)";
@@ -60,11 +66,8 @@ std::string outcome(const store::Event& e) {
     else if (!str("message").empty()) out += " " + str("message");
     return out;
   }
-  if (e.kind == "delivered" || e.kind == "redelivered" || e.kind == "reply_forwarded")
-    return fmt::format("{} (attempt {})", e.kind, d.value("attempt", 0));
   if (e.kind == "replied") return fmt::format("replied{}{}", d.value("final", false) ? " final: " : "", str("outcome"));
   if (e.kind == "parked" || e.kind == "hook_failed") return e.kind + ": " + str("reason");
-  if (e.kind == "accepted") return fmt::format("accepted (ref {})", str("reference"));
   if (e.kind == "operator") return fmt::format("operator {}: {}", str("operator"), str("action"));
   if (e.kind == "directory_changed")
     return fmt::format("directory: {} {} is {} from {}", str("compound"), str("field"),
@@ -87,7 +90,13 @@ RoutingLog::RoutingLog(std::shared_ptr<spdlog::logger> logger, std::function<std
     : logger_(std::move(logger)), type_name_(std::move(type_name)) {}
 
 void RoutingLog::write(const std::vector<store::Event>& events) const {
-  for (const auto& e : events) logger_->info("{}", format_line("", e, type_name_(e.case_type)));
+  if (!logger_->should_log(spdlog::level::info)) return;  // not formatted when nobody reads it
+  std::unordered_map<std::string, std::string> names;      // a batch has few case types
+  for (const auto& e : events) {
+    auto [name, fresh] = names.try_emplace(e.case_type);
+    if (fresh) name->second = type_name_(e.case_type);
+    logger_->info("{}", format_line("", e, name->second));
+  }
 }
 
 }  // namespace hub::log
