@@ -20,6 +20,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
@@ -310,8 +311,17 @@ HubdProcess::~HubdProcess() {
 }
 
 Status HubdProcess::start(const std::string& binary, const ScenarioDeployment& d, const std::string& log_level) {
+  if (Status s = launch(binary, d, log_level); !s.ok()) return s;
+  return wait_ready(d);
+}
+
+Status HubdProcess::launch(const std::string& binary, const ScenarioDeployment& d, const std::string& log_level) {
   if (pid_ > 0) return Status::Conflict("hubd already runs");
   log_path_ = d.log_path;
+  // Built before fork(): the child of a threaded process must not allocate.
+  std::vector<const char*> argv = {binary.c_str(), "--config", d.config_path.c_str(), "--log-level", log_level.c_str()};
+  if (!d.hub_id.empty()) argv.insert(argv.end(), {"--hub-id", d.hub_id.c_str()});
+  argv.push_back(nullptr);
   const pid_t parent = ::getpid();
   pid_ = ::fork();
   if (pid_ < 0) {
@@ -331,10 +341,13 @@ Status HubdProcess::start(const std::string& binary, const ScenarioDeployment& d
       ::dup2(fd, 1);
       ::dup2(fd, 2);
     }
-    ::execl(binary.c_str(), binary.c_str(), "--config", d.config_path.c_str(), "--log-level", log_level.c_str(),
-            static_cast<char*>(nullptr));
+    ::execv(binary.c_str(), const_cast<char* const*>(argv.data()));
     ::_exit(127);
   }
+  return {};
+}
+
+Status HubdProcess::wait_ready(const ScenarioDeployment& d) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     if (!alive()) return Status::Internal("hubd exited during start (status " + std::to_string(exit_status_) +

@@ -75,6 +75,7 @@ struct ScenarioDeployment {
   std::string endpoint;         // tcp://127.0.0.1:<port>
   std::string operator_socket;  // <dir>/run/operator.sock
   std::string log_path;         // <dir>/hubd.log
+  std::string hub_id;           // given to hubd as --hub-id when not empty (several hubs on one database)
 };
 
 class BenchDeployment {
@@ -104,8 +105,10 @@ class HubdProcess {
   ~HubdProcess();  // SIGKILL if still running
 
   // Starts hubd (own process group, dies with the bench) and waits until its
-  // operator socket answers "status".
+  // operator socket answers "status": launch(), then wait_ready().
   Status start(const std::string& binary, const ScenarioDeployment& d, const std::string& log_level);
+  Status launch(const std::string& binary, const ScenarioDeployment& d, const std::string& log_level);
+  Status wait_ready(const ScenarioDeployment& d);
   // SIGTERM, waits (SIGKILL after 30 s); the exit status as a shell would show it.
   int stop();
   // SIGKILL and reap (a crash, for tests/chaos).

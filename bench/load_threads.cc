@@ -22,16 +22,6 @@ constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kBusyPauseNs = 10 * kMs;         // "resend later, more slowly"
 constexpr std::int64_t kResendCheckNs = 100 * kMs;
 
-void configure(zmq::socket_t& s, const UnitConnection& unit) {
-  s.set(zmq::sockopt::linger, 0);
-  s.set(zmq::sockopt::sndhwm, 0);  // the window bounds what is queued
-  s.set(zmq::sockopt::rcvhwm, 0);
-  s.set(zmq::sockopt::curve_serverkey, unit.hub_public_key);
-  s.set(zmq::sockopt::curve_publickey, unit.key.public_key);
-  s.set(zmq::sockopt::curve_secretkey, unit.key.secret_key);
-  s.connect(unit.endpoint);
-}
-
 // Sends ["xh1", body]; false when it would block.
 bool send_message(zmq::socket_t& s, std::string_view body) {
   if (!s.send(zmq::buffer(kTag), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
@@ -103,8 +93,9 @@ std::int64_t steady_ns() {
 
 Sender::Sender(zmq::context_t& ctx, UnitConnection unit, int index, const Scenario& scenario,
                const BenchOptions& options, std::string reference_prefix, ScenarioControl& control)
-    : socket_(ctx, zmq::socket_type::dealer), unit_(std::move(unit)), index_(index), scenario_(scenario),
-      options_(options), prefix_(std::move(reference_prefix) + sender_id(index).substr(6) + "-"), control_(control) {
+    : socket_(ctx, zmq::socket_type::dealer), unit_(std::move(unit)), link_(ctx, socket_, unit_), index_(index),
+      scenario_(scenario), options_(options), prefix_(std::move(reference_prefix) + sender_id(index).substr(6) + "-"),
+      control_(control) {
   // Readable filler text for the body.
   static constexpr std::string_view kText = "新惠城区物业管理联动枢纽 bench payload 0123456789 abcdefghijklmnopqrstuvwxyz. ";
   while (padding_.size() < static_cast<std::size_t>(options.payload_bytes) + kText.size()) padding_ += kText;
@@ -114,7 +105,7 @@ Sender::Sender(zmq::context_t& ctx, UnitConnection unit, int index, const Scenar
 
 Status Sender::connect(int timeout_ms) {
   try {
-    configure(socket_, unit_);
+    link_.open();
     return hello(socket_, sender_id(index_), timeout_ms);
   } catch (const zmq::error_t& e) {
     return Status::Internal(sender_id(index_) + ": " + e.what());
@@ -143,7 +134,9 @@ bool Sender::send_case(std::uint64_t seq, std::int64_t stamp_ns) {
   }
   while (body.size() < target) body += '.';
   body += R"("}})";
-  return send_message(socket_, body);
+  if (!send_message(socket_, body)) return false;
+  link_.sent(steady_ns());
+  return true;
 }
 
 void Sender::handle(const std::string& body, std::int64_t now) {
@@ -166,6 +159,7 @@ void Sender::handle(const std::string& body, std::int64_t now) {
       return;
     }
     ++r_.accepted;
+    ++r_.accepted_at[link_.endpoint()];
     control_.accepted_total.fetch_add(1, std::memory_order_relaxed);
     if (control_.in_window(now)) ++r_.accepted_in_window;
     if (control_.in_window(it->second.first_sent_ns)) r_.accept_latency_ns.push_back(now - it->second.first_sent_ns);
@@ -255,6 +249,16 @@ void Sender::resend_overdue(std::int64_t now) {
   }
 }
 
+void Sender::fail_over(std::int64_t now) {
+  link_.move_on(now);
+  if (r_.failovers++ == 0) r_.first_failover_ns = now;
+  send_message(socket_, R"({"kind":"hello","client":"hub_bench/1"})");
+  // What the gone hub did not answer may or may not be stored: the same
+  // references again (an earlier copy that was stored answers duplicate=true).
+  for (auto& entry : outstanding_) entry.second.last_sent_ns = 0;
+  resend_overdue(now);
+}
+
 void Sender::loop() {
   const bool paced = scenario_.rate > 0;
   const double per_sender_rate = paced ? static_cast<double>(scenario_.rate) / kUnits : 0;
@@ -320,9 +324,11 @@ void Sender::loop() {
     zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}};
     zmq::poll(items, 1, std::chrono::milliseconds(timeout_ms));
     if (journal_ && journal_->dirty()) journal_->sync();
+    if (link_.gone(steady_ns(), control_.failover_after_ns)) fail_over(steady_ns());
     if (!(items[0].revents & ZMQ_POLLIN)) continue;
     while (auto body = receive_body(socket_)) {
       const std::int64_t at = steady_ns();
+      link_.heard(at);
       if (body->empty()) {
         ++r_.other_errors;
         ++r_.codes["malformed_message"];
@@ -350,7 +356,7 @@ void Sender::run() noexcept {
 
 Receiver::Receiver(zmq::context_t& ctx, UnitConnection unit, int index, std::string reference_prefix,
                    ScenarioControl& control)
-    : socket_(ctx, zmq::socket_type::dealer), unit_(std::move(unit)), index_(index),
+    : socket_(ctx, zmq::socket_type::dealer), unit_(std::move(unit)), link_(ctx, socket_, unit_), index_(index),
       prefix_(std::move(reference_prefix)), control_(control) {
   r_.latency_ns.reserve(1 << 17);
   r_.seen.reserve(1 << 17);
@@ -358,7 +364,7 @@ Receiver::Receiver(zmq::context_t& ctx, UnitConnection unit, int index, std::str
 
 Status Receiver::connect(int timeout_ms) {
   try {
-    configure(socket_, unit_);
+    link_.open();
     last_send_ns_ = steady_ns();
     return hello(socket_, receiver_id(index_), timeout_ms);
   } catch (const zmq::error_t& e) {
@@ -369,6 +375,7 @@ Status Receiver::connect(int timeout_ms) {
 void Receiver::send(const std::string& body) {
   send_message(socket_, body);
   last_send_ns_ = steady_ns();
+  link_.sent(last_send_ns_);
 }
 
 void Receiver::send_acks() {
@@ -403,6 +410,7 @@ void Receiver::handle(const std::string& body, std::int64_t now) {
       return;
     }
     ++r_.first_receipts;
+    ++r_.deliveries_at[link_.endpoint()];
     if (head.value("reference", "").rfind(prefix_, 0) != 0) {
       ++r_.foreign;
       return;
@@ -432,6 +440,7 @@ void Receiver::run() noexcept {
       if (items[0].revents & ZMQ_POLLIN)
         while (auto body = receive_body(socket_)) {
           const std::int64_t at = steady_ns();
+          link_.heard(at);
           if (body->empty()) {
             ++r_.unparsable;
             continue;
@@ -440,6 +449,12 @@ void Receiver::run() noexcept {
         }
       send_acks();
       if (steady_ns() - last_send_ns_ > control_.heartbeat_every_ns) send(R"({"kind":"heartbeat"})");
+      if (link_.gone(steady_ns(), control_.failover_after_ns)) {
+        // Acks not yet committed by the gone hub come again from the next one.
+        link_.move_on(steady_ns());
+        if (r_.failovers++ == 0) r_.first_failover_ns = steady_ns();
+        send(R"({"kind":"hello","client":"hub_bench/1"})");
+      }
     }
   } catch (const std::exception& e) {
     r_.failure = receiver_id(index_) + ": " + e.what();

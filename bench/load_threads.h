@@ -11,7 +11,8 @@
 // time travels in the payload: steady_clock of this process).
 //
 // Connect and hello happen on the calling thread (connect()); run() then owns
-// the socket on its own thread. Results are read after the thread is joined.
+// the socket on its own thread. A unit given other hubs' endpoints moves to
+// the next one when its hub stops answering (bench/hub_link.h). Results are read after the thread is joined.
 #pragma once
 
 #include <atomic>
@@ -24,8 +25,8 @@
 
 #include <zmq.hpp>
 
+#include "hub_link.h"
 #include "journal.h"
-#include "keys/key_file.h"
 #include "options.h"
 #include "util/result.h"
 
@@ -52,15 +53,13 @@ struct ScenarioControl {
   std::atomic<std::int64_t> outstanding_total{0};      // sends without a final answer now
   std::atomic<std::int64_t> retry_answers{0};          // busy / unavailable answers
   std::int64_t heartbeat_every_ns = 3'000'000'000;     // receivers' heartbeat when otherwise silent
+  // Units with other hubs to go to (UnitConnection::fallbacks) leave a hub
+  // that answered nothing for this long (bench/hub_link.h).
+  std::int64_t failover_after_ns = 10'000'000'000;
 
   bool in_window(std::int64_t t) const { return t >= window_begin_ns && t < window_end_ns; }
 };
 
-struct UnitConnection {
-  std::string endpoint;
-  std::string hub_public_key;
-  keys::KeyPair key;
-};
 
 struct SenderResult {
   std::int64_t sent = 0, sent_in_window = 0;  // new cases (resends not counted)
@@ -73,6 +72,9 @@ struct SenderResult {
   std::int64_t resends = 0;            // same reference again after 10 s without an answer
   std::int64_t unanswered = 0;         // still without answer when the drain ended
   std::int64_t unmatched_answers = 0;  // answers to no outstanding reference
+  int failovers = 0;                   // moves to another hub
+  std::int64_t first_failover_ns = 0;  // steady time of the first
+  std::map<std::string, std::int64_t> accepted_at;  // accepted answers per hub endpoint
   std::map<std::string, std::int64_t> codes;  // rejected/error codes
   std::vector<std::int64_t> accept_latency_ns;  // send → accepted, sends in the window
   struct Expected {
@@ -95,6 +97,9 @@ struct ReceiverResult {
   std::int64_t foreign = 0;     // deliveries of cases not sent in this scenario
   std::int64_t unparsable = 0;
   int max_attempt = 0;
+  int failovers = 0;  // moves to another hub
+  std::int64_t first_failover_ns = 0;  // steady time of the first
+  std::map<std::string, std::int64_t> deliveries_at;  // first receipts per hub endpoint
   std::map<std::string, std::int64_t> codes;
   std::vector<std::int64_t> latency_ns;  // send → first receipt, cases sent in the window
   std::unordered_set<std::int64_t> seen;
@@ -124,10 +129,13 @@ class Sender {
   void finish(std::map<std::uint64_t, Outstanding>::iterator it);
   void handle(const std::string& body, std::int64_t now);
   void resend_overdue(std::int64_t now);
+  // The hub stopped answering: the next one, hello, and every outstanding case sent again.
+  void fail_over(std::int64_t now);
   void loop();
 
   zmq::socket_t socket_;
   UnitConnection unit_;
+  HubLink link_;
   int index_;
   Scenario scenario_;
   const BenchOptions& options_;
@@ -157,6 +165,7 @@ class Receiver {
 
   zmq::socket_t socket_;
   UnitConnection unit_;
+  HubLink link_;
   int index_;
   std::string prefix_;  // "<tag>-" of this scenario's references
   ScenarioControl& control_;

@@ -20,6 +20,7 @@
 
 #include "bench_deployment.h"
 #include "growth.h"
+#include "hubd_group.h"
 #include "load_threads.h"
 #include "metrics.h"
 #include "options.h"
@@ -77,8 +78,9 @@ class ScenarioRun {
   ScenarioRun(int index, const Scenario& scenario, const BenchOptions& options, BenchDatabase& db,
               const BenchDeployment& deployment, const std::string& run_id)
       : index_(index), scenario_(scenario), options_(options), db_(db), deployment_(deployment) {
-    tag_ = fmt::format("{:02d}-{}-{}", index + 1, mode_name(scenario.mode),
-                       scenario.rate == 0 ? std::string("sat") : std::to_string(scenario.rate));
+    tag_ = fmt::format("{:02d}-{}-{}{}", index + 1, mode_name(scenario.mode),
+                       scenario.rate == 0 ? std::string("sat") : std::to_string(scenario.rate),
+                       scenario.hubs > 1 ? fmt::format("-{}h", scenario.hubs) : std::string());
     prefix_ = run_id + "." + tag_ + "-";
     r_.name = scenario.name();
     r_.mode = mode_name(scenario.mode);
@@ -92,11 +94,11 @@ class ScenarioRun {
     control_.abort = true;  // stops whatever still runs
     for (auto& t : threads_)
       if (t.joinable()) t.join();
-    if (hubd_.pid() > 0) {
-      r_.hubd_exit = hubd_.stop();
+    if (hubds_) {
+      r_.hubd_exit = hubds_->stop_all();
       if (r_.hubd_exit != 0 && !g_interrupted)
         r_.failures.push_back(fmt::format("hubd exited with status {} on SIGTERM; its log ends with:\n{}", r_.hubd_exit,
-                                          hubd_.log_tail(2000)));
+                                          hubds_->process(0).log_tail(2000)));
     }
     if (!options_.keep) db_.release(tag_);
     return r_;
@@ -108,13 +110,16 @@ class ScenarioRun {
   }
 
   bool hub_alive() {
-    if (hubd_.alive()) {
+    const auto alive = hubds_->alive();
+    if (static_cast<int>(alive.size()) == hubds_->size()) {
       track_rss();
       return true;
     }
     if (!hub_died_) {
       hub_died_ = true;
-      r_.failures.push_back("hubd died during the scenario; its log ends with:\n" + hubd_.log_tail(2000));
+      for (int i = 0; i < hubds_->size(); ++i)
+        if (std::find(alive.begin(), alive.end(), i) == alive.end())
+          r_.failures.push_back("hubd died during the scenario; its log ends with:\n" + hubds_->process(i).log_tail(2000));
     }
     return false;
   }
@@ -125,17 +130,18 @@ class ScenarioRun {
     const std::int64_t now = steady_ns();
     if (now - last_rss_sample_ns_ < 100 * kMs) return;
     last_rss_sample_ns_ = now;
-    const ProcSample p = sample_proc(hubd_.pid(), 0);
+    const ProcSample p = hubds_->sample(0);
     r_.hubd_peak_rss_mb = std::max({r_.hubd_peak_rss_mb, p.hubd_rss_mb, p.hubd_hwm_mb});
   }
 
   Status run_inner() {
     auto conninfo = db_.database_for(tag_);
     if (!conninfo.ok()) return conninfo.status();
-    auto sd = deployment_.write_scenario(tag_, scenario_.mode, *conninfo, options_.module_dir);
-    if (!sd.ok()) return sd.status();
-    if (options_.verbose) progress("starting hubd (" + sd->config_path + ")");
-    if (Status s = hubd_.start(options_.hubd, *sd, options_.hub_log_level); !s.ok()) return s;
+    auto group = HubdGroup::prepare(deployment_, tag_, scenario_.mode, *conninfo, options_.module_dir, scenario_.hubs);
+    if (!group.ok()) return group.status();
+    hubds_ = std::move(group).value();
+    if (options_.verbose) progress("starting hubd (" + hubds_->deployment(0).config_path + ")");
+    if (Status s = hubds_->start_all(options_.hubd, options_.hub_log_level); !s.ok()) return s;
     auto metrics_db = store::PgConnection::connect(*conninfo);
     if (!metrics_db.ok()) return metrics_db.status();
 
@@ -162,15 +168,13 @@ class ScenarioRun {
     } cleanup{*this, receivers, senders};
 
     for (int i = 0; i < kUnits; ++i) {
-      receivers.push_back(std::make_unique<Receiver>(
-          ctx, UnitConnection{sd->endpoint, deployment_.hub_public_key(), deployment_.key(receiver_id(i))}, i, prefix_,
-          control_));
+      receivers.push_back(
+          std::make_unique<Receiver>(ctx, hubds_->unit(receiver_id(i), hubds_->receiver_home(i)), i, prefix_, control_));
       if (Status s = receivers.back()->connect(10000); !s.ok()) return s;
     }
     for (int i = 0; i < kUnits; ++i) {
-      senders.push_back(std::make_unique<Sender>(
-          ctx, UnitConnection{sd->endpoint, deployment_.hub_public_key(), deployment_.key(sender_id(i))}, i, scenario_,
-          options_, prefix_, control_));
+      senders.push_back(std::make_unique<Sender>(ctx, hubds_->unit(sender_id(i), hubds_->sender_home(i)), i, scenario_,
+                                                 options_, prefix_, control_));
       if (Status s = senders.back()->connect(10000); !s.ok()) return s;
     }
 
@@ -188,10 +192,10 @@ class ScenarioRun {
     const auto fine = [&] { return !control_.abort && hub_alive(); };
     const pid_t postmaster = db_.server_pid();
     if (!sleep_until(control_.window_begin_ns, fine)) return interrupted_or_failed();
-    r_.begin = sample_proc(hubd_.pid(), postmaster);
+    r_.begin = hubds_->sample(postmaster);
     auto db_begin = sample_db(*metrics_db);
     if (!sleep_until(control_.window_end_ns, fine)) return interrupted_or_failed();
-    r_.end = sample_proc(hubd_.pid(), postmaster);
+    r_.end = hubds_->sample(postmaster);
     auto db_end = sample_db(*metrics_db);
     if (db_begin.ok() && db_end.ok()) {
       r_.xact_commits = db_end->xact_commit - db_begin->xact_commit;
@@ -228,7 +232,7 @@ class ScenarioRun {
     }
     if (g_interrupted) return interrupted_or_failed();
     r_.drain_s = static_cast<double>(steady_ns() - control_.window_end_ns) / 1e9;
-    const ProcSample last = sample_proc(hubd_.pid(), 0);
+    const ProcSample last = hubds_->sample(0);
     r_.hubd_peak_rss_mb = std::max({r_.hubd_peak_rss_mb, last.hubd_rss_mb, last.hubd_hwm_mb, r_.end.hubd_rss_mb});
     control_.stop_receivers = true;
     for (auto& t : threads_)
@@ -358,7 +362,7 @@ class ScenarioRun {
   const BenchDeployment& deployment_;
   std::string tag_, prefix_;
   ScenarioControl control_;
-  HubdProcess hubd_;
+  std::unique_ptr<HubdGroup> hubds_;  // one hubd, or several on the one database
   std::vector<std::thread> threads_;
   bool hub_died_ = false;
   std::int64_t last_rss_sample_ns_ = 0;

@@ -205,14 +205,14 @@ void print_results(std::ostream& out, const std::vector<ScenarioResult>& results
   const double window = results.empty() ? 0 : results.front().window_s;
   out << fmt::format("\nThroughput (per second over the {:.0f} s window; 'acked' = ack committed, counted in the store)\n",
                      window);
-  const char* head = "{:<12} {:>7} {:>7} {:>8} {:>8} {:>8} {:>6} {:>6} {:>5} {:>7} {:>6} {:>7} {:>6} {:>6} {:>6}\n";
+  const char* head = "{:<14} {:>7} {:>7} {:>8} {:>8} {:>8} {:>6} {:>6} {:>5} {:>7} {:>6} {:>7} {:>6} {:>6} {:>6}\n";
   out << fmt::format(fmt::runtime(head), "scenario", "offered", "sent", "accepted", "acked", "acked", "busy", "busy",
                      "rej+", "cases/", "max", "commits", "xact", "fsync", "WAL KB");
   out << fmt::format(fmt::runtime(head), "", "cases", "cases", "cases", "cases", "deliv.", "sends", "acks", "err",
                      "commit", "batch", "/s", "/s", "/s", "/case");
   for (const auto& r : results) {
     if (!r.ran) {
-      out << fmt::format("{:<12} not run: {}\n", r.name, r.failures.empty() ? "" : r.failures.front());
+      out << fmt::format("{:<14} not run: {}\n", r.name, r.failures.empty() ? "" : r.failures.front());
       continue;
     }
     const double cases_per_commit =
@@ -230,10 +230,10 @@ void print_results(std::ostream& out, const std::vector<ScenarioResult>& results
 
   out << "\nLatency (ms; send -> first receipt of each delivery, cases sent in the window) and resources over the "
          "window\n";
-  out << fmt::format("{:<12} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>5} {}\n",
+  out << fmt::format("{:<14} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>5} {}\n",
                      "scenario", "e2e", "e2e", "e2e", "e2e", "accept", "accept", "hubd CPU", "PG CPU", "hubd", "PG",
                      "bench", "other", "hubd", "hubd", "load", "verdict");
-  out << fmt::format("{:<12} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>5}\n",
+  out << fmt::format("{:<14} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>5}\n",
                      "", "p50", "p99", "p99.9", "max", "p50", "p99", "s/1k", "s/1k", "%CPU", "%CPU", "%CPU", "%CPU",
                      "RSS MB", "peak MB", "avg1");
   for (const auto& r : results) {
@@ -244,7 +244,7 @@ void print_results(std::ostream& out, const std::vector<ScenarioResult>& results
     const double other = std::max(0.0, r.end.busy_cpu_s - r.begin.busy_cpu_s - hubd - pg - bench);
     const auto pct = [&](double cpu) { return fmt::format("{:.0f}", r.per_s(cpu) * 100); };
     out << fmt::format(
-        "{:<12} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8.3f} {:>8} {:>6} {:>6} {:>6} {:>6} {:>7.1f} {:>7.1f} {:>5.1f} {}\n",
+        "{:<14} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8.3f} {:>8} {:>6} {:>6} {:>6} {:>6} {:>7.1f} {:>7.1f} {:>5.1f} {}\n",
         r.name, ms(r.e2e_p50_ms), ms(r.e2e_p99_ms), ms(r.e2e_p999_ms), ms(r.e2e_max_ms), ms(r.accept_p50_ms),
         ms(r.accept_p99_ms), r.cpu_per_1k(hubd), embedded_pg ? fmt::format("{:.3f}", r.cpu_per_1k(pg)) : "-",
         pct(hubd), embedded_pg ? pct(pg) : "-", pct(bench), pct(other), r.end.hubd_rss_mb, r.hubd_peak_rss_mb,
@@ -255,7 +255,7 @@ void print_results(std::ostream& out, const std::vector<ScenarioResult>& results
   for (const auto& r : results) {
     if (!r.ran) continue;
     out << fmt::format(
-        "{:<12} {} sent, {} accepted (store: {} cases), {} deliveries promised, {} received (store: {} acked of {}), "
+        "{:<14} {} sent, {} accepted (store: {} cases), {} deliveries promised, {} received (store: {} acked of {}), "
         "{} redelivered (max attempt {}), {} sends resent, {} unanswered, drain {:.1f} s",
         r.name, r.sent_total, r.accepted_total, r.store.cases, r.expected_deliveries, r.delivered,
         r.store.deliveries - r.store.unacked, r.store.deliveries, r.redeliveries, r.max_attempt_seen, r.resends,

@@ -44,6 +44,24 @@ std::optional<std::vector<Scenario>> parse_scenarios(const std::string& modes, c
   return out;
 }
 
+// "1,2,3": hubds per scenario.
+std::optional<std::vector<int>> parse_hub_counts(const std::string& text) {
+  std::vector<int> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      std::size_t used = 0;
+      const int n = std::stoi(item, &used);
+      if (used != item.size() || n < 1 || n > 8) return std::nullopt;
+      out.push_back(n);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 const char* mode_name(Mode mode) {
@@ -56,14 +74,15 @@ const char* mode_name(Mode mode) {
 }
 
 std::string Scenario::name() const {
-  return std::string(mode_name(mode)) + "@" + (rate == 0 ? std::string("sat") : std::to_string(rate));
+  return std::string(mode_name(mode)) + "@" + (rate == 0 ? std::string("sat") : std::to_string(rate)) +
+         (hubs > 1 ? "/" + std::to_string(hubs) + "h" : std::string());
 }
 
 std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code) {
   BenchOptions o;
   o.hubd = HUB_BENCH_HUBD;
   o.module_dir = HUB_MODULE_DIR;
-  std::string modes = "all", loads;
+  std::string modes = "all", loads, hubs = "1";
   double seconds = -1, warmup = -1;
   po::options_description d(
       "hub_bench: drives a real hubd (ZeroMQ + CURVE, durable PostgreSQL store) and prints a table.\n"
@@ -76,6 +95,9 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
       ("loads", po::value(&loads),
        "offered loads in cases/s across all senders, comma-separated; 'sat' = saturation "
        "(default 100,1000,10000,sat; 1000,sat with --quick)")
+      ("hubs", po::value(&hubs)->default_value(hubs),
+       "hubds sharing the database, comma-separated (e.g. 1,2,3): every scenario runs with each count, the units "
+       "spread over the hubs")
       ("window", po::value(&o.window)->default_value(o.window), "unanswered sends per sender at saturation")
       ("payload-bytes", po::value(&o.payload_bytes)->default_value(o.payload_bytes), "length of the payload's body")
       ("drain-seconds", po::value(&o.drain_seconds)->default_value(o.drain_seconds),
@@ -122,7 +144,17 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
     exit_code = 2;
     return std::nullopt;
   }
-  o.scenarios = std::move(*scenarios);
+  auto hub_counts = parse_hub_counts(hubs);
+  if (!hub_counts) {
+    std::cerr << "hub_bench: --hubs must be a list of counts from 1 to 8\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  for (const int n : *hub_counts)
+    for (Scenario sc : *scenarios) {
+      sc.hubs = n;
+      o.scenarios.push_back(sc);
+    }
   if (o.window < 1 || o.payload_bytes < 16 || o.drain_seconds < 1 || o.resend_seconds < 1) {
     std::cerr << "hub_bench: --window must be >= 1, --payload-bytes >= 16, --drain-seconds and --resend-seconds >= 1\n";
     exit_code = 2;

@@ -16,8 +16,9 @@ const char* mode_name(Mode mode);
 struct Scenario {
   Mode mode = Mode::kSingle;
   int rate = 0;  // cases/s across all senders; 0: saturation (bounded window)
+  int hubs = 1;  // hubds sharing the database, the units spread over them (bench/hubd_group.h)
 
-  std::string name() const;  // e.g. "single@1000", "fanout@sat"
+  std::string name() const;  // e.g. "single@1000", "fanout@sat", "fanout@sat/3h" (3 hubs)
 };
 
 struct BenchOptions {

@@ -48,9 +48,11 @@ std::string database_of(const hub::config::Deployment& d) {
 // SIGHUP: reads the config file again and applies it; a config with errors,
 // or with changes only a restart can apply, is refused whole and the running
 // one stays. Every outcome goes to the log, where operators look.
-void reload(hub::bus::Hub& hub, const std::string& path) {
+void reload(hub::bus::Hub& hub, const hub::apps::HubdOptions& options) {
+  const std::string& path = options.config;
   spdlog::info("SIGHUP: reloading {}", path);
   auto loaded = hub::config::load_deployment(path);
+  if (loaded.ok() && !options.hub_id.empty()) loaded.deployment->hub.id = options.hub_id;
   for (const auto& w : loaded.warnings) spdlog::warn("reload: {}", w.to_string());
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) spdlog::error("reload refused: {}", e.to_string());
@@ -64,7 +66,7 @@ void reload(hub::bus::Hub& hub, const std::string& path) {
 }
 
 // Waits for SIGINT or SIGTERM, reloading at each SIGHUP meanwhile.
-void serve_until_stopped(hub::bus::Hub& hub, const std::string& config_path) {
+void serve_until_stopped(hub::bus::Hub& hub, const hub::apps::HubdOptions& options) {
   sigset_t set;
   sigemptyset(&set);
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
@@ -72,7 +74,7 @@ void serve_until_stopped(hub::bus::Hub& hub, const std::string& config_path) {
     int sig = 0;
     sigwait(&set, &sig);
     if (sig == SIGHUP) {
-      reload(hub, config_path);
+      reload(hub, options);
       continue;
     }
     spdlog::info("{}: stopping (finishing the commits in flight)", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -94,6 +96,7 @@ int main(int argc, char** argv) {
 
   auto deployment = load_config(options->config);
   if (!deployment) return 1;
+  if (!options->hub_id.empty()) deployment->hub.id = options->hub_id;
   const std::string module_dir = hub::apps::find_module_dir(options->module_dir, deployment->hub.plugin_dir, argv[0]);
   if (options->check_only) {
     auto plugins = hub::plugin_host::PluginSet::load(deployment->plugins, module_dir);
@@ -134,7 +137,7 @@ int main(int argc, char** argv) {
   }
   spdlog::info("hubd {} ready: hub {}, {} units, {} case types, {} routes", HUB_VERSION, deployment->hub.id,
                deployment->units.size(), deployment->case_types.size(), deployment->routes.size());
-  serve_until_stopped(**hub, options->config);
+  serve_until_stopped(**hub, *options);
   (*hub)->stop();
   hub.value().reset();
   if (embedded) {

@@ -9,6 +9,18 @@ namespace hub::apps {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// The config's rule for ids (config/section_helpers.cc), at most 64 characters.
+bool valid_hub_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (const char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
+  return true;
+}
+
+}  // namespace
+
 std::optional<HubdOptions> parse_hubd_options(int argc, char** argv, int& exit_code) {
   HubdOptions o;
   std::string check;
@@ -16,13 +28,16 @@ std::optional<HubdOptions> parse_hubd_options(int argc, char** argv, int& exit_c
       "hubd: the Xinhui property-management case hub (新惠城区物业管理联动枢纽).\n"
       "Routes cases between member units, stores every case in PostgreSQL before\n"
       "answering, delivers at least once and keeps the routing log.\n\n"
-      "Usage: hubd [--config FILE] | hubd --check-config FILE\n\nOptions");
+      "Usage: hubd [--config FILE] [--hub-id ID] | hubd --check-config FILE\n\nOptions");
   desc.add_options()
       ("help,h", "show this help")
       ("config,c", po::value(&o.config)->default_value(o.config), "the deployment file (YAML)")
       ("check-config", po::value(&check), "validate FILE (and the plugins it names) and exit: 0 valid, 1 invalid")
       ("log-level", po::value(&o.log_level)->default_value(o.log_level), "trace, debug, info, warn or error")
-      ("module-dir", po::value(&o.module_dir), "where plugin and adapter .so files are (overrides hub.plugin_dir)");
+      ("module-dir", po::value(&o.module_dir), "where plugin and adapter .so files are (overrides hub.plugin_dir)")
+      ("hub-id", po::value(&o.hub_id),
+       "this hub's id (overrides hub.id): every hub sharing one database needs its own; it stamps the leases "
+       "this hub takes and is told to units in 'welcome'");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -43,6 +58,11 @@ std::optional<HubdOptions> parse_hubd_options(int argc, char** argv, int& exit_c
                  "                   needed), is refused with its errors in the log; the running one stays.\n"
                  "\nExit codes: 0 clean stop, 1 invalid config or start failure, 2 usage error.\n";
     exit_code = 0;
+    return std::nullopt;
+  }
+  if (vm.count("hub-id") && !valid_hub_id(o.hub_id)) {
+    std::cerr << "hubd: --hub-id must be 1 to 64 characters among a-z, 0-9, '.', '_' and '-'\n";
+    exit_code = 2;
     return std::nullopt;
   }
   if (vm.count("check-config")) {

@@ -11,6 +11,7 @@ struct HubdOptions {
   bool check_only = false;
   std::string log_level = "info";
   std::string module_dir;  // overrides hub.plugin_dir
+  std::string hub_id;      // overrides hub.id (several hubs sharing one config file)
 };
 
 // Parses argv. Prints help or errors itself; returns nullopt with `exit_code`

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -38,7 +39,7 @@ Result<std::unique_ptr<ChaosHub>> ChaosHub::start(const ChaosHubOptions& options
 bool ChaosHub::run_for(double seconds) {
   const std::int64_t end = bench::steady_ns() + static_cast<std::int64_t>(seconds * 1e9);
   while (bench::steady_ns() < end) {
-    if (!hubd_.alive()) return false;
+    if (!hubd_alive()) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return true;
@@ -54,26 +55,55 @@ Result<std::unique_ptr<ChaosHub>> ChaosHub::create(const ChaosHubOptions& option
   auto deployment = bench::BenchDeployment::create(h->folder());
   if (!deployment.ok()) return deployment.status();
   h->deployment_ = std::make_unique<bench::BenchDeployment>(std::move(deployment).value());
-  auto scenario = h->deployment_->write_scenario("chaos", options.mode, h->conninfo_, options.module_dir);
-  if (!scenario.ok()) return scenario.status();
-  h->scenario_ = std::move(scenario).value();
+  auto hubs = bench::HubdGroup::prepare(*h->deployment_, "chaos", options.mode, h->conninfo_, options.module_dir,
+                                       std::max(1, options.hubs));
+  if (!hubs.ok()) return hubs.status();
+  h->hubs_ = std::move(hubs).value();
+  h->killed_.assign(static_cast<std::size_t>(h->hubs_->size()), false);
   return h;
 }
 
 ChaosHub::~ChaosHub() {
-  (void)hubd_.stop();
+  if (hubs_) (void)hubs_->stop_all();
   if (database_) (void)database_->stop();
 }
 
 bench::UnitConnection ChaosHub::unit(const std::string& id) const {
-  return {scenario_.endpoint, deployment_->hub_public_key(), deployment_->key(id)};
+  const int index = (id[7] - '0') * 10 + (id[8] - '0') - 1;  // "bench.sNN" / "bench.rNN"
+  return hubs_->unit(id, id[6] == 's' ? hubs_->sender_home(index) : hubs_->receiver_home(index));
 }
 
-Status ChaosHub::start_hubd() { return hubd_.start(options_.hubd, scenario_, options_.log_level); }
+Status ChaosHub::start_hubd() {
+  killed_.assign(killed_.size(), false);
+  std::vector<int> stopped;
+  for (int i = 0; i < hubs_->size(); ++i)
+    if (hubs_->process(i).pid() <= 0) stopped.push_back(i);
+  if (static_cast<int>(stopped.size()) == hubs_->size()) return hubs_->start_all(options_.hubd, options_.log_level);
+  for (const int i : stopped)
+    if (Status s = hubs_->start(i, options_.hubd, options_.log_level); !s.ok()) return s;
+  return {};
+}
 
-void ChaosHub::kill_hubd() { hubd_.kill(); }
+void ChaosHub::kill_hubd(int hub) {
+  hubs_->process(hub).kill();
+  killed_[static_cast<std::size_t>(hub)] = true;
+}
 
-int ChaosHub::stop_hubd() { return hubd_.stop(); }
+int ChaosHub::stop_hubd() { return hubs_->stop_all(); }
+
+bool ChaosHub::hubd_alive() {
+  for (int i = 0; i < hubs_->size(); ++i)
+    if (!killed_[static_cast<std::size_t>(i)] && !hubs_->process(i).alive()) return false;
+  return true;
+}
+
+std::string ChaosHub::hubd_log_tail(std::size_t bytes) {
+  if (hubs_->size() == 1) return hubs_->process(0).log_tail(bytes);
+  std::string out;
+  for (int i = 0; i < hubs_->size(); ++i)
+    out += "--- " + hubs_->hub_id(i) + ":\n" + hubs_->process(i).log_tail(bytes / static_cast<std::size_t>(hubs_->size()));
+  return out;
+}
 
 Status ChaosHub::stop_database() {
   if (!database_) return {};

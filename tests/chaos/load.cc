@@ -26,6 +26,7 @@ Load::Load(ChaosHub& hub, LoadOptions options) : hub_(hub), options_(std::move(o
   control_.window_end_ns = std::numeric_limits<std::int64_t>::max();
   control_.drain_deadline_ns = std::numeric_limits<std::int64_t>::max();
   control_.heartbeat_every_ns = kHeartbeatNs;
+  control_.failover_after_ns = static_cast<std::int64_t>(options_.failover_after_s * 1e9);
   control_.send_budget = options_.budget;
 }
 
@@ -135,6 +136,37 @@ std::map<std::string, std::int64_t> Load::error_codes() const {
   for (const auto& s : senders_)
     for (const auto& [code, n] : s->result().codes) all[code] += n;
   return all;
+}
+
+std::map<std::string, std::int64_t> Load::accepted_at() const {
+  std::map<std::string, std::int64_t> all;
+  for (const auto& s : senders_)
+    for (const auto& [endpoint, n] : s->result().accepted_at) all[endpoint] += n;
+  return all;
+}
+
+std::map<std::string, std::int64_t> Load::received_at() const {
+  std::map<std::string, std::int64_t> all;
+  for (const auto& r : receivers_)
+    for (const auto& [endpoint, n] : r->result().deliveries_at) all[endpoint] += n;
+  return all;
+}
+
+std::int64_t Load::first_failover_ns() const {
+  std::int64_t first = 0;
+  auto take = [&](std::int64_t t) {
+    if (t != 0 && (first == 0 || t < first)) first = t;
+  };
+  for (const auto& s : senders_) take(s->result().first_failover_ns);
+  for (const auto& r : receivers_) take(r->result().first_failover_ns);
+  return first;
+}
+
+int Load::failovers() const {
+  int n = 0;
+  for (const auto& s : senders_) n += s->result().failovers;
+  for (const auto& r : receivers_) n += r->result().failovers;
+  return n;
 }
 
 }  // namespace hub::chaos

@@ -32,6 +32,7 @@ struct LoadOptions {
   int payload_bytes = 300;
   bool journals = true;                                   // false: no journals (and no check)
   std::string tag = "chaos";                              // references are "<tag>-sNN-<seq>"
+  double failover_after_s = 2;                            // several hubs: a unit leaves a hub silent this long
 };
 
 class Load {
@@ -57,6 +58,12 @@ class Load {
   std::int64_t sent() const;
   std::vector<std::int64_t> latencies_ns() const;  // send → first receipt, every receiver
   std::map<std::string, std::int64_t> error_codes() const;  // error and rejection codes the senders were answered
+  // Several hubs: accepted answers and first receipts per hub endpoint, and
+  // how often the units moved to another hub.
+  std::map<std::string, std::int64_t> accepted_at() const;
+  std::map<std::string, std::int64_t> received_at() const;
+  int failovers() const;
+  std::int64_t first_failover_ns() const;  // steady time; 0: none
 
  private:
   ChaosHub& hub_;

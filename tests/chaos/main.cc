@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "usage: hub_chaos kill    [--kills N] [--seed S] [--soak]\n"
     "       hub_chaos outage  [--outages N] [--outage-seconds S] [--rate R] [--soak]\n"
     "       hub_chaos absent  [--waiting N,N,...] [--max-growth-mb M] [--probe-rate R]\n"
+    "       hub_chaos hubs    [--hubs N] [--seed S] [--rate R]\n"
     "common: [--keep] [--log-level L] [--hubd PATH] [--module-dir DIR]\n";
 
 std::vector<std::int64_t> parse_levels(const std::string& text) {
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
   KillOptions kill;
   OutageOptions outage;
   AbsentOptions absent;
+  HubsOptions hubs;
+  int rate = -1;
   std::string what, waiting = "0,250000,500000,1000000";
   std::uint64_t seed = std::random_device()();
   bool soak = false;
@@ -47,7 +50,8 @@ int main(int argc, char** argv) {
       "outages", po::value(&outage.outages)->default_value(outage.outages),
       "outage: database outages (odd: fast shutdown, even: SIGKILL of the postmaster)")(
       "outage-seconds", po::value(&outage.seconds)->default_value(outage.seconds), "outage: length of each")(
-      "rate", po::value(&outage.rate)->default_value(outage.rate), "outage: cases/s offered")(
+      "rate", po::value(&rate), "outage: cases/s offered (default 1000); hubs: 0 = saturation (default)")(
+      "hubs", po::value(&hubs.hubs)->default_value(hubs.hubs), "hubs: hubds sharing the database (at least 2)")(
       "soak", po::bool_switch(&soak), "kill: 50 kills; outage: 10 outages")(
       "waiting", po::value(&waiting)->default_value(waiting), "absent: levels of waiting cases to measure at")(
       "max-growth-mb", po::value(&absent.max_growth_mb)->default_value(0),
@@ -75,7 +79,12 @@ int main(int argc, char** argv) {
     std::cerr << "hub_chaos: " << e.what() << "\n" << kUsage;
     return 2;
   }
-  kill.seed = outage.seed = seed;
+  kill.seed = outage.seed = hubs.seed = seed;
+  if (rate >= 0) outage.rate = hubs.rate = rate;
+  if (hubs.hubs < 2) {
+    std::cerr << "hub_chaos: --hubs must be at least 2\n";
+    return 2;
+  }
   if (soak) {
     kill.kills = 50;
     outage.outages = 10;
@@ -83,6 +92,7 @@ int main(int argc, char** argv) {
   if (what == "kill") return run_kill_under_load(hub, kill);
   if (what == "outage") return run_database_outage(hub, outage);
   if (what == "absent") return run_absent_receiver(hub, absent);
-  std::cerr << "hub_chaos: say what to do: kill, outage or absent\n" << kUsage;
+  if (what == "hubs") return run_several_hubs(hub, hubs);
+  std::cerr << "hub_chaos: say what to do: kill, outage, absent or hubs\n" << kUsage;
   return 2;
 }

@@ -35,4 +35,13 @@ struct AbsentOptions {
 };
 int run_absent_receiver(const ChaosHubOptions& hub, const AbsentOptions& options);
 
+struct HubsOptions {
+  int hubs = 3;            // hubds on one database
+  int rate = 0;            // cases/s offered; 0: saturation
+  std::uint64_t seed = 0;  // draws which hub dies and when
+  double min_before_kill_s = 2, max_before_kill_s = 4;  // load before the kill
+  double after_kill_s = 5;                               // load after it, on the survivors
+};
+int run_several_hubs(const ChaosHubOptions& hub, const HubsOptions& options);
+
 }  // namespace hub::chaos

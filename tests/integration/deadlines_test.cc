@@ -30,6 +30,7 @@ TEST_CASE("an unanswered delivery is reminded, then escalated up the chain once 
   TestDeployment first;
   DeploymentOptions shared;
   shared.shared_database = first.conninfo();
+  shared.hub_id = "test-2";
   TestDeployment second(shared);
   auto hub1 = std::make_unique<InProcessHub>(first, local("2026-12-07T09:00:00+08:00"));
   auto hub2 = std::make_unique<InProcessHub>(second, local("2026-12-07T09:00:00+08:00"));

@@ -18,7 +18,9 @@ Json fee_check(int i) {
 }  // namespace
 
 TEST_CASE("an unacked delivery is sent again, with the same id, when the receiver reconnects", "[e2e][delivery]") {
-  TestDeployment d({.max_attempts = 5, .backoff_ms = 60000, .extra_yaml = "", .shared_database = ""});  // no timed redelivery within the test
+  // No timed redelivery within the test.
+  TestDeployment d(
+      {.max_attempts = 5, .backoff_ms = 60000, .extra_yaml = "", .shared_database = "", .hub_id = "test", .keys_from = ""});
   HubProcess hubd(d);
   hubd.start();
   auto registry = d.client("registry");
@@ -99,7 +101,8 @@ TEST_CASE("100 concurrent sends are stored in far fewer than 100 commits", "[e2e
 }
 
 TEST_CASE("a case no route matches is parked, listed and kept; an unacked delivery is parked and replayed", "[e2e][parked]") {
-  TestDeployment d({.max_attempts = 2, .backoff_ms = 200, .extra_yaml = "", .shared_database = ""});
+  TestDeployment d(
+      {.max_attempts = 2, .backoff_ms = 200, .extra_yaml = "", .shared_database = "", .hub_id = "test", .keys_from = ""});
   HubProcess hubd(d);
   hubd.start();
   auto stranger = d.client("test.stranger");

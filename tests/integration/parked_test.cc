@@ -13,7 +13,8 @@ using namespace hub::testing;
 
 namespace {
 
-const DeploymentOptions kParkFast{.max_attempts = 2, .backoff_ms = 200, .extra_yaml = "", .shared_database = ""};
+const DeploymentOptions kParkFast{
+    .max_attempts = 2, .backoff_ms = 200, .extra_yaml = "", .shared_database = "", .hub_id = "test", .keys_from = ""};
 
 Json fee_check(int i) {
   return {{"dwelling", "3-2-" + std::to_string(i)}, {"seller", "甲"}, {"buyer", "乙"}, {"application_id", "PK" + std::to_string(i)}};
@@ -260,6 +261,7 @@ TEST_CASE("two hubs on one database replaying the same filter at once replay eac
   TestDeployment first(kParkFast);
   DeploymentOptions shared = kParkFast;
   shared.shared_database = first.conninfo();
+  shared.hub_id = "test-2";
   TestDeployment second(shared);
   HubProcess hub1(first), hub2(second);
   hub1.start();

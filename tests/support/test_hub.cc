@@ -75,14 +75,21 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
   const std::string source = std::string(HUB_SOURCE_DIR) + "/config/";
 
   // Keys for the hub and for every unit the config names.
-  hub_key_ = keys::generate().value();
-  REQUIRE(keys::write(keys_dir, "hub", hub_key_).ok());
+  if (options.keys_from.empty()) {
+    hub_key_ = keys::generate().value();
+    REQUIRE(keys::write(keys_dir, "hub", hub_key_).ok());
+  } else {
+    std::error_code ec;
+    fs::copy(options.keys_from + "/keys", keys_dir, fs::copy_options::recursive, ec);
+    REQUIRE(!ec);
+    hub_key_ = keys::read(keys_dir + "/hub.key").value();
+  }
   {
     std::ofstream extra(dir_ + "/test_extra.yaml");
     extra << kTestExtra << options.extra_yaml;
   }
   std::ostringstream yaml;
-  yaml << "hub:\n  id: test\n  database: \"" << conninfo_ << "\"\n  data_dir: " << dir_ << "/var\n"
+  yaml << "hub:\n  id: " << options.hub_id << "\n  database: \"" << conninfo_ << "\"\n  data_dir: " << dir_ << "/var\n"
        << "  keys_dir: " << keys_dir << "\n  plugin_dir: " << HUB_MODULE_DIR << "\n  operator_socket: " << operator_socket_
        << "\n  delivery: {max_attempts: " << options.max_attempts << ", backoff_initial_ms: " << options.backoff_ms
        << ", backoff_max_ms: " << options.backoff_ms * 4 << ", backoff_multiplier: 2.0}\n"
@@ -98,7 +105,8 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
   auto first = config::load_deployment(config_path_);
   INFO((first.errors.empty() ? std::string() : first.errors.front().to_string()));
   REQUIRE(first.ok());
-  for (const auto& u : first.deployment->units) REQUIRE(keys::write(keys_dir, u.id, keys::generate().value()).ok());
+  if (options.keys_from.empty())
+    for (const auto& u : first.deployment->units) REQUIRE(keys::write(keys_dir, u.id, keys::generate().value()).ok());
 }
 
 TestDeployment::~TestDeployment() {
@@ -116,7 +124,7 @@ std::unique_ptr<UnitClient> TestDeployment::client(const std::string& unit) cons
   return std::make_unique<UnitClient>(endpoint_, key(unit), hub_key_.public_key);
 }
 
-HubProcess::HubProcess(const TestDeployment& d) : d_(d) {}
+HubProcess::HubProcess(const TestDeployment& d, std::vector<std::string> args) : d_(d), args_(std::move(args)) {}
 
 HubProcess::~HubProcess() {
   if (pid_ > 0) kill();
@@ -126,6 +134,9 @@ void HubProcess::start() {
   REQUIRE(pid_ == 0);
   const std::string binary = std::string(HUB_BINARY_DIR) + "/bin/hubd";
   const std::string log = d_.dir() + "/hubd.log";
+  std::vector<const char*> argv = {binary.c_str(), "--config", d_.config_path().c_str(), "--log-level", "debug"};
+  for (const auto& a : args_) argv.push_back(a.c_str());
+  argv.push_back(nullptr);
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
@@ -134,8 +145,7 @@ void HubProcess::start() {
       ::dup2(fileno(out), 1);
       ::dup2(fileno(out), 2);
     }
-    ::execl(binary.c_str(), binary.c_str(), "--config", d_.config_path().c_str(), "--log-level", "debug",
-            static_cast<char*>(nullptr));
+    ::execv(binary.c_str(), const_cast<char* const*>(argv.data()));
     ::_exit(127);
   }
   // Ready when the operator socket answers "status".

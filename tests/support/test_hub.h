@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bus/hub.h"
 #include "hub/clock.h"
@@ -30,6 +31,10 @@ struct DeploymentOptions {
   std::string extra_yaml;  // appended to the test-only config file
   // Another deployment's database, for several hubs sharing one; empty: a fresh one.
   std::string shared_database;
+  std::string hub_id = "test";  // hub.id: hubs sharing a database need their own
+  // Another deployment's folder whose keys (the hub's and every unit's) to use,
+  // so that a unit can move between the two hubs; empty: new keys.
+  std::string keys_from;
 };
 
 class TestDeployment {
@@ -54,7 +59,8 @@ class TestDeployment {
 // The hubd binary as a child process. Its output goes to <dir>/hubd.log.
 class HubProcess {
  public:
-  explicit HubProcess(const TestDeployment& d);
+  // `args`: more command-line arguments for hubd (e.g. {"--hub-id", "a"}).
+  explicit HubProcess(const TestDeployment& d, std::vector<std::string> args = {});
   ~HubProcess();  // SIGKILL if still running
   // Starts hubd and waits until its operator socket answers.
   void start();
@@ -71,6 +77,7 @@ class HubProcess {
 
  private:
   const TestDeployment& d_;
+  std::vector<std::string> args_;
   pid_t pid_ = 0;
 };
 

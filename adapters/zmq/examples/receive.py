@@ -23,7 +23,8 @@ def show(message):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--hub", required=True, help="the hub's endpoint, e.g. tcp://hub.example:7750")
+    parser.add_argument("--hub", required=True, help="the hub's endpoint, e.g. tcp://hub.example:7750; with several hubs, "
+                        "their endpoints separated by commas, in the order to try them")
     parser.add_argument("--key", required=True, help="your unit's key pair file (UNIT.key)")
     parser.add_argument("--hub-key", required=True, help="the hub's public key file (hub.pub)")
     parser.add_argument("--reply-final", metavar="OUTCOME", help="answer each delivery with a final reply")

@@ -24,7 +24,8 @@ from xh_client import HubClient
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("case_file", help="JSON file with reference, type, compound and payload")
-    parser.add_argument("--hub", required=True, help="the hub's endpoint, e.g. tcp://hub.example:7750")
+    parser.add_argument("--hub", required=True, help="the hub's endpoint, e.g. tcp://hub.example:7750; with several hubs, "
+                        "their endpoints separated by commas, in the order to try them")
     parser.add_argument("--key", required=True, help="your unit's key pair file (UNIT.key)")
     parser.add_argument("--hub-key", required=True, help="the hub's public key file (hub.pub)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer (default 10)")

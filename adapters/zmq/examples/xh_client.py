@@ -15,6 +15,13 @@ and the hub's endpoint:
 A HubClient is one connection of one unit. It is not thread-safe: use it from
 one thread. While you wait in recv() or for an answer, it sends the heartbeats
 that keep your unit online.
+
+A deployment may run several hubs on one database ("Several hubs" in
+docs/PROTOCOL.md). Give their endpoints in your order of preference, as a list
+or as one string with commas ("tcp://hub1:7750,tcp://hub2:7750"): the client
+uses the first, and when its hub has answered nothing for three heartbeat
+intervals it moves to the next one, says hello there (after a hello of yours)
+and sends the request still waiting for its answer again.
 """
 
 import collections
@@ -51,21 +58,50 @@ class HubClient:
         own = read_key_file(key_file)
         if "secret" not in own:
             raise ValueError(f"{key_file} has no secret key: pass your unit's .key file, not a .pub file")
+        self.endpoints = [e.strip() for e in endpoint.split(",")] if isinstance(endpoint, str) else list(endpoint)
+        if not self.endpoints or not all(self.endpoints):
+            raise ValueError(f"no hub endpoint in {endpoint!r}")
+        self._current = 0
+        self._keys = (own["public"].encode("ascii"), own["secret"].encode("ascii"),
+                      read_key_file(hub_public_key_file)["public"].encode("ascii"))
         self._context = zmq.Context()
-        self._socket = self._context.socket(zmq.DEALER)
-        self._socket.linger = 0
-        self._socket.curve_publickey = own["public"].encode("ascii")
-        self._socket.curve_secretkey = own["secret"].encode("ascii")
-        self._socket.curve_serverkey = read_key_file(hub_public_key_file)["public"].encode("ascii")
-        self._socket.connect(endpoint)
+        self._socket = None
+        self._connect()
         self._backlog = collections.deque()  # messages that arrived while waiting for an answer
         self._last_sent = time.monotonic()
+        self._unanswered_since = None  # when something was sent to the hub that it has not answered yet
+        self._pending = None           # the request waiting for its answer
+        self._hello = None             # the last hello sent: said again on another hub
+        self._waiting_for_welcome = False
         self.heartbeat_seconds = 5  # the hub's value replaces this after hello()
         self.unit = None            # your unit id, as the hub knows it, after hello()
+        self.hub = None             # the id of the hub that welcomed this connection last
+
+    @property
+    def endpoint(self):
+        """The endpoint of the hub in use."""
+        return self.endpoints[self._current]
 
     def disconnect(self):
         self._socket.close()
         self._context.term()
+
+    def _connect(self):
+        self._socket = self._context.socket(zmq.DEALER)
+        self._socket.linger = 0
+        self._socket.curve_publickey, self._socket.curve_secretkey, self._socket.curve_serverkey = self._keys
+        self._socket.connect(self.endpoint)
+
+    def _move_on(self):
+        """The hub answered nothing for three heartbeat intervals: the next hub of the deployment."""
+        self._socket.close()  # with whatever it still queued for the silent hub
+        self._current = (self._current + 1) % len(self.endpoints)
+        self._connect()
+        self._unanswered_since = None
+        if self._hello is not None:
+            self._send(self._hello)  # that hub sends everything pending for your unit at once
+        if self._pending is not None:
+            self._send(self._pending)  # same reference: safe, the answer says "duplicate" if it was stored
 
     def __enter__(self):
         return self
@@ -79,26 +115,25 @@ class HubClient:
 
     def hello(self, client="xh_client.py/1", timeout=10.0):
         """Announces this connection as the unit's receiver; returns "welcome"."""
-        self._send({"kind": "hello", "client": client})
-        welcome = self._wait(lambda m: m.get("kind") in ("welcome", "error"), timeout)
-        if welcome and welcome.get("kind") == "welcome":
-            self.unit = welcome["unit"]
-            self.heartbeat_seconds = welcome["heartbeat_seconds"]
-        return welcome
+        self._hello = {"kind": "hello", "client": client}
+        self._send(self._hello)
+        self._waiting_for_welcome = True
+        try:
+            return self._wait(lambda m: m.get("kind") in ("welcome", "error"), timeout)
+        finally:
+            self._waiting_for_welcome = False
 
     def send_case(self, reference, case_type, payload, compound="", timeout=10.0):
         """Sends a case; returns "accepted", "rejected" or "error"."""
-        self._send({"kind": "send", "reference": reference, "type": case_type,
-                    "compound": compound, "payload": payload})
-        return self._wait_for_answer(reference, ("accepted", "rejected", "error"), timeout)
+        return self._request({"kind": "send", "reference": reference, "type": case_type,
+                              "compound": compound, "payload": payload}, ("accepted", "rejected", "error"), timeout)
 
     def reply(self, delivery, reference, body, final=False, outcome=None, timeout=10.0):
         """Replies about one of your deliveries; returns "reply_accepted" or "error"."""
         message = {"kind": "reply", "delivery": delivery, "reference": reference, "final": final, "body": body}
         if outcome is not None:
             message["outcome"] = outcome
-        self._send(message)
-        return self._wait_for_answer(reference, ("reply_accepted", "error"), timeout)
+        return self._request(message, ("reply_accepted", "error"), timeout)
 
     # The case lifecycle. Each returns "transition_accepted" or "error"; the
     # reference makes a resend safe, as for cases and replies.
@@ -139,8 +174,7 @@ class HubClient:
         return self.transition("reopen", reference, timeout, case=case, reason=reason, **fields)
 
     def transition(self, kind, reference, timeout=10.0, **fields):
-        self._send({"kind": kind, "reference": reference, **fields})
-        return self._wait_for_answer(reference, ("transition_accepted", "error"), timeout)
+        return self._request({"kind": kind, "reference": reference, **fields}, ("transition_accepted", "error"), timeout)
 
     # Acknowledgements: send them once the message is stored on your side. The
     # hub does not answer them.
@@ -168,6 +202,16 @@ class HubClient:
         body = json.dumps(message, ensure_ascii=False).encode("utf-8")
         self._socket.send_multipart([PROTOCOL_TAG, body])
         self._last_sent = time.monotonic()
+        if self._unanswered_since is None:
+            self._unanswered_since = self._last_sent
+
+    def _request(self, message, kinds, timeout):
+        self._pending = message
+        try:
+            self._send(message)
+            return self._wait_for_answer(message["reference"], kinds, timeout)
+        finally:
+            self._pending = None
 
     def _wait_for_answer(self, reference, kinds, timeout):
         # An error without a reference is an answer to the frame we just sent
@@ -185,17 +229,31 @@ class HubClient:
     def _receive(self, timeout):
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            silence = 3 * self.heartbeat_seconds  # then the hub counts as unreachable
+            if (len(self.endpoints) > 1 and self._unanswered_since is not None
+                    and time.monotonic() - self._unanswered_since >= silence):
+                self._move_on()
             if time.monotonic() - self._last_sent >= self.heartbeat_seconds:
                 self._send({"kind": "heartbeat"})
             wake = self._last_sent + self.heartbeat_seconds
+            if len(self.endpoints) > 1 and self._unanswered_since is not None:
+                wake = min(wake, self._unanswered_since + silence)
             if deadline is not None:
                 wake = min(wake, deadline)
             if self._socket.poll(max(0, int((wake - time.monotonic()) * 1000)) + 1):
                 tag, *rest = self._socket.recv_multipart()
+                self._unanswered_since = None
                 if tag != PROTOCOL_TAG or len(rest) != 1:
                     continue  # not protocol 1: cannot come from this hub
                 message = json.loads(rest[0].decode("utf-8"))
-                if message.get("kind") != "heartbeat":
+                kind = message.get("kind")
+                if kind == "welcome":
+                    self.unit = message["unit"]
+                    self.hub = message.get("hub")
+                    self.heartbeat_seconds = message["heartbeat_seconds"]
+                    if not self._waiting_for_welcome:
+                        continue  # the answer to a hello said again on another hub
+                if kind != "heartbeat":
                     return message
             elif deadline is not None and time.monotonic() >= deadline:
                 return None

@@ -32,6 +32,15 @@ void Dispatcher::kick() {
   {
     std::lock_guard lock(mu_);
     kicked_ = true;
+    announce_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Dispatcher::wake() {
+  {
+    std::lock_guard lock(mu_);
+    kicked_ = true;
   }
   wake_.notify_one();
 }
@@ -67,6 +76,7 @@ void Dispatcher::run() {
     std::set<std::string> arrived;
     std::vector<std::pair<std::string, protocol::OutgoingDelivery>> claimed;
     bool claim = true;
+    bool announce = false;
     {
       std::unique_lock lock(mu_);
       if (!more) {
@@ -77,6 +87,7 @@ void Dispatcher::run() {
       }
       if (stopping_) return;
       kicked_ = false;
+      std::swap(announce, announce_);
       arrived.swap(arrived_);
       claimed.swap(claimed_);
     }
@@ -85,20 +96,21 @@ void Dispatcher::run() {
     next_tick = std::chrono::steady_clock::now() + kTick;
     store::PgConnection* db = db_.get();
     if (db == nullptr) {
-      more = false;
+      more = false;  // the other hubs' own polls find the work
       continue;
     }
     for (const auto& unit : arrived)
       if (Status s = db_.check(store::make_due_now(*db, unit, clock_.now())); !s.ok())
         spdlog::warn("dispatcher: cannot resend pending work to {}: {}", unit, s.message());
     db = db_.get();
-    more = db != nullptr && dispatch_once(*db);
+    more = db != nullptr && dispatch_once(*db, announce);
   }
 }
 
-bool Dispatcher::dispatch_once(store::PgConnection& db) {
+bool Dispatcher::dispatch_once(store::PgConnection& db, bool announce) {
   const auto catalog = catalog_.get();
-  store::ClaimRequest request{presence_.online(), clock_.now(), hub_id_, catalog->deployment().hub.delivery, kClaimLimit};
+  store::ClaimRequest request{presence_.online(), clock_.now(), hub_id_, catalog->deployment().hub.delivery, kClaimLimit,
+                              announce};
   auto claimed = store::claim_due(db, request);
   if (!claimed.ok()) {
     if (db_.check(claimed.status()).code() != StatusCode::kUnavailable)

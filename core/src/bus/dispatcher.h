@@ -3,8 +3,9 @@
 // Two ways work reaches it. Deliveries the committer wrote already claimed for
 // units online here (store::DirectDispatch) are handed over with send_claimed()
 // and sent at once, without touching the database. Everything else is claimed:
-// when a commit left work for claims, when a unit says hello, and every tick
-// for redelivery, it claims due rows for the units online at this hub
+// when a commit left work for claims, when another hub on the database
+// announces new work, when a unit says hello, and every tick for redelivery,
+// it claims due rows for the units online at this hub
 // (store/dispatch_claims.h), sends them, and logs what it did. Sending is
 // at-least-once: a row is sent again after its backoff until acked, and parked
 // after the configured attempts.
@@ -34,8 +35,11 @@ class Dispatcher {
   ~Dispatcher();
   void start();
   void stop();
-  // Something new may be due: claim now.
+  // This hub committed new work: claim now, and tell the other hubs on the
+  // database (with the claim), whose units it may be for.
   void kick();
+  // Another hub committed new work (bus/peer_wake.h): claim now.
+  void wake();
   // `unit` (re)connected: everything pending for it becomes due now.
   void unit_arrived(const std::string& unit);
   // Deliveries committed as claimed by this hub (attempt 1, events already
@@ -45,7 +49,7 @@ class Dispatcher {
 
  private:
   void run();
-  bool dispatch_once(store::PgConnection& db);  // true when it claimed a full batch
+  bool dispatch_once(store::PgConnection& db, bool announce);  // true when it claimed a full batch
   void send_deliveries(std::vector<std::pair<std::string, protocol::OutgoingDelivery>>& deliveries, const Catalog& catalog);
   void send(const std::string& unit, std::string body);
 
@@ -60,6 +64,7 @@ class Dispatcher {
   std::mutex mu_;
   std::condition_variable wake_;
   bool kicked_ = false;              // GUARDED_BY(mu_)
+  bool announce_ = false;            // GUARDED_BY(mu_): tell the other hubs at the next claim
   bool stopping_ = false;            // GUARDED_BY(mu_)
   std::set<std::string> arrived_;    // GUARDED_BY(mu_)
   std::vector<std::pair<std::string, protocol::OutgoingDelivery>> claimed_;  // GUARDED_BY(mu_)

@@ -105,7 +105,9 @@ Status Hub::start_all() {
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
   watcher_ = std::make_unique<DeadlineWatcher>(options_.conninfo, *catalog_, *routing_log_, *clock_,
                                                [this] { dispatcher_->kick(); });
+  peer_wake_ = std::make_unique<PeerWake>(options_.conninfo, d.hub.id, [this] { dispatcher_->wake(); });
   dispatcher_->start();
+  peer_wake_->start();
   for (auto& c : committers_) c->start();
   hook_runner_->start();
   watcher_->start();
@@ -134,6 +136,7 @@ Status Hub::start_adapters() {
 void Hub::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (peer_wake_) peer_wake_->stop();
   if (dispatcher_) dispatcher_->stop();    // nothing new goes out, so no new acks are owed
   if (queue_) {
     queue_->refuse_new_work();  // new cases, replies, requests: "busy, retry"

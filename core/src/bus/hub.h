@@ -21,6 +21,7 @@
 #include "bus/directory_refresh.h"
 #include "bus/dispatcher.h"
 #include "bus/intake.h"
+#include "bus/peer_wake.h"
 #include "bus/presence.h"
 #include "config/model.h"
 #include "hooks/hook_runner.h"
@@ -72,6 +73,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<CommitQueue> queue_;
   std::vector<std::unique_ptr<Committer>> committers_;  // one per lane of the commit queue
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<PeerWake> peer_wake_;
   std::unique_ptr<DirectoryRefresher> directory_;
   std::unique_ptr<hooks::HookRunner> hook_runner_;
   std::unique_ptr<DeadlineWatcher> watcher_;

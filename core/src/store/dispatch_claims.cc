@@ -1,5 +1,6 @@
 #include "store/dispatch_claims.h"
 
+#include "store/work_signal.h"
 #include "util/time_format.h"
 #include "util/time_parse.h"
 
@@ -75,6 +76,16 @@ constexpr const char* kClaimUpdates =
 constexpr const char* kAnyPending =
     "SELECT EXISTS (SELECT 1 FROM replies WHERE state = 'pending'), EXISTS (SELECT 1 FROM updates WHERE state = 'pending')";
 
+// $1 units, $2 now: is anything due (to send, or to park) for them? One
+// statement outside a transaction, on the same indexes as the claims.
+constexpr const char* kAnythingDue =
+    "SELECT EXISTS (SELECT 1 FROM deliveries WHERE state = 'pending' "
+    "  AND receiver = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) AND next_attempt_at <= $2::timestamptz) "
+    "OR EXISTS (SELECT 1 FROM replies WHERE state = 'pending' "
+    "  AND recipient = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) AND next_attempt_at <= $2::timestamptz) "
+    "OR EXISTS (SELECT 1 FROM updates WHERE state = 'pending' "
+    "  AND recipient = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) AND next_attempt_at <= $2::timestamptz)";
+
 std::string local_time_at(const PgResult& r, int row, int col) {
   if (r.is_null(row, col)) return {};
   return to_local_iso8601(TimePoint(std::chrono::microseconds(int_at(r, row, col))));
@@ -84,11 +95,25 @@ std::string local_time_at(const PgResult& r, int row, int col) {
 
 Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
   Claimed out;
-  if (q.units.empty()) return out;
+  if (q.units.empty() && !q.announce) return out;
+  const std::string units = text_array(q.units), now = to_iso8601(q.now);
+  if (!q.announce) {
+    // Most wake-ups find nothing (a tick, another hub's work for its own
+    // units): one cheap look instead of a transaction of eight statements.
+    auto due = db.exec_params(kAnythingDue, {units, now});
+    if (!due.ok()) return due.status();
+    if (due->get(0, 0) != "t") return out;
+  }
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.status();
   if (auto r = db.exec("SET LOCAL synchronous_commit TO off"); !r.ok()) return r.status();
-  const std::string units = text_array(q.units), now = to_iso8601(q.now);
+  if (q.announce) {
+    if (Status s = announce_work(db, q.hub_id); !s.ok()) return s;
+  }
+  if (q.units.empty()) {
+    if (Status s = tx->commit(); !s.ok()) return s;
+    return out;
+  }
   const std::string max_attempts = std::to_string(q.policy.max_attempts);
   // Replies and updates are few: when none is pending anywhere, their claims
   // (an index probe per online unit each) are skipped.
@@ -177,20 +202,23 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
 }
 
 Status make_due_now(PgConnection& db, const std::string& unit, TimePoint now) {
+  // Due since it was first due (its dispatch or creation): a returning unit's
+  // work goes before newer work of the units that stayed, in its own order.
+  // With several hubs this is the takeover of what a dead hub had sent.
   const std::string at = to_iso8601(now);
   auto d = db.exec_params(
-      "UPDATE deliveries SET next_attempt_at = $2::timestamptz WHERE state = 'pending' AND receiver = $1 "
-      "AND next_attempt_at > $2::timestamptz",
+      "UPDATE deliveries SET next_attempt_at = least(dispatched_at, $2::timestamptz) WHERE state = 'pending' "
+      "AND receiver = $1 AND next_attempt_at > least(dispatched_at, $2::timestamptz)",
       {unit, at});
   if (!d.ok()) return d.status();
   auto r = db.exec_params(
-      "UPDATE replies SET next_attempt_at = $2::timestamptz WHERE state = 'pending' AND recipient = $1 "
-      "AND next_attempt_at > $2::timestamptz",
+      "UPDATE replies SET next_attempt_at = least(created_at, $2::timestamptz) WHERE state = 'pending' "
+      "AND recipient = $1 AND next_attempt_at > least(created_at, $2::timestamptz)",
       {unit, at});
   if (!r.ok()) return r.status();
   return db.exec_params(
-               "UPDATE updates SET next_attempt_at = $2::timestamptz WHERE state = 'pending' AND recipient = $1 "
-               "AND next_attempt_at > $2::timestamptz",
+               "UPDATE updates SET next_attempt_at = least(created_at, $2::timestamptz) WHERE state = 'pending' "
+               "AND recipient = $1 AND next_attempt_at > least(created_at, $2::timestamptz)",
                {unit, at})
       .status();
 }

@@ -13,6 +13,14 @@
 // offline unit are never read, however many there are (a semi-join read them
 // all: 36 ms per claim with 100k waiting, hub_chaos absent).
 //
+// A claim without an announcement first looks, in one statement outside a
+// transaction, whether anything is due for the units at all (most wake-ups
+// find nothing: ticks, other hubs' new work for their own units).
+//
+// A claim may carry the announcement of new work to the other hubs
+// (ClaimRequest::announce): it rides on a transaction the dispatcher commits
+// anyway, without an fsync of its own.
+//
 // The claim commits with synchronous_commit off: losing it in a crash only
 // means the row is sent once more, which at-least-once delivery allows.
 #pragma once
@@ -40,11 +48,16 @@ struct ClaimRequest {
   std::string hub_id;
   config::DeliveryPolicy policy;
   int limit = 1000;  // rows per table per claim
+  // Also tell the other hubs on the database that new work was committed
+  // (store/work_signal.h), in this claim's transaction: even with no unit online here.
+  bool announce = false;
 };
 
 Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& request);
 
-// Makes every pending row for `unit` due now (the unit just said hello).
+// Makes every pending row for `unit` due now (the unit just said hello, or
+// was heard again after a silence): due since it first was, so that it goes
+// before newer work in the claims' order.
 Status make_due_now(PgConnection& db, const std::string& unit, TimePoint now);
 
 }  // namespace hub::store

@@ -240,11 +240,18 @@ CREATE INDEX hook_tasks_parked ON hook_tasks (id) WHERE state = 'parked';
 }  // namespace
 
 Result<int> migrate(PgConnection& db) {
-  // One hub at a time; the lock ends with the session's transaction.
+  // One hub at a time; the lock ends with each transaction. The bookkeeping
+  // table is created under the same lock: two sessions running CREATE TABLE IF
+  // NOT EXISTS at once can both miss the table and one then fails on a unique
+  // index of the catalog.
   auto r = db.exec(
+      "BEGIN; SELECT pg_advisory_xact_lock(7750001); "
       "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, description text NOT NULL, "
-      "applied_at timestamptz NOT NULL DEFAULT now())");
-  if (!r.ok()) return r.status();
+      "applied_at timestamptz NOT NULL DEFAULT now()); COMMIT");
+  if (!r.ok()) {
+    (void)db.exec("ROLLBACK");
+    return r.status();
+  }
   int reached = 0;
   for (const auto& m : migrations()) {
     if (auto b = db.exec("BEGIN"); !b.ok()) return b.status();
