@@ -18,10 +18,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
@@ -35,6 +37,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kFolderPrefix = "xh-bench-";
+constexpr std::size_t kListedProblems = 10;  // of a deployment that does not load
 
 std::string two_digits(int n) {
   return n < 10 ? "0" + std::to_string(n) : std::to_string(n);
@@ -86,16 +89,6 @@ void sweep_stale_folders() {
   }
 }
 
-// YAML double-quoted scalar (paths and conninfo strings).
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string tag_to_dbname(const std::string& tag) {
   std::string out = "bench_";
   for (char c : tag) out += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
@@ -113,6 +106,77 @@ std::vector<int> receivers_of(Mode mode, int sender) {
   return {sender, (sender + 1) % kUnits, (sender + 2) % kUnits};
 }
 
+// ----------------------------------------------------------- deployment files
+
+std::string yaml_quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Result<ScenarioDeployment> scenario_paths(const std::string& folder, const std::string& tag) {
+  ScenarioDeployment s;
+  s.dir = folder + "/" + tag;
+  std::error_code ec;
+  fs::create_directories(s.dir, ec);
+  if (ec) return Status::Unavailable("cannot create " + s.dir + ": " + ec.message());
+  auto port = free_tcp_port();
+  if (!port.ok()) return port.status();
+  s.endpoint = "tcp://127.0.0.1:" + std::to_string(*port);
+  s.operator_socket = s.dir + "/run/operator.sock";
+  s.config_path = s.dir + "/hub.yaml";
+  s.log_path = s.dir + "/hubd.log";
+  return s;
+}
+
+void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const std::string& folder,
+                           const std::string& conninfo, const std::string& module_dir,
+                           const std::vector<std::string>& extra_case_fields) {
+  y << "hub:\n"
+    << "  id: bench\n"
+    << "  database: " << yaml_quoted(conninfo) << "\n"
+    << "  data_dir: " << yaml_quoted(s.dir + "/var") << "\n"
+    << "  keys_dir: " << yaml_quoted(folder + "/keys") << "\n"
+    << "  plugin_dir: " << yaml_quoted(module_dir) << "\n"
+    << "  operator_socket: " << yaml_quoted(s.operator_socket) << "\n"
+    << "  heartbeat_timeout_seconds: 15\n"
+    << "  delivery: {max_attempts: 8, backoff_initial_ms: 5000, backoff_max_ms: 60000, backoff_multiplier: 2.0}\n"
+    << "include:\n"
+    << "  - " << yaml_quoted(HUB_BENCH_CALENDAR) << "  # the working days of the Xinhui deployment: deadlines as in production\n"
+    << "plugins:\n"
+    << "  - name: generic\n"
+    << "    file: generic\n"
+    << "    settings:\n"
+    << "      case_types:\n"
+    << "        bench.case:\n"
+    << "          name: 压测案件\n"
+    << "          fields:\n"
+    << "            body: {type: string, required: true}\n";
+  for (const std::string& field : extra_case_fields) y << "            " << field << "\n";
+  y << "adapters:\n"
+    << "  - name: zmq\n"
+    << "    file: zmq\n"
+    << "    settings: {bind: " << yaml_quoted(s.endpoint) << ", secret_key_file: " << yaml_quoted(folder + "/keys/hub.key")
+    << "}\n"
+    << "case_types:\n"
+    << "  - {id: bench.case, name: 压测案件, plugin: generic}\n"
+    << "units:\n";
+}
+
+Status check_deployment(const ScenarioDeployment& s) {
+  auto loaded = config::load_deployment(s.config_path);
+  if (loaded.ok()) return {};
+  std::string why = "the bench's deployment " + s.config_path + " does not load:";
+  for (std::size_t i = 0; i < loaded.errors.size() && i < kListedProblems; ++i)
+    why += "\n  " + loaded.errors[i].to_string();
+  if (loaded.errors.size() > kListedProblems)
+    why += fmt::format("\n  ({} more)", loaded.errors.size() - kListedProblems);
+  return Status::Internal(why);
+}
+
 // ---------------------------------------------------------------- BenchFolder
 
 Result<std::unique_ptr<BenchFolder>> BenchFolder::create(bool keep) {
@@ -125,6 +189,13 @@ Result<std::unique_ptr<BenchFolder>> BenchFolder::create(bool keep) {
   auto folder = std::make_unique<BenchFolder>();
   folder->path_ = pattern;
   folder->keep_ = keep;
+  return folder;
+}
+
+Result<std::unique_ptr<BenchFolder>> open_working_folder(bool keep) {
+  auto folder = BenchFolder::create(keep);
+  if (!folder.ok()) std::cerr << "hub_bench: " << folder.status().message() << "\n";
+  else if (keep) std::cerr << "hub_bench: working folder " << (*folder)->path() << " (kept)\n";
   return folder;
 }
 
@@ -211,48 +282,13 @@ Result<BenchDeployment> BenchDeployment::create(const std::string& folder) {
 Result<ScenarioDeployment> BenchDeployment::write_scenario(const std::string& tag, Mode mode,
                                                            const std::string& conninfo,
                                                            const std::string& module_dir) const {
-  ScenarioDeployment s;
-  s.dir = folder_ + "/" + tag;
-  std::error_code ec;
-  fs::create_directories(s.dir, ec);
-  if (ec) return Status::Unavailable("cannot create " + s.dir + ": " + ec.message());
-  auto port = free_tcp_port();
-  if (!port.ok()) return port.status();
-  s.endpoint = "tcp://127.0.0.1:" + std::to_string(*port);
-  s.operator_socket = s.dir + "/run/operator.sock";
-  s.config_path = s.dir + "/hub.yaml";
-  s.log_path = s.dir + "/hubd.log";
+  auto paths = scenario_paths(folder_, tag);
+  if (!paths.ok()) return paths.status();
+  const ScenarioDeployment& s = *paths;
 
   std::ostringstream y;
-  y << "# hub_bench deployment, scenario " << tag << " (written by the bench; edits are lost)\n"
-    << "hub:\n"
-    << "  id: bench\n"
-    << "  database: " << quoted(conninfo) << "\n"
-    << "  data_dir: " << quoted(s.dir + "/var") << "\n"
-    << "  keys_dir: " << quoted(folder_ + "/keys") << "\n"
-    << "  plugin_dir: " << quoted(module_dir) << "\n"
-    << "  operator_socket: " << quoted(s.operator_socket) << "\n"
-    << "  heartbeat_timeout_seconds: 15\n"
-    << "  delivery: {max_attempts: 8, backoff_initial_ms: 5000, backoff_max_ms: 60000, backoff_multiplier: 2.0}\n"
-    << "include:\n"
-    << "  - " << quoted(HUB_BENCH_CALENDAR) << "  # the working days of the Xinhui deployment: deadlines as in production\n"
-    << "plugins:\n"
-    << "  - name: generic\n"
-    << "    file: generic\n"
-    << "    settings:\n"
-    << "      case_types:\n"
-    << "        bench.case:\n"
-    << "          name: 压测案件\n"
-    << "          fields:\n"
-    << "            body: {type: string, required: true}\n"
-    << "adapters:\n"
-    << "  - name: zmq\n"
-    << "    file: zmq\n"
-    << "    settings: {bind: " << quoted(s.endpoint) << ", secret_key_file: " << quoted(folder_ + "/keys/hub.key")
-    << "}\n"
-    << "case_types:\n"
-    << "  - {id: bench.case, name: 压测案件, plugin: generic}\n"
-    << "units:\n";
+  y << "# hub_bench deployment, scenario " << tag << " (written by the bench; edits are lost)\n";
+  write_deployment_head(y, s, folder_, conninfo, module_dir);
   for (int i = 0; i < kUnits; ++i)
     y << "  - {id: " << sender_id(i) << ", name: 压测发送单位" << two_digits(i + 1)
       << ", adapter: zmq, may_send: [bench.case]}\n";
@@ -271,12 +307,7 @@ Result<ScenarioDeployment> BenchDeployment::write_scenario(const std::string& ta
     out << y.str();
     if (!out) return Status::Unavailable("cannot write " + s.config_path);
   }
-  auto loaded = config::load_deployment(s.config_path);
-  if (!loaded.ok()) {
-    std::string why = "the bench's deployment " + s.config_path + " does not load:";
-    for (const auto& e : loaded.errors) why += "\n  " + e.to_string();
-    return Status::Internal(why);
-  }
+  if (Status loads = check_deployment(s); !loads.ok()) return loads;
   return s;
 }
 

@@ -8,6 +8,9 @@
 //                 scenario a deployment YAML (generic plugin, case type
 //                 bench.case, units bench.s01..s08 / bench.r01..r08, routes of
 //                 the mode, zmq adapter on a free port).
+// scenario_paths, write_deployment_head, check_deployment
+//                 what every deployment the bench writes shares (this one's
+//                 and those of growth_deployment.h).
 // HubdProcess     the real hubd binary as a child process.
 #pragma once
 
@@ -15,6 +18,7 @@
 
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -44,6 +48,10 @@ class BenchFolder {
   std::string path_;
   bool keep_ = false;
 };
+
+// hub_bench's working folder: BenchFolder::create(keep), and on stderr the
+// folder's path when it is kept, or why it cannot be created.
+Result<std::unique_ptr<BenchFolder>> open_working_folder(bool keep);
 
 class BenchDatabase {
  public:
@@ -77,6 +85,26 @@ struct ScenarioDeployment {
   std::string log_path;         // <dir>/hubd.log
   std::string hub_id;           // given to hubd as --hub-id when not empty (several hubs on one database)
 };
+
+// Creates <folder>/<tag> and names a deployment's files in it (see
+// ScenarioDeployment), with an endpoint on a free TCP port of 127.0.0.1.
+Result<ScenarioDeployment> scenario_paths(const std::string& folder, const std::string& tag);
+
+// `s` as a YAML double-quoted scalar (paths and conninfo strings).
+std::string yaml_quoted(const std::string& s);
+
+// Writes what every bench deployment YAML starts with, up to and including
+// the `units:` key: hub `bench` on `conninfo` with the files of `s` and the
+// keys in <folder>/keys, the calendar, the generic plugin with case type
+// bench.case (field `body`, then each of `extra_case_fields`, e.g.
+// "region: {type: string}") and the zmq adapter bound to s.endpoint.
+void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const std::string& folder,
+                           const std::string& conninfo, const std::string& module_dir,
+                           const std::vector<std::string>& extra_case_fields = {});
+
+// Loads s.config_path with the hub's own config loader; Internal, listing the
+// first problems, when it does not load.
+Status check_deployment(const ScenarioDeployment& s);
 
 class BenchDeployment {
  public:

@@ -99,6 +99,39 @@ std::optional<std::vector<std::int64_t>> parse_levels(const std::string& text, G
   return out;
 }
 
+// Runs fleet.run_phase(spec) on a thread of its own while the caller watches
+// hubd. finished() turns true when the phase has returned; join() waits for
+// it and gives its result. Destroyed unjoined (an early return), it aborts the
+// fleet and joins. `fleet` and `spec` must outlive it.
+class PhaseThread {
+ public:
+  PhaseThread(Fleet& fleet, const PhaseSpec& spec)
+      : fleet_(fleet), thread_([this, &spec] {
+          result_ = fleet_.run_phase(spec);
+          finished_ = true;
+        }) {}
+  ~PhaseThread() {
+    if (thread_.joinable()) {
+      fleet_.abort() = true;
+      thread_.join();
+    }
+  }
+  PhaseThread(const PhaseThread&) = delete;
+  PhaseThread& operator=(const PhaseThread&) = delete;
+
+  const std::atomic<bool>& finished() const { return finished_; }
+  const PhaseResult& join() {
+    thread_.join();
+    return result_;
+  }
+
+ private:
+  Fleet& fleet_;
+  PhaseResult result_;
+  std::atomic<bool> finished_{false};
+  std::thread thread_;  // last: starts once the members it writes exist
+};
+
 double wall_now_s() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -240,22 +273,7 @@ class GrowthRun {
     // Phase 1: fixed load; latency and the store's work per case.
     {
       const PhaseSpec spec = phase(tag + "-p-", o_.growth_rate);
-      PhaseResult result;
-      std::atomic<bool> finished{false};
-      std::thread runner([&] {
-        result = fleet_->run_phase(spec);
-        finished = true;
-      });
-      struct Join {
-        std::thread& t;
-        Fleet& f;
-        ~Join() {
-          if (t.joinable()) {
-            f.abort() = true;
-            t.join();
-          }
-        }
-      } join{runner, *fleet_};
+      PhaseThread runner(*fleet_, spec);
       if (!wait_until(spec.window_begin_ns, r)) return Status::Unavailable("interrupted, or hubd died");
       if (r.statements)
         if (Status s = reset_statement_stats(*db); !s.ok()) return s;
@@ -266,8 +284,8 @@ class GrowthRun {
       auto st = r.statements ? sample_statements(*db) : Result<StatementTotals>(StatementTotals{});
       if (r.statements && o_.verbose)
         if (auto top = top_statements(*db, 8); top.ok()) r.top = *top;
-      wait_finished(finished, r);
-      runner.join();
+      wait_finished(runner.finished(), r);
+      const PhaseResult& result = runner.join();
       check_phase("fixed load", result, r);
       const double cases = static_cast<double>(std::max<std::int64_t>(1, result.accepted_in_window));
       r.paced_accepted_s = static_cast<double>(result.accepted_in_window) / o_.seconds;
@@ -291,27 +309,12 @@ class GrowthRun {
       const PhaseSpec spec = phase(tag + "-s-", 0);
       auto sat_base = max_delivery_id(*db);
       if (!sat_base.ok()) return sat_base.status();
-      PhaseResult result;
-      std::atomic<bool> finished{false};
-      std::thread runner([&] {
-        result = fleet_->run_phase(spec);
-        finished = true;
-      });
-      struct Join {
-        std::thread& t;
-        Fleet& f;
-        ~Join() {
-          if (t.joinable()) {
-            f.abort() = true;
-            t.join();
-          }
-        }
-      } join{runner, *fleet_};
+      PhaseThread runner(*fleet_, spec);
       const double wall_offset = wall_now_s() - static_cast<double>(steady_ns()) / 1e9;
       if (!wait_until(spec.window_end_ns, r)) return Status::Unavailable("interrupted, or hubd died");
       r.load1 = sample_proc(hubd_->pid(), 0).load1;
-      wait_finished(finished, r);
-      runner.join();
+      wait_finished(runner.finished(), r);
+      const PhaseResult& result = runner.join();
       check_phase("saturation", result, r);
       r.sat_accepted_s = static_cast<double>(result.accepted_in_window) / o_.seconds;
       auto acked = acked_between(*db, *sat_base, static_cast<double>(spec.window_begin_ns) / 1e9 + wall_offset,
@@ -403,12 +406,8 @@ int run_growth(const BenchOptions& options, const std::atomic<bool>& interrupted
     std::cerr << "hub_bench: --growth-rate and --growth-threads must be >= 1\n";
     return 2;
   }
-  auto folder = BenchFolder::create(options.keep);
-  if (!folder.ok()) {
-    std::cerr << "hub_bench: " << folder.status().message() << "\n";
-    return 1;
-  }
-  if (options.keep) std::cerr << "hub_bench: working folder " << (*folder)->path() << " (kept)\n";
+  auto folder = open_working_folder(options.keep);
+  if (!folder.ok()) return 1;
   auto db = BenchDatabase::start((*folder)->path(), options.database,
                                  {"shared_preload_libraries = 'pg_stat_statements'", "pg_stat_statements.max = 5000",
                                   "pg_stat_statements.track_utility = on"});

@@ -1,22 +1,12 @@
 #include "growth_deployment.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
 
-#include "config/loader.h"
-
 namespace hub::bench {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr int kFixedUnits = 8;  // senders and receivers of the rules, compounds and history dimensions
 
@@ -24,29 +14,6 @@ constexpr int kFixedUnits = 8;  // senders and receivers of the rules, compounds
 constexpr const char* kSubdistrict = "g.subdistrict";
 constexpr const char* kCgj = "g.cgj";
 constexpr const char* kCommunity = "g.community";
-
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-Result<int> free_tcp_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) return Status::Unavailable("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  const bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(s);
-  if (!ok) return Status::Unavailable("cannot find a free TCP port on 127.0.0.1");
-  return static_cast<int>(ntohs(addr.sin_port));
-}
 
 std::string region_id(std::int64_t k) { return fmt::format("r{:05d}", k); }
 std::string compound_id(std::int64_t k) { return fmt::format("c{:06d}", k); }
@@ -121,50 +88,14 @@ GrowthCase GrowthPlan::case_of(int s, std::uint64_t n) const {
 Result<ScenarioDeployment> write_growth_deployment(const std::string& folder, const std::string& tag,
                                                    const GrowthPlan& plan, const std::string& conninfo,
                                                    const std::string& module_dir) {
-  ScenarioDeployment s;
-  s.dir = folder + "/" + tag;
-  std::error_code ec;
-  fs::create_directories(s.dir, ec);
-  if (ec) return Status::Unavailable("cannot create " + s.dir + ": " + ec.message());
-  auto port = free_tcp_port();
-  if (!port.ok()) return port.status();
-  s.endpoint = "tcp://127.0.0.1:" + std::to_string(*port);
-  s.operator_socket = s.dir + "/run/operator.sock";
-  s.config_path = s.dir + "/hub.yaml";
-  s.log_path = s.dir + "/hubd.log";
+  auto paths = scenario_paths(folder, tag);
+  if (!paths.ok()) return paths.status();
+  const ScenarioDeployment& s = *paths;
 
   std::ofstream y(s.config_path);
   y << "# hub_bench --growth deployment: " << dimension_name(plan.dimension) << " at level " << plan.level
-    << " (written by the bench; edits are lost)\n"
-    << "hub:\n"
-    << "  id: bench\n"
-    << "  database: " << quoted(conninfo) << "\n"
-    << "  data_dir: " << quoted(s.dir + "/var") << "\n"
-    << "  keys_dir: " << quoted(folder + "/keys") << "\n"
-    << "  plugin_dir: " << quoted(module_dir) << "\n"
-    << "  operator_socket: " << quoted(s.operator_socket) << "\n"
-    << "  heartbeat_timeout_seconds: 15\n"
-    << "  delivery: {max_attempts: 8, backoff_initial_ms: 5000, backoff_max_ms: 60000, backoff_multiplier: 2.0}\n"
-    << "include:\n"
-    << "  - " << quoted(HUB_BENCH_CALENDAR) << "\n"
-    << "plugins:\n"
-    << "  - name: generic\n"
-    << "    file: generic\n"
-    << "    settings:\n"
-    << "      case_types:\n"
-    << "        bench.case:\n"
-    << "          name: 压测案件\n"
-    << "          fields:\n"
-    << "            body: {type: string, required: true}\n"
-    << "            region: {type: string}\n"
-    << "adapters:\n"
-    << "  - name: zmq\n"
-    << "    file: zmq\n"
-    << "    settings: {bind: " << quoted(s.endpoint) << ", secret_key_file: " << quoted(folder + "/keys/hub.key")
-    << "}\n"
-    << "case_types:\n"
-    << "  - {id: bench.case, name: 压测案件, plugin: generic}\n"
-    << "units:\n";
+    << " (written by the bench; edits are lost)\n";
+  write_deployment_head(y, s, folder, conninfo, module_dir, {"region: {type: string}"});
   for (std::size_t i = 0; i < plan.units.size(); ++i) {
     const bool sends = std::find(plan.senders.begin(), plan.senders.end(), static_cast<int>(i)) != plan.senders.end();
     y << "  - {id: " << plan.units[i] << ", name: 压测单位" << i + 1 << ", adapter: zmq"
@@ -207,12 +138,7 @@ Result<ScenarioDeployment> write_growth_deployment(const std::string& folder, co
   }
   y.close();
   if (!y) return Status::Unavailable("cannot write " + s.config_path);
-  auto loaded = config::load_deployment(s.config_path);
-  if (!loaded.ok()) {
-    std::string why = "the growth deployment " + s.config_path + " does not load:";
-    for (std::size_t i = 0; i < loaded.errors.size() && i < 10; ++i) why += "\n  " + loaded.errors[i].to_string();
-    return Status::Internal(why);
-  }
+  if (Status loads = check_deployment(s); !loads.ok()) return loads;
   return s;
 }
 

@@ -1,7 +1,6 @@
 #include "growth_fleet.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -12,44 +11,16 @@
 #include <nlohmann/json.hpp>
 
 #include "load_threads.h"  // steady_ns()
+#include "unit_socket.h"
 
 namespace hub::bench {
 namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::string_view kTag = "xh1";
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kHeartbeatNs = 3'000 * kMs;
 constexpr std::size_t kPacedCap = 4096;  // unanswered sends per shard at a fixed rate; slots beyond are skipped
-
-void send_message(zmq::socket_t& s, std::string_view body) {
-  s.send(zmq::buffer(kTag), zmq::send_flags::sndmore);
-  s.send(zmq::buffer(body), zmq::send_flags::none);
-}
-
-// The body of the next waiting message; "" for a message that is not ["xh1", body].
-std::optional<std::string> receive_body(zmq::socket_t& s) {
-  zmq::message_t first;
-  if (!s.recv(first, zmq::recv_flags::dontwait)) return std::nullopt;
-  const bool framed = first.to_string_view() == kTag;
-  std::string body;
-  int frames = 1;
-  for (bool more = first.more(); more; ++frames) {
-    zmq::message_t m;
-    if (!s.recv(m, zmq::recv_flags::none)) break;
-    more = m.more();
-    if (frames == 1) body = m.to_string();
-  }
-  return framed && frames == 2 ? body : std::string();
-}
-
-std::optional<std::int64_t> parse_int(std::string_view text) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end == text.data()) return std::nullopt;
-  return v;
-}
 
 }  // namespace
 
@@ -81,7 +52,7 @@ struct Fleet::Shard {
   PhaseResult r;
 
   void send(Unit& u, std::string_view body) {
-    send_message(u.socket, body);
+    send_message_waiting(u.socket, body);
     u.last_send_ns = steady_ns();
   }
 
@@ -196,14 +167,8 @@ Status Fleet::connect(const std::string& endpoint, const std::string& hub_public
       Shard::Unit u{static_cast<int>(i), -1, zmq::socket_t(ctx_, zmq::socket_type::dealer), 0, 0, {}};
       const auto pos = std::find(plan_.senders.begin(), plan_.senders.end(), static_cast<int>(i));
       if (pos != plan_.senders.end()) u.sender = static_cast<int>(pos - plan_.senders.begin());
-      u.socket.set(zmq::sockopt::linger, 0);
-      u.socket.set(zmq::sockopt::sndhwm, 0);
-      u.socket.set(zmq::sockopt::rcvhwm, 0);
-      u.socket.set(zmq::sockopt::curve_serverkey, hub_public_key);
-      u.socket.set(zmq::sockopt::curve_publickey, keys[i].public_key);
-      u.socket.set(zmq::sockopt::curve_secretkey, keys[i].secret_key);
-      u.socket.connect(endpoint);
-      send_message(u.socket, R"({"kind":"hello","client":"hub_bench-growth/1"})");
+      connect_unit_socket(u.socket, endpoint, hub_public_key, keys[i]);
+      send_message_waiting(u.socket, R"({"kind":"hello","client":"hub_bench-growth/1"})");
       u.last_send_ns = steady_ns();
       if (u.sender >= 0) shard.sending.push_back(shard.units.size());
       shard.units.push_back(std::move(u));

@@ -1,16 +1,8 @@
 #include "hub_link.h"
 
-namespace hub::bench {
+#include "unit_socket.h"
 
-void connect_unit_socket(zmq::socket_t& s, const UnitConnection& unit, const std::string& endpoint) {
-  s.set(zmq::sockopt::linger, 0);
-  s.set(zmq::sockopt::sndhwm, 0);  // the window bounds what is queued
-  s.set(zmq::sockopt::rcvhwm, 0);
-  s.set(zmq::sockopt::curve_serverkey, unit.hub_public_key);
-  s.set(zmq::sockopt::curve_publickey, unit.key.public_key);
-  s.set(zmq::sockopt::curve_secretkey, unit.key.secret_key);
-  s.connect(endpoint);
-}
+namespace hub::bench {
 
 HubLink::HubLink(zmq::context_t& ctx, zmq::socket_t& socket, const UnitConnection& unit)
     : ctx_(ctx), socket_(socket), unit_(unit) {
@@ -18,7 +10,7 @@ HubLink::HubLink(zmq::context_t& ctx, zmq::socket_t& socket, const UnitConnectio
   endpoints_.insert(endpoints_.end(), unit.fallbacks.begin(), unit.fallbacks.end());
 }
 
-void HubLink::open() { connect_unit_socket(socket_, unit_, endpoint()); }
+void HubLink::open() { connect_unit_socket(socket_, endpoint(), unit_.hub_public_key, unit_.key); }
 
 void HubLink::sent(std::int64_t now_ns) {
   if (unanswered_since_ns_ == 0) unanswered_since_ns_ = now_ns;
@@ -33,7 +25,7 @@ bool HubLink::gone(std::int64_t now_ns, std::int64_t silence_ns) const {
 void HubLink::move_on(std::int64_t now_ns) {
   current_ = (current_ + 1) % endpoints_.size();
   socket_ = zmq::socket_t(ctx_, zmq::socket_type::dealer);  // the old one goes, with what it still queued
-  connect_unit_socket(socket_, unit_, endpoint());
+  connect_unit_socket(socket_, endpoint(), unit_.hub_public_key, unit_.key);
   unanswered_since_ns_ = now_ns;  // the new hub must answer too
   ++moves_;
 }

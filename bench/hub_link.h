@@ -32,9 +32,6 @@ struct UnitConnection {
   std::vector<std::string> fallbacks = {};
 };
 
-// Applies the unit's CURVE keys and connects `s` to `endpoint`.
-void connect_unit_socket(zmq::socket_t& s, const UnitConnection& unit, const std::string& endpoint);
-
 class HubLink {
  public:
   HubLink(zmq::context_t& ctx, zmq::socket_t& socket, const UnitConnection& unit);

@@ -1,7 +1,6 @@
 #include "load_threads.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -11,42 +10,16 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_deployment.h"
+#include "unit_socket.h"
 
 namespace hub::bench {
 namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::string_view kTag = "xh1";
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kBusyPauseNs = 10 * kMs;         // "resend later, more slowly"
 constexpr std::int64_t kResendCheckNs = 100 * kMs;
-
-// Sends ["xh1", body]; false when it would block.
-bool send_message(zmq::socket_t& s, std::string_view body) {
-  if (!s.send(zmq::buffer(kTag), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
-  // Once the first frame is queued, the second goes to the same pipe.
-  s.send(zmq::buffer(body), zmq::send_flags::none);
-  return true;
-}
-
-// The body of the next message, if one is waiting. Messages that are not
-// ["xh1", body] come back as an empty string.
-std::optional<std::string> receive_body(zmq::socket_t& s) {
-  zmq::message_t first;
-  if (!s.recv(first, zmq::recv_flags::dontwait)) return std::nullopt;
-  std::string body;
-  bool framed = first.to_string_view() == kTag;
-  int frames = 1;
-  for (bool more = first.more(); more; ++frames) {
-    zmq::message_t m;
-    if (!s.recv(m, zmq::recv_flags::none)) break;
-    more = m.more();
-    if (frames == 1) body = m.to_string();
-  }
-  if (!framed || frames != 2) return std::string();
-  return body;
-}
 
 // Sends hello and waits for welcome (messages before it are dropped: there are none at start).
 Status hello(zmq::socket_t& s, const std::string& unit, int timeout_ms) {
@@ -73,13 +46,6 @@ int receiver_index(const std::string& unit) {
   // "bench.rNN"
   if (unit.size() != 9 || unit.rfind("bench.r", 0) != 0) return -1;
   return (unit[7] - '0') * 10 + (unit[8] - '0') - 1;
-}
-
-std::optional<std::int64_t> parse_int(std::string_view text) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end == text.data()) return std::nullopt;
-  return v;
 }
 
 }  // namespace

@@ -377,12 +377,8 @@ int run(const BenchOptions& options) {
     std::cerr << "hub_bench: no hubd at " << options.hubd << " (build it, or give --hubd)\n";
     return 2;
   }
-  auto folder = BenchFolder::create(options.keep);
-  if (!folder.ok()) {
-    std::cerr << "hub_bench: " << folder.status().message() << "\n";
-    return 1;
-  }
-  if (options.keep) std::cerr << "hub_bench: working folder " << (*folder)->path() << " (kept)\n";
+  auto folder = open_working_folder(options.keep);
+  if (!folder.ok()) return 1;
   if (options.verbose) std::cerr << "hub_bench: starting PostgreSQL\n";
   auto db = BenchDatabase::start((*folder)->path(), options.database);
   if (!db.ok()) {

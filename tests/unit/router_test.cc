@@ -2,27 +2,19 @@
 
 #include "config/directory.h"
 #include "router/router.h"
+#include "router_test_support.h"
 
 using hub::Json;
 using namespace hub::config;
+using router_test::directory_fixture;
+using router_test::unit;
 
 namespace {
-
-Deployment directory_fixture() {
-  Deployment d;
-  d.zones = {{"z1", "第一片区", "sd.a", "cgj.z1", "zg.z1"}, {"z2", "第二片区", "sd.b", "cgj.z2", ""}};
-  d.communities = {{"community.one", "一社区", "z1"}, {"community.two", "二社区", "z2"}};
-  d.compounds = {{"c1", "甲小区", "community.one", "pm.x", "", "A", "team.c1", "oc.c1"},
-                 {"c2", "乙小区", "community.two", "", "", "C", "", ""},
-                 {"c3", "丙小区", "community.two", "", "sd.b", "C", "", ""}};
-  return d;
-}
 
 Route route(std::string id, RouteMatch m, std::vector<Target> to, std::vector<Target> cc = {}) {
   return Route{std::move(id), std::move(m), std::move(to), std::move(cc), {}};
 }
 
-Target unit(std::string u) { return {Target::Kind::kUnit, std::move(u)}; }
 Target role(std::string r) { return {Target::Kind::kRole, std::move(r)}; }
 
 hub::CaseView make_case(std::string type, std::string compound, Json payload = Json::object(), std::string origin = "o") {

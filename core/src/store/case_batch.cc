@@ -188,21 +188,27 @@ class BatchWriter {
     out_.direct.emplace_back(row.receiver, std::move(d));
   }
 
+  // Each ack statement also takes the ids as an array ($3): `id = ANY($3)`
+  // keeps the plan on the primary key however few acks a batch holds and
+  // whatever the statistics say (a small batch's join was planned as a
+  // sequential scan of the whole table while it was young).
   Status write_acks() {
     Json deliveries = Json::array(), replies = Json::array(), updates = Json::array();
+    std::vector<std::int64_t> delivery_ids, reply_ids, update_ids;
     for (const auto& a : in_.acks) {
-      Json& list = a.ack.what == protocol::Ack::What::kDelivery ? deliveries
-                   : a.ack.what == protocol::Ack::What::kReply  ? replies
-                                                                : updates;
+      const bool delivery = a.ack.what == protocol::Ack::What::kDelivery;
+      const bool reply = a.ack.what == protocol::Ack::What::kReply;
+      Json& list = delivery ? deliveries : reply ? replies : updates;
       list.push_back({{"id", a.ack.id}, {"unit", a.unit}});
+      (delivery ? delivery_ids : reply ? reply_ids : update_ids).push_back(a.ack.id);
     }
     if (!updates.empty()) {
       // An update's ack is not a routing step worth a log line; it only stops the resending.
       auto acked = db_.exec_params(
           "UPDATE updates u SET state = 'acked', acked_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL "
           "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text) "
-          "WHERE u.id = a.id AND u.recipient = a.unit AND u.state <> 'acked'",
-          {json_param(updates), now_});
+          "WHERE u.id = a.id AND u.recipient = a.unit AND u.state <> 'acked' AND u.id = ANY($3::bigint[])",
+          {json_param(updates), now_, bigint_array(update_ids)});
       if (!acked.ok()) return acked.status();
     }
     if (!deliveries.empty()) {
@@ -210,8 +216,8 @@ class BatchWriter {
           "UPDATE deliveries d SET state = 'acked', acked_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL "
           "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text), cases c "
           "WHERE d.id = a.id AND d.receiver = a.unit AND d.state <> 'acked' AND c.id = d.case_id "
-          "RETURNING d.id, d.case_id, c.type, c.origin, d.receiver",
-          {json_param(deliveries), now_});
+          "AND d.id = ANY($3::bigint[]) RETURNING d.id, d.case_id, c.type, c.origin, d.receiver",
+          {json_param(deliveries), now_, bigint_array(delivery_ids)});
       if (!acked.ok()) return acked.status();
       for (int r = 0; r < acked->rows(); ++r)
         out_.events.push_back({"acked", int_at(*acked, r, 1), int_at(*acked, r, 0), 0, str_at(*acked, r, 2),
@@ -222,8 +228,8 @@ class BatchWriter {
           "UPDATE replies r SET state = 'acked', acked_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL "
           "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text), cases c "
           "WHERE r.id = a.id AND r.recipient = a.unit AND r.state <> 'acked' AND c.id = r.case_id "
-          "RETURNING r.id, r.case_id, c.type, r.sender, r.recipient, r.delivery_id",
-          {json_param(replies), now_});
+          "AND r.id = ANY($3::bigint[]) RETURNING r.id, r.case_id, c.type, r.sender, r.recipient, r.delivery_id",
+          {json_param(replies), now_, bigint_array(reply_ids)});
       if (!acked.ok()) return acked.status();
       for (int r = 0; r < acked->rows(); ++r)
         out_.events.push_back({"reply_acked", int_at(*acked, r, 1), int_at(*acked, r, 5), int_at(*acked, r, 0),
