@@ -319,6 +319,28 @@ TEST_CASE("pg: a stopped server gives kUnavailable and reset() reconnects", "[em
   CHECK(two->get(0, 0) == "2");
 }
 
+TEST_CASE("pg: a reused statement is prepared once and survives a reconnect", "[embedded_postgres][pg]") {
+  TempDir dir;
+  auto pg = start_in(dir.path());
+  PgConnection conn = connect(pg->conninfo());
+  const std::string sql = "SELECT $1::int + 1";
+  for (int i = 0; i < 7; ++i) {  // past the five runs after which PostgreSQL may switch to a generic plan
+    auto r = conn.exec_reused(sql, {std::to_string(i)});
+    REQUIRE(r.ok());
+    CHECK(r->get(0, 0) == std::to_string(i + 1));
+  }
+  CHECK(query_one(conn, "SELECT count(*) FROM pg_prepared_statements") == "1");
+
+  require_ok(pg->stop());
+  CHECK(conn.exec_reused(sql, {"1"}).status().code() == StatusCode::kUnavailable);
+  pg = start_in(dir.path());
+  require_ok(conn.reset());
+  auto again = conn.exec_reused(sql, {"41"});
+  REQUIRE(again.ok());
+  CHECK(again->get(0, 0) == "42");
+  CHECK(query_one(conn, "SELECT count(*) FROM pg_prepared_statements") == "1");
+}
+
 TEST_CASE("pg: Transaction rolls back on scope exit and commits on request", "[embedded_postgres][pg]") {
   PgConnection conn = connect(TestPostgres::fresh_database());
   REQUIRE(conn.exec("CREATE TABLE tx (id int PRIMARY KEY)").ok());

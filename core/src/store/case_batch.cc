@@ -54,7 +54,7 @@ class BatchWriter {
                 {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)}},
                "payload", payloads_[i]);
     }
-    auto inserted = db_.exec_params(
+    auto inserted = db_.exec_reused(
         "INSERT INTO cases (origin, reference, type, compound, payload, route, parked_reason, parked_at, created_at) "
         "SELECT origin, reference, type, compound, payload, route, parked_reason, "
         "CASE WHEN parked_reason IS NOT NULL THEN $2::timestamptz END, $2::timestamptz "
@@ -241,7 +241,7 @@ class BatchWriter {
   Status write_hook_tasks() {
     if (hook_rows_.empty()) return {};
     out_.hook_tasks = hook_rows_.size();
-    return db_.exec_params(
+    return db_.exec_reused(
                   "INSERT INTO hook_tasks (case_id, plugin, hook, reply_id, next_attempt_at, created_at) "
                   "SELECT case_id, plugin, hook, reply_id, $2::timestamptz, $2::timestamptz "
                   "FROM jsonb_to_recordset($1::jsonb) AS x(case_id bigint, plugin text, hook text, reply_id bigint)",

@@ -83,7 +83,7 @@ Result<std::vector<InsertedDelivery>> insert_deliveries(PgConnection& db, const 
     json.push_back(std::move(row));
   }
   // $3 hub id, $4 end of the lease: for the rows marked "leased".
-  auto inserted = db.exec_params(
+  auto inserted = db.exec_reused(
       "INSERT INTO deliveries (case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, "
       "attempts, lease_owner, lease_until, next_attempt_at, dispatched_at) "
       "SELECT case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, "

@@ -211,6 +211,16 @@ Status PgConnection::copy_in(const std::string& copy_sql, std::string_view rows)
   return {};
 }
 
+Result<PgResult> PgConnection::exec_reused(const std::string& sql, const PgParams& params) {
+  auto known = reused_.find(sql);
+  if (known == reused_.end()) {
+    const std::string name = "reused_" + std::to_string(reused_.size() + 1);
+    if (Status s = prepare(name, sql, static_cast<int>(params.size())); !s.ok()) return s;
+    known = reused_.emplace(sql, name).first;
+  }
+  return exec_prepared(known->second, params);
+}
+
 bool PgConnection::ok() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
 
 Status PgConnection::reset() {

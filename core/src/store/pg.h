@@ -86,6 +86,13 @@ class PgConnection {
   // remembered and prepared again by a successful reset().
   Status prepare(const std::string& name, const std::string& sql, int nparams);
   Result<PgResult> exec_prepared(const std::string& name, const PgParams& params);
+  // exec_params for a statement run again and again: prepared on this
+  // connection at its first use, so later runs skip parsing and may reuse a
+  // plan. Only for statements whose best plan does not depend on the
+  // parameters or on the tables' sizes (PostgreSQL switches a prepared
+  // statement to a generic plan after five runs): inserts from a JSON
+  // parameter are; a join whose best plan changes as a table grows is not.
+  Result<PgResult> exec_reused(const std::string& sql, const PgParams& params);
 
   // Runs `COPY ... FROM STDIN` (text format) with `rows` as its data: the
   // cheapest way to write many rows that need no RETURNING (CopyRows builds
@@ -120,6 +127,7 @@ class PgConnection {
 
   std::unique_ptr<PGconn, Finish> conn_;
   std::map<std::string, Prepared> prepared_;
+  std::map<std::string, std::string> reused_;  // SQL → name of its prepared statement
 };
 
 // A transaction on one connection: BEGIN on begin(), ROLLBACK on destruction
