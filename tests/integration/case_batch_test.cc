@@ -90,7 +90,8 @@ TEST_CASE("deliveries to units connected here are written claimed and come back 
   const auto t0 = std::chrono::system_clock::now();
   BatchInput in;
   in.cases = {new_case("a", "D1", "x"), new_case("a", "D2", "elsewhere")};
-  in.direct = {"hub-1", std::chrono::milliseconds(5000), {"x", "copy.unit"}};
+  in.direct = {"hub-1", std::chrono::milliseconds(5000),
+               [](const std::string& unit) { return unit == "x" || unit == "copy.unit"; }};
   auto out = commit_batch(db, in, t0);
   REQUIRE(out.ok());
 

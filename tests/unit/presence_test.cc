@@ -12,6 +12,8 @@ TEST_CASE("a unit first heard arrives; one that keeps talking does not arrive ag
   CHECK(p.seen("pm.jinxiu"));
   CHECK_FALSE(p.seen("pm.jinxiu"));
   CHECK(p.online() == std::vector<std::string>{"pm.jinxiu"});
+  CHECK(p.is_online("pm.jinxiu"));
+  CHECK_FALSE(p.is_online("pm.anju"));
 }
 
 TEST_CASE("a unit the adapter could not reach is offline until it speaks, and is then back without arriving",
@@ -20,6 +22,7 @@ TEST_CASE("a unit the adapter could not reach is offline until it speaks, and is
   REQUIRE(p.seen("court"));
   p.forget("court");
   CHECK(p.online().empty());
+  CHECK_FALSE(p.is_online("court"));
   // Its pending work keeps its backoff: no burst of everything at once.
   CHECK_FALSE(p.seen("court"));
   CHECK(p.online() == std::vector<std::string>{"court"});

@@ -69,7 +69,7 @@ void Committer::run() {
       const auto& hub = c->deployment().hub;
       batch.direct.hub_id = hub.id;
       batch.direct.lease = hub.delivery.backoff_initial;
-      for (auto& unit : presence_.online()) batch.direct.receivers.insert(std::move(unit));
+      batch.direct.here = [this](const std::string& unit) { return presence_.is_online(unit); };
     }
     try {
       commit(batch);

@@ -16,6 +16,13 @@ void Presence::forget(const std::string& unit) {
   if (auto it = last_seen_.find(unit); it != last_seen_.end()) it->second.forgotten = true;
 }
 
+bool Presence::is_online(const std::string& unit) const {
+  const auto now = Clock::now();
+  std::lock_guard lock(mu_);
+  auto it = last_seen_.find(unit);
+  return it != last_seen_.end() && !it->second.forgotten && now - it->second.at <= timeout_;
+}
+
 std::vector<std::string> Presence::online() const {
   const auto now = Clock::now();
   std::lock_guard lock(mu_);

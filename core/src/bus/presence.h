@@ -26,6 +26,7 @@ class Presence {
   // until it speaks again.
   void forget(const std::string& unit);
   std::vector<std::string> online() const;
+  bool is_online(const std::string& unit) const;
 
  private:
   using Clock = std::chrono::steady_clock;

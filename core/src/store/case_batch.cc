@@ -87,7 +87,7 @@ class BatchWriter {
       if (!o.parked_reason.empty())
         out_.events.push_back({"parked", o.id, 0, 0, n.c.type, n.c.origin, "", {{"reason", o.parked_reason}}});
       for (const auto& r : n.decision.recipients) {
-        const bool leased = !n.hold_for_annex && in_.direct.receivers.count(r.unit) > 0;
+        const bool leased = !n.hold_for_annex && in_.direct.here && in_.direct.here(r.unit);
         deliveries.push_back({o.id, r.unit, r.notice, n.hold_for_annex, n.c.type, Json(), leased});
         if (!leased && !n.hold_for_annex) ++out_.claimable;
       }

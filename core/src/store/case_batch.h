@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "config/model.h"
@@ -80,15 +79,15 @@ struct NewAck {
   protocol::Ack ack;
 };
 
-// New cases' deliveries to the units in `receivers` (those connected to this
-// hub) are written already claimed by `hub_id` for `lease` (the first
-// backoff) and come back in BatchOutput::direct, to be sent as soon as the
-// batch commits: no claim query, no second write of the row before its ack.
-// Empty `receivers`: every delivery waits for a claim.
+// New cases' deliveries to the units `here` says are connected to this hub
+// are written already claimed by `hub_id` for `lease` (the first backoff)
+// and come back in BatchOutput::direct, to be sent as soon as the batch
+// commits: no claim query, no second write of the row before its ack.
+// Unset `here`: every delivery waits for a claim.
 struct DirectDispatch {
   std::string hub_id;
   std::chrono::milliseconds lease{0};
-  std::unordered_set<std::string> receivers;
+  std::function<bool(const std::string& unit)> here;
 };
 
 struct BatchInput {
