@@ -116,10 +116,13 @@ TEST_CASE("deliveries to units connected here are written claimed and come back 
                 "AND next_attempt_at = dispatched_at + interval '5 seconds' AND lease_until = next_attempt_at") == "3");
   CHECK(one(db, "SELECT attempts || ' ' || coalesce(lease_owner, '-') || ' ' || (next_attempt_at = dispatched_at) "
                 "FROM deliveries WHERE receiver = 'elsewhere'") == "0 - true");
-  // Each sent one has its "delivered" event in the same commit as its case.
+  // Each sent one's "routed" event, in the same commit as its case, records attempt 1;
+  // there is no separate "delivered" event for it.
   CHECK(one(db, "SELECT count(*) FROM events e JOIN events a ON a.case_id = e.case_id AND a.kind = 'accepted' "
-                "WHERE e.kind = 'delivered' AND e.at = a.at AND e.detail->>'attempt' = '1'") == "3");
-  CHECK(one(db, "SELECT count(*) FROM events WHERE kind = 'delivered' AND to_unit = 'elsewhere'") == "0");
+                "WHERE e.kind = 'routed' AND e.at = a.at AND e.detail->>'attempt' = '1'") == "3");
+  CHECK(one(db, "SELECT count(*) FROM events WHERE kind = 'routed' AND to_unit = 'elsewhere' AND detail ? 'attempt'") ==
+        "0");
+  CHECK(one(db, "SELECT count(*) FROM events WHERE kind = 'delivered'") == "0");
 }
 
 TEST_CASE("events are copied in with every character they hold intact", "[store][batch]") {

@@ -17,6 +17,9 @@ TEST_CASE("a routing line shows case, type with its Chinese name, who to whom, a
   const Event addressed{"routed", 43, 8, 0, "utilities.handover", "plugin:utilities", "water",
                         {{"route", "plugin"}, {"notice", false}}};
   CHECK_THAT(format_line("", addressed, ""), Catch::EndsWith("addressed by its plugin"));
+  const Event sent_at_once{"routed", 44, 9, 0, "registry.fee_check", "registry", "pm.jinxiu",
+                           {{"route", "fee_check"}, {"notice", true}, {"attempt", 1}}};
+  CHECK_THAT(format_line("", sent_at_once, ""), Catch::EndsWith("routed by rule fee_check (notice), delivered (attempt 1)"));
 }
 
 TEST_CASE("local time for people is UTC+8 to the minute", "[log][time]") {

@@ -56,8 +56,9 @@ std::string outcome(const store::Event& e) {
     if (str("route") == "escalation") return "escalation notice (督办)";
     if (str("route") == "return") return "routed after the return by " + str("returned_by");
     if (str("route") == "assign") return "routed as " + str("assigned_by") + " decided";
-    return fmt::format("{}{}", str("route") == "plugin" ? "addressed by its plugin" : "routed by rule " + str("route"),
-                       d.value("notice", false) ? " (notice)" : "");
+    return fmt::format("{}{}{}", str("route") == "plugin" ? "addressed by its plugin" : "routed by rule " + str("route"),
+                       d.value("notice", false) ? " (notice)" : "",
+                       d.contains("attempt") ? fmt::format(", delivered (attempt {})", d.value("attempt", 0)) : "");
   }
   if (e.kind == "rejected") {
     std::string out = "rejected: " + str("code");

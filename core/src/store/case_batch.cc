@@ -159,6 +159,8 @@ class BatchWriter {
         Json detail{{"route", in_.cases[i].decision.route_id}, {"notice", d.notice}};
         const InsertedDelivery& row = *by_id.at(d.delivery);
         add_deadlines(detail, row);
+        // Written claimed, it is also sent: one event says both (no "delivered" of its own).
+        if (row.leased) detail["attempt"] = 1;
         out_.events.push_back({"routed", o.id, d.delivery, 0, in_.cases[i].c.type, in_.cases[i].c.origin, d.to,
                                std::move(detail)});
         if (row.leased) add_direct(in_.cases[i].c, payloads_[i], row);
@@ -169,8 +171,7 @@ class BatchWriter {
     return {};
   }
 
-  // A delivery written claimed: its message, and the "delivered" event the
-  // claim would have written.
+  // A delivery written claimed: its message (its "routed" event records the attempt).
   void add_direct(const CaseView& c, std::string_view payload_json, const InsertedDelivery& row) {
     protocol::OutgoingDelivery d;
     d.delivery = row.id;
@@ -184,52 +185,59 @@ class BatchWriter {
     d.payload_json = payload_json;
     if (row.sign_by) d.sign_by = to_local_iso8601(*row.sign_by);
     if (row.resolve_by) d.resolve_by = to_local_iso8601(*row.resolve_by);
-    out_.events.push_back({"delivered", row.case_id, row.id, 0, c.type, c.origin, row.receiver, {{"attempt", 1}}});
     out_.direct.emplace_back(row.receiver, std::move(d));
   }
 
-  // Each ack statement also takes the ids as an array ($3): `id = ANY($3)`
+  // The acks of one kind as two parallel arrays (ids, the units that sent
+  // them), read with unnest. Each statement also takes `id = ANY($1)`: it
   // keeps the plan on the primary key however few acks a batch holds and
   // whatever the statistics say (a small batch's join was planned as a
   // sequential scan of the whole table while it was young).
+  struct AckList {
+    ArrayParam ids, units;
+    bool empty = true;
+    void add(std::int64_t id, const std::string& unit) {
+      ids.number(id);
+      units.text(unit);
+      empty = false;
+    }
+  };
+
   Status write_acks() {
-    Json deliveries = Json::array(), replies = Json::array(), updates = Json::array();
-    std::vector<std::int64_t> delivery_ids, reply_ids, update_ids;
+    AckList deliveries, replies, updates;
     for (const auto& a : in_.acks) {
       const bool delivery = a.ack.what == protocol::Ack::What::kDelivery;
       const bool reply = a.ack.what == protocol::Ack::What::kReply;
-      Json& list = delivery ? deliveries : reply ? replies : updates;
-      list.push_back({{"id", a.ack.id}, {"unit", a.unit}});
-      (delivery ? delivery_ids : reply ? reply_ids : update_ids).push_back(a.ack.id);
+      (delivery ? deliveries : reply ? replies : updates).add(a.ack.id, a.unit);
     }
-    if (!updates.empty()) {
+    if (!updates.empty) {
       // An update's ack is not a routing step worth a log line; it only stops the resending.
       auto acked = db_.exec_params(
-          "UPDATE updates u SET state = 'acked', acked_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL "
-          "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text) "
-          "WHERE u.id = a.id AND u.recipient = a.unit AND u.state <> 'acked' AND u.id = ANY($3::bigint[])",
-          {json_param(updates), now_, bigint_array(update_ids)});
+          "UPDATE updates u SET state = 'acked', acked_at = $3::timestamptz, lease_owner = NULL, lease_until = NULL "
+          "FROM unnest($1::bigint[], $2::text[]) AS a(id, unit) "
+          "WHERE u.id = a.id AND u.recipient = a.unit AND u.state <> 'acked' AND u.id = ANY($1::bigint[])",
+          {updates.ids.take(), updates.units.take(), now_});
       if (!acked.ok()) return acked.status();
     }
-    if (!deliveries.empty()) {
+    if (!deliveries.empty) {
       auto acked = db_.exec_params(
-          "UPDATE deliveries d SET state = 'acked', acked_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL "
-          "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text), cases c "
+          "UPDATE deliveries d SET state = 'acked', acked_at = $3::timestamptz, lease_owner = NULL, lease_until = NULL "
+          "FROM unnest($1::bigint[], $2::text[]) AS a(id, unit), cases c "
           "WHERE d.id = a.id AND d.receiver = a.unit AND d.state <> 'acked' AND c.id = d.case_id "
-          "AND d.id = ANY($3::bigint[]) RETURNING d.id, d.case_id, c.type, c.origin, d.receiver",
-          {json_param(deliveries), now_, bigint_array(delivery_ids)});
+          "AND d.id = ANY($1::bigint[]) RETURNING d.id, d.case_id, c.type, c.origin, d.receiver",
+          {deliveries.ids.take(), deliveries.units.take(), now_});
       if (!acked.ok()) return acked.status();
       for (int r = 0; r < acked->rows(); ++r)
         out_.events.push_back({"acked", int_at(*acked, r, 1), int_at(*acked, r, 0), 0, str_at(*acked, r, 2),
                                str_at(*acked, r, 3), str_at(*acked, r, 4), Json::object()});
     }
-    if (!replies.empty()) {
+    if (!replies.empty) {
       auto acked = db_.exec_params(
-          "UPDATE replies r SET state = 'acked', acked_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL "
-          "FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, unit text), cases c "
+          "UPDATE replies r SET state = 'acked', acked_at = $3::timestamptz, lease_owner = NULL, lease_until = NULL "
+          "FROM unnest($1::bigint[], $2::text[]) AS a(id, unit), cases c "
           "WHERE r.id = a.id AND r.recipient = a.unit AND r.state <> 'acked' AND c.id = r.case_id "
-          "AND r.id = ANY($3::bigint[]) RETURNING r.id, r.case_id, c.type, r.sender, r.recipient, r.delivery_id",
-          {json_param(replies), now_, bigint_array(reply_ids)});
+          "AND r.id = ANY($1::bigint[]) RETURNING r.id, r.case_id, c.type, r.sender, r.recipient, r.delivery_id",
+          {replies.ids.take(), replies.units.take(), now_});
       if (!acked.ok()) return acked.status();
       for (int r = 0; r < acked->rows(); ++r)
         out_.events.push_back({"reply_acked", int_at(*acked, r, 1), int_at(*acked, r, 5), int_at(*acked, r, 0),

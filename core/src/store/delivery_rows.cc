@@ -41,6 +41,19 @@ void add_deadlines(Json& detail, const InsertedDelivery& d) {
   if (d.resolve_by) detail["resolve_by"] = to_local_iso8601(*d.resolve_by);
 }
 
+namespace {
+
+// One column of the deliveries insert per array (unnest reads them side by side).
+struct DeliveryColumns {
+  ArrayParam case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, leased;
+
+  static void text_or_null(ArrayParam& column, const std::optional<std::string>& t) {
+    t ? column.text(*t) : column.null();
+  }
+};
+
+}  // namespace
+
 Result<std::vector<InsertedDelivery>> insert_deliveries(PgConnection& db, const std::vector<NewDelivery>& rows,
                                                         TimePoint now, const LifecycleContext& ctx,
                                                         std::vector<Event>& events, const DirectLease& lease) {
@@ -48,7 +61,7 @@ Result<std::vector<InsertedDelivery>> insert_deliveries(PgConnection& db, const 
   if (rows.empty()) return out;
   // One computation per case type: every delivery of the batch is dispatched at `now`.
   struct Due {
-    Json sign_by, resolve_by, watch_at;
+    std::optional<std::string> sign_by, resolve_by, watch_at;
     std::string problem;
   };
   std::unordered_map<std::string, Due> due_by_type;
@@ -61,39 +74,50 @@ Result<std::vector<InsertedDelivery>> insert_deliveries(PgConnection& db, const 
       facts.sign_by = d.sign_by;
       facts.resolve_by = d.resolve_by;
       const auto step = lifecycle::next_step(facts, ctx.policy->watch_settings(1));
-      it->second = {time_or_null(d.sign_by), time_or_null(d.resolve_by),
-                    step ? Json(to_iso8601(step->due)) : Json(), d.problem};
+      auto text = [](const std::optional<TimePoint>& t) {
+        return t ? std::optional<std::string>(to_iso8601(*t)) : std::nullopt;
+      };
+      it->second = {text(d.sign_by), text(d.resolve_by), step ? text(step->due) : std::nullopt, d.problem};
     }
     return it->second;
   };
-  Json json = Json::array();
+  DeliveryColumns c;
   for (const auto& n : rows) {
-    Json row{{"case_id", n.case_id}, {"receiver", n.receiver}, {"notice", n.notice},
-             {"state", n.held ? "held" : "pending"}, {"stage", n.notice ? "notice" : "dispatched"}};
-    if (!n.detail.is_null()) row["detail"] = n.detail;
-    if (n.leased) row["leased"] = true;
+    c.case_id.number(n.case_id);
+    c.receiver.text(n.receiver);
+    c.notice.boolean(n.notice);
+    c.state.text(n.held ? "held" : "pending");
+    c.stage.text(n.notice ? "notice" : "dispatched");
+    n.detail.is_null() ? c.detail.null() : c.detail.text(json_param(n.detail));
+    c.leased.boolean(n.leased);
     if (!n.notice && ctx.enabled()) {
       const Due& due = due_of(n.type);
       if (!due.problem.empty())
         events.push_back({"deadline_unknown", n.case_id, 0, 0, n.type, "", n.receiver, {{"problem", due.problem}}});
-      row["sign_by"] = due.sign_by;
-      row["resolve_by"] = due.resolve_by;
-      row["watch_at"] = due.watch_at;
+      DeliveryColumns::text_or_null(c.sign_by, due.sign_by);
+      DeliveryColumns::text_or_null(c.resolve_by, due.resolve_by);
+      DeliveryColumns::text_or_null(c.watch_at, due.watch_at);
+    } else {
+      c.sign_by.null();
+      c.resolve_by.null();
+      c.watch_at.null();
     }
-    json.push_back(std::move(row));
   }
-  // $3 hub id, $4 end of the lease: for the rows marked "leased".
+  // $11 now, $12 hub id, $13 end of the lease: for the rows marked "leased".
   auto inserted = db.exec_reused(
       "INSERT INTO deliveries (case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, "
       "attempts, lease_owner, lease_until, next_attempt_at, dispatched_at) "
-      "SELECT case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, "
-      "CASE WHEN leased THEN 1 ELSE 0 END, CASE WHEN leased THEN $3 END, CASE WHEN leased THEN $4::timestamptz END, "
-      "CASE WHEN leased THEN $4::timestamptz ELSE $2::timestamptz END, $2::timestamptz "
-      "FROM jsonb_to_recordset($1::jsonb) AS x(case_id bigint, receiver text, notice boolean, state text, stage text, "
-      "detail jsonb, sign_by timestamptz, resolve_by timestamptz, watch_at timestamptz, leased boolean) "
+      "SELECT case_id, receiver, notice, state, stage, detail::jsonb, sign_by, resolve_by, watch_at, "
+      "CASE WHEN leased THEN 1 ELSE 0 END, CASE WHEN leased THEN $12 END, CASE WHEN leased THEN $13::timestamptz END, "
+      "CASE WHEN leased THEN $13::timestamptz ELSE $11::timestamptz END, $11::timestamptz "
+      "FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], "
+      "$8::timestamptz[], $9::timestamptz[], $10::boolean[]) "
+      "AS x(case_id, receiver, notice, state, stage, detail, sign_by, resolve_by, watch_at, leased) "
       "RETURNING id, case_id, receiver, notice, (extract(epoch FROM sign_by) * 1000000)::bigint, "
       "(extract(epoch FROM resolve_by) * 1000000)::bigint, attempts = 1",
-      {json_param(json), to_iso8601(now), lease.hub_id, to_iso8601(lease.until)});
+      {c.case_id.take(), c.receiver.take(), c.notice.take(), c.state.take(), c.stage.take(), c.detail.take(),
+       c.sign_by.take(), c.resolve_by.take(), c.watch_at.take(), c.leased.take(), to_iso8601(now), lease.hub_id,
+       to_iso8601(lease.until)});
   if (!inserted.ok()) return inserted.status();
   out.reserve(static_cast<std::size_t>(inserted->rows()));
   for (int r = 0; r < inserted->rows(); ++r)

@@ -5,6 +5,8 @@
 // directory_changed; and the case lifecycle's: signed, in_progress, resolved,
 // returned, rerouted, extension_requested, extension_granted,
 // extension_refused, closed, reopened, reminded, escalated, deadline_unknown.
+// A delivery sent in the commit that routes it (written claimed) has no
+// "delivered" event: its "routed" detail holds {"attempt": 1}.
 // An event is inserted in the transaction of the change it records; its
 // human-readable line (log/routing_log.h) is written after the commit.
 #pragma once

@@ -233,6 +233,14 @@ UPDATE hook_tasks t SET parked_at = coalesce((SELECT max(e.at) FROM events e WHE
 CREATE INDEX updates_parked ON updates (id) WHERE state = 'parked';
 CREATE INDEX hook_tasks_parked ON hook_tasks (id) WHERE state = 'parked';
 )SQL"},
+      {6, "deliveries keep their case by the hub's writes, not by a foreign-key check per row", R"SQL(
+-- The check cost a third of each delivery insert (a lookup and a row lock on
+-- its case: the hottest write of the hub). Deliveries are only ever written
+-- in the transaction that inserts their case, or after reading it, and cases
+-- are never deleted, so the key cannot dangle. Less frequent rows (replies,
+-- updates, hook tasks, timers) keep their checks.
+ALTER TABLE deliveries DROP CONSTRAINT deliveries_case_id_fkey;
+)SQL"},
   };
   return all;
 }

@@ -82,6 +82,45 @@ class CopyRows {
   bool row_open_ = false;
 };
 
+// A one-dimensional array parameter in PostgreSQL's text form, built one
+// element at a time and read with unnest($n::type[]): a column of a batch
+// statement. Text elements are quoted ("..." with \ and " escaped), so any
+// string is safe; NULL is the unquoted word.
+class ArrayParam {
+ public:
+  ArrayParam& text(std::string_view value) {
+    separate();
+    out_ += '"';
+    for (const char ch : value) {
+      if (ch == '"' || ch == '\\') out_ += '\\';
+      out_ += ch;
+    }
+    out_ += '"';
+    return *this;
+  }
+  ArrayParam& number(std::int64_t value) {
+    separate();
+    out_ += std::to_string(value);
+    return *this;
+  }
+  ArrayParam& boolean(bool value) {
+    separate();
+    out_ += value ? 't' : 'f';
+    return *this;
+  }
+  ArrayParam& null() {
+    separate();
+    out_ += "NULL";
+    return *this;
+  }
+  // The array; REQUIRES: used once, at the end.
+  std::string take() { return std::move(out_ += '}'); }
+
+ private:
+  void separate() { out_ += out_.size() > 1 ? "," : ""; }
+  std::string out_ = "{";
+};
+
 // A bigint[] parameter: "{1,2,3}".
 inline std::string bigint_array(const std::vector<std::int64_t>& ids) {
   std::string out = "{";
