@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -20,7 +21,11 @@ void setup_logging(const std::string& level) {
   auto main_logger = std::make_shared<spdlog::logger>("hubd", std::make_shared<spdlog::sinks::stdout_color_sink_mt>());
   main_logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
   spdlog::set_default_logger(main_logger);
-  auto routing = std::make_shared<spdlog::logger>("routing", std::make_shared<spdlog::sinks::stdout_color_sink_mt>());
+  // Routing lines go through stdout's buffer (a line at a time on a terminal;
+  // flushed every second, and by every main-log line, when redirected):
+  // at saturation they are tens of thousands a second, a write each would
+  // cost more than the routing. The events table holds them durably.
+  auto routing = std::make_shared<spdlog::logger>("routing", std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout));
   routing->set_pattern("%Y-%m-%d %H:%M:%S.%e ROUTE %v");
   spdlog::register_logger(routing);
   spdlog::set_level(spdlog::level::from_str(level));

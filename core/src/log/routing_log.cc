@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+#include <string_view>
 #include <unordered_map>
 
 namespace hub::log {
@@ -80,11 +82,24 @@ std::string outcome(const store::Event& e) {
 }  // namespace
 
 std::string format_line(const std::string& local_time, const store::Event& e, const std::string& type_name) {
-  const std::string id = e.case_id ? fmt::format("case {}", e.case_id) : std::string("case -");
-  const std::string type = type_name.empty() ? e.case_type : fmt::format("{} {}", e.case_type, type_name);
-  const std::string route = e.to.empty() ? e.from : fmt::format("{} → {}", e.from.empty() ? "hub" : e.from, e.to);
-  const std::string line = fmt::format("{:<10} | {:<32} | {:<36} | {}", id, type, route, outcome(e));
-  return local_time.empty() ? line : local_time + " | " + line;
+  // Built in one buffer: at saturation the hub writes tens of thousands of these a second.
+  fmt::memory_buffer type, route, line;
+  if (type_name.empty())
+    type.append(e.case_type);
+  else
+    fmt::format_to(std::back_inserter(type), "{} {}", e.case_type, type_name);
+  if (e.to.empty())
+    route.append(e.from);
+  else
+    fmt::format_to(std::back_inserter(route), "{} → {}", e.from.empty() ? std::string_view("hub") : e.from, e.to);
+  if (!local_time.empty()) fmt::format_to(std::back_inserter(line), "{} | ", local_time);
+  if (e.case_id)
+    fmt::format_to(std::back_inserter(line), "case {:<5}", e.case_id);  // "case N" padded to 10
+  else
+    line.append(std::string_view("case -    "));
+  fmt::format_to(std::back_inserter(line), " | {:<32} | {:<36} | {}", fmt::string_view(type.data(), type.size()),
+                 fmt::string_view(route.data(), route.size()), outcome(e));
+  return fmt::to_string(line);
 }
 
 RoutingLog::RoutingLog(std::shared_ptr<spdlog::logger> logger, std::function<std::string(const std::string&)> type_name)
@@ -96,7 +111,7 @@ void RoutingLog::write(const std::vector<store::Event>& events) const {
   for (const auto& e : events) {
     auto [name, fresh] = names.try_emplace(e.case_type);
     if (fresh) name->second = type_name_(e.case_type);
-    logger_->info("{}", format_line("", e, name->second));
+    logger_->log(spdlog::level::info, spdlog::string_view_t(format_line("", e, name->second)));
   }
 }
 
