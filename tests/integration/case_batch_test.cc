@@ -6,6 +6,7 @@
 
 #include "store/case_batch.h"
 #include "store/migrations.h"
+#include "store/sql_values.h"
 #include "test_database.h"
 
 using hub::Json;
@@ -172,6 +173,30 @@ TEST_CASE("a large ack batch acks exactly the addressees' own pending deliveries
   CHECK(one(db, "SELECT count(*) FROM events WHERE kind = 'acked'") == "1090");
   for (const auto& e : out->events)
     if (e.kind == "acked") CHECK((e.case_type == "t.type" && e.from == "a" && (e.to == "x" || e.to == "y")));
+}
+
+TEST_CASE("array parameters carry every text, number, boolean and NULL intact", "[store][batch]") {
+  auto db = migrated();
+  const std::vector<std::string> texts = {"", "plain", "with space", "quote \" inside", "back\\slash", "{braces},comma",
+                                          "NULL", "tab\tnew\nline", "中文 单位", "'single'"};
+  ArrayParam text_column, numbers, flags;
+  for (const auto& t : texts) text_column.text(t);
+  text_column.null();
+  numbers.number(-9223372036854775807LL).number(0).number(42);
+  flags.boolean(true).boolean(false).null();
+  auto r = db.exec_params("SELECT t IS NULL, coalesce(t, '') FROM unnest($1::text[]) WITH ORDINALITY AS x(t, n) ORDER BY n",
+                          {text_column.take()});
+  REQUIRE(r.ok());
+  REQUIRE(r->rows() == static_cast<int>(texts.size()) + 1);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    CHECK(r->get(static_cast<int>(i), 0) == "f");
+    CHECK(r->get(static_cast<int>(i), 1) == texts[i]);
+  }
+  CHECK(r->get(static_cast<int>(texts.size()), 0) == "t");
+  CHECK(one(db, "SELECT string_agg(n::text, ' ') FROM unnest('" + numbers.take() + "'::bigint[]) AS n") ==
+        "-9223372036854775807 0 42");
+  CHECK(one(db, "SELECT string_agg(coalesce(b::text, 'null'), ' ') FROM unnest('" + flags.take() + "'::boolean[]) AS b") ==
+        "true false null");
 }
 
 TEST_CASE("events are copied in with every character they hold intact", "[store][batch]") {
