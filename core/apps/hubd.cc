@@ -1,4 +1,6 @@
 // hubd: the hub daemon. See `hubd --help`.
+#include <malloc.h>
+
 #include <csignal>
 #include <ctime>
 #include <cstdlib>
@@ -50,6 +52,11 @@ std::string database_of(const hub::config::Deployment& d) {
   return env ? env : "";
 }
 
+// Gives the heap's free pages back to the system. Reading a config builds a
+// YAML tree several times the size of what the hub keeps (about 190 MB for
+// a directory of 100,000 compounds); freed, glibc would keep it.
+void release_freed_memory() { ::malloc_trim(0); }
+
 // SIGHUP: reads the config file again and applies it; a config with errors,
 // or with changes only a restart can apply, is refused whole and the running
 // one stays. Every outcome goes to the log, where operators look.
@@ -68,6 +75,7 @@ void reload(hub::bus::Hub& hub, const hub::apps::HubdOptions& options) {
   }
   if (hub::Status s = hub.reload(std::move(*loaded.deployment)); !s.ok())
     spdlog::error("reload refused: {}; the running configuration stays", s.message());
+  release_freed_memory();
 }
 
 // Waits for SIGINT or SIGTERM, reloading at each SIGHUP meanwhile.
@@ -134,14 +142,18 @@ int main(int argc, char** argv) {
     conninfo = embedded->conninfo();
   }
 
-  hub::bus::HubOptions hub_options{*deployment, conninfo, module_dir, nullptr};
+  const std::string ready = fmt::format("hubd {} ready: hub {}, {} units, {} case types, {} routes", HUB_VERSION,
+                                        deployment->hub.id, deployment->units.size(), deployment->case_types.size(),
+                                        deployment->routes.size());
+  hub::bus::HubOptions hub_options{std::move(*deployment), conninfo, module_dir, nullptr};
+  deployment.reset();
   auto hub = hub::bus::Hub::start(std::move(hub_options));
   if (!hub.ok()) {
     spdlog::error("hubd cannot start: {}", hub.status().message());
     return 1;
   }
-  spdlog::info("hubd {} ready: hub {}, {} units, {} case types, {} routes", HUB_VERSION, deployment->hub.id,
-               deployment->units.size(), deployment->case_types.size(), deployment->routes.size());
+  release_freed_memory();
+  spdlog::info("{}", ready);
   serve_until_stopped(**hub, *options);
   (*hub)->stop();
   hub.value().reset();
