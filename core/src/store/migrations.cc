@@ -239,7 +239,7 @@ CREATE INDEX hook_tasks_parked ON hook_tasks (id) WHERE state = 'parked';
 -- in the transaction that inserts their case, or after reading it, and cases
 -- are never deleted, so the key cannot dangle. Less frequent rows (replies,
 -- updates, hook tasks, timers) keep their checks.
-ALTER TABLE deliveries DROP CONSTRAINT deliveries_case_id_fkey;
+ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_case_id_fkey;
 )SQL"},
   };
   return all;
