@@ -123,9 +123,9 @@ class ArrayParam {
 
 // A bigint[] parameter: "{1,2,3}".
 inline std::string bigint_array(const std::vector<std::int64_t>& ids) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
-  return out + "}";
+  ArrayParam out;
+  for (const std::int64_t id : ids) out.number(id);
+  return out.take();
 }
 
 }  // namespace hub::store
