@@ -90,8 +90,8 @@ class PgConnection {
   // connection at its first use, so later runs skip parsing and may reuse a
   // plan. Only for statements whose best plan does not depend on the
   // parameters or on the tables' sizes (PostgreSQL switches a prepared
-  // statement to a generic plan after five runs): inserts from a JSON
-  // parameter are; a join whose best plan changes as a table grows is not.
+  // statement to a generic plan after five runs): inserts from array or JSON
+  // parameters are; a join whose best plan changes as a table grows is not.
   Result<PgResult> exec_reused(const std::string& sql, const PgParams& params);
 
   // Runs `COPY ... FROM STDIN` (text format) with `rows` as its data: the
