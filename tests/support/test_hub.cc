@@ -216,8 +216,8 @@ std::string HubProcess::log() const {
   return s.str();
 }
 
-InProcessHub::InProcessHub(const TestDeployment& d, std::optional<TimePoint> start, std::size_t commit_queue_capacity) {
-  if (start) clock_.set(*start);
+InProcessHub::InProcessHub(const TestDeployment& d, std::optional<TimePoint> start, std::size_t commit_queue_capacity)
+    : clock_(start.value_or(TimePoint(std::chrono::system_clock::now().time_since_epoch()))) {
   auto loaded = config::load_deployment(d.config_path());
   REQUIRE(loaded.ok());
   bus::HubOptions options{*loaded.deployment, d.conninfo(), HUB_MODULE_DIR, &clock_, commit_queue_capacity};

@@ -85,6 +85,8 @@ class HubProcess {
 class ManualClock final : public Clock {
  public:
   ManualClock() : now_(std::chrono::system_clock::now().time_since_epoch().count()) {}
+  // Starts at `start`, which may lie in the past: tests fix the week they play in.
+  explicit ManualClock(TimePoint start) : now_(start.time_since_epoch().count()) {}
   TimePoint now() const override { return TimePoint(TimePoint::duration(now_.load())); }
   void advance(std::chrono::milliseconds d) {
     now_ += std::chrono::duration_cast<TimePoint::duration>(d).count();
