@@ -156,7 +156,9 @@ TEST_CASE("malformed messages get an error code while the hub keeps serving othe
              {"payload", {{"dwelling", std::string("a\0b", 3)}, {"seller", "s"}, {"buyer", "b"}, {"application_id", "x"}}}});
   auto e7 = bad->wait_answer("nul");
   REQUIRE(e7);
-  CHECK((*e7)["kind"] == "rejected");
+  CHECK((*e7)["kind"] == "error");
+  CHECK((*e7)["code"] == "control_character");
+  CHECK((*e7)["problems"][0]["pointer"] == "/payload/dwelling");
 
   good->send_case("SD-1", "complaint.general", "jinxiu", {{"category", "sanitation"}, {"description", "垃圾未清运"}});
   auto ok = good->wait_answer("SD-1");

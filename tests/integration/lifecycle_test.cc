@@ -151,7 +151,7 @@ TEST_CASE("a request from the wrong unit or at the wrong time is refused and cha
   CHECK(refused(*company, {{"kind", "sign"}, {"delivery", 999999}, {"reference", "X-6"}}) == "unknown_delivery");
   CHECK(refused(*sender, {{"kind", "close"}, {"case", 999999}, {"reference", "X-7"}}) == "unknown_case");
   CHECK(refused(*company, {{"kind", "return"}, {"delivery", id}, {"reference", "X-9"}, {"reason", std::string("a\0b", 3)}}) ==
-        "invalid_envelope");  // PostgreSQL text cannot hold U+0000: refused at the door
+        "control_character");  // PostgreSQL text cannot hold U+0000: refused at the door
 
   // An extension must be asked before the deadline (end of Wednesday).
   hub.clock().set(local("2026-12-10T08:00:00+08:00"));

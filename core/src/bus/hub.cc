@@ -101,7 +101,11 @@ Status Hub::start_all() {
       });
   // Units are told to beat three times per timeout, so one lost beat never makes them offline.
   const int heartbeat_seconds = std::max(1, d.hub.heartbeat_timeout_seconds / 3);
-  intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, heartbeat_seconds}, *catalog_, *queue_,
+  const config::MessageLimits& l = d.hub.limits;
+  const protocol::JsonLimits json_limits{l.max_depth, l.max_values, l.max_object_keys, l.max_array_items,
+                                         l.max_string_bytes};
+  intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, json_limits, heartbeat_seconds},
+                                     *catalog_, *queue_,
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
   watcher_ = std::make_unique<DeadlineWatcher>(options_.conninfo, *catalog_, *routing_log_, *clock_,
                                                [this] { dispatcher_->kick(); });

@@ -6,23 +6,6 @@
 #include "store/sql_values.h"
 
 namespace hub::bus {
-namespace {
-
-// PostgreSQL text and jsonb cannot hold U+0000; refuse it at the door rather
-// than fail a whole batch later.
-bool contains_nul(const Json& j) {
-  if (j.is_string()) return j.get_ref<const std::string&>().find('\0') != std::string::npos;
-  if (j.is_object()) {
-    for (const auto& [k, v] : j.items())
-      if (k.find('\0') != std::string::npos || contains_nul(v)) return true;
-  } else if (j.is_array()) {
-    for (const auto& v : j)
-      if (contains_nul(v)) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 void Intake::answer(const std::string& unit, std::string body) const {
   if (Status s = outbox_.send(unit, std::move(body)); !s.ok())
@@ -44,10 +27,14 @@ void Intake::handle(const std::string& unit, const std::string& body) {
   // A unit heard again after a silence or a hub restart gets its pending work
   // at once, not after the backoff (clients reconnect without a new hello).
   if (presence_.seen(unit)) unit_arrived_(unit);
-  auto parsed = protocol::parse(body, settings_.max_payload_bytes);
+  auto parsed = protocol::parse(body, settings_.max_payload_bytes, settings_.json_limits);
   if (auto* error = std::get_if<protocol::ParseError>(&parsed)) {
-    answer(unit, protocol::error(error->code, error->message, false, error->reference));
-    queue_.push(store::Event{"rejected", 0, 0, 0, "", unit, "", {{"code", error->code}, {"message", error->message}}});
+    Problems problems;
+    if (!error->pointer.empty()) problems.push_back({error->pointer, error->message});
+    answer(unit, protocol::error(error->code, error->message, false, error->reference, problems));
+    Json detail{{"code", error->code}, {"message", error->message}};
+    if (!error->pointer.empty()) detail["pointer"] = error->pointer;
+    queue_.push(store::Event{"rejected", 0, 0, 0, "", unit, "", std::move(detail)});
     return;
   }
   auto& message = std::get<protocol::Message>(parsed);
@@ -66,16 +53,11 @@ void Intake::handle(const std::string& unit, const std::string& body) {
             answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy; the ack will be asked again", true, ""));
         } else if constexpr (std::is_same_v<T, protocol::Reply>) {
           const std::string reference = m.reference;
-          if (contains_nul(m.body))
-            answer(unit, protocol::error(protocol::code::kInvalidEnvelope, "the body must not contain U+0000", false, reference));
-          else if (!queue_.push(store::NewReply{unit, std::move(m)}))
+          if (!queue_.push(store::NewReply{unit, std::move(m)}))
             answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: resend this reply later", true, reference));
         } else if constexpr (std::is_same_v<T, protocol::Transition>) {
           const std::string reference = m.reference;
-          if (contains_nul(Json{m.reference, m.reason, m.to}))
-            answer(unit, protocol::error(protocol::code::kInvalidEnvelope,
-                                         "reference, reason and to must not contain U+0000", false, reference));
-          else if (!queue_.push(store::NewTransition{unit, std::move(m)}))
+          if (!queue_.push(store::NewTransition{unit, std::move(m)}))
             answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: resend this request later", true, reference));
         }
       },
@@ -103,11 +85,6 @@ void Intake::handle_send(const std::string& unit, protocol::Send send) {
            {{"", "unknown compound " + send.compound}}, send.type);
     return;
   }
-  if (contains_nul(send.payload)) {
-    refuse(unit, send.reference, protocol::code::kInvalidPayload, "the payload must not contain U+0000",
-           {{"", "contains U+0000"}}, send.type);
-    return;
-  }
   CaseView c{0, send.type, unit, send.reference, send.compound, std::move(send.payload)};
   Problems problems = type->impl->validate(c);
   if (!problems.empty()) {
@@ -118,6 +95,7 @@ void Intake::handle_send(const std::string& unit, protocol::Send send) {
   }
   router::Decision decision = catalog->router().route(c, catalog->directory());
   std::string payload_json = store::json_param(c.payload);
+  c.payload = Json();  // the store takes the text; the tree is not kept in the queue
   store::NewCase item{std::move(c), std::move(payload_json), std::move(decision), type->plugin, type->hooks, type->enriched};
   const std::string reference = item.c.reference;
   if (!queue_.push(std::move(item)))

@@ -22,6 +22,7 @@ namespace hub::bus {
 struct IntakeSettings {
   std::string hub_id;
   std::size_t max_payload_bytes = 256 * 1024;
+  protocol::JsonLimits json_limits;
   int heartbeat_seconds = 5;
 };
 

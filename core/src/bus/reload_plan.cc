@@ -67,6 +67,7 @@ std::vector<std::string> changes_needing_restart(const config::Deployment& runni
   field("operator_socket", a.operator_socket == b.operator_socket);
   field("plugin_dir", a.plugin_dir == b.plugin_dir);
   field("max_payload_bytes", a.max_payload_bytes == b.max_payload_bytes);
+  field("limits", a.limits == b.limits);
   field("heartbeat_timeout_seconds", a.heartbeat_timeout_seconds == b.heartbeat_timeout_seconds);
   compare_modules("plugins", running.plugins, next.plugins, out);
   compare_modules("adapters", running.adapters, next.adapters, out);

@@ -47,6 +47,18 @@ void read_delivery(const YamlNode& node, DeliveryPolicy& delivery) {
     if (const auto value = multiplier->number(1.0)) delivery.backoff_multiplier = *value;
 }
 
+void read_limits(const YamlNode& node, MessageLimits& limits) {
+  const auto map = node.map({"max_depth", "max_values", "max_object_keys", "max_array_items", "max_string_bytes"});
+  if (!map) return;
+  // The upper bounds keep a unit's message within what the hub can hold and
+  // walk safely (dumping a tree recurses once per level).
+  read_integer(*map, "max_depth", 2, 256, limits.max_depth);
+  read_integer(*map, "max_values", 1, 10'000'000, limits.max_values);
+  read_integer(*map, "max_object_keys", 1, 1'000'000, limits.max_object_keys);
+  read_integer(*map, "max_array_items", 1, 10'000'000, limits.max_array_items);
+  read_integer(*map, "max_string_bytes", 1, 64 * 1024 * 1024, limits.max_string_bytes);
+}
+
 // Free settings of a plugin or adapter, as JSON. With resolve_file_paths, the
 // values of keys ending in "_file" must be paths and are made absolute
 // against the folder of the file that declares them.
@@ -91,7 +103,7 @@ ModuleConfig read_module(const YamlNode& node, SymbolKind kind, bool resolve_fil
 
 void read_hub(const YamlNode& node, LoadContext& ctx) {
   const auto map = node.map({"id", "database", "data_dir", "operator_socket", "plugin_dir", "keys_dir",
-                             "max_payload_bytes", "heartbeat_timeout_seconds", "delivery"});
+                             "max_payload_bytes", "limits", "heartbeat_timeout_seconds", "delivery"});
   if (!map) return;
   HubSettings& hub = ctx.deployment.hub;
   if (const auto id = map->get("id"))
@@ -102,6 +114,7 @@ void read_hub(const YamlNode& node, LoadContext& ctx) {
   read_string(*map, "operator_socket", hub.operator_socket);  // empty: the default
   read_string(*map, "plugin_dir", hub.plugin_dir);            // empty: the default
   read_integer(*map, "max_payload_bytes", 1, 64 * 1024 * 1024, hub.max_payload_bytes);
+  if (const auto limits = map->get("limits")) read_limits(*limits, hub.limits);
   read_integer(*map, "heartbeat_timeout_seconds", 1, 24 * 3600, hub.heartbeat_timeout_seconds);
   if (const auto delivery = map->get("delivery")) read_delivery(*delivery, hub.delivery);
 }

@@ -134,6 +134,16 @@ struct DeliveryPolicy {
   double backoff_multiplier = 2.0;
 };
 
+// What one message from a unit may hold (hub.limits; docs/PROTOCOL.md, "Limits").
+struct MessageLimits {
+  std::size_t max_depth = 64;            // nested objects and arrays, the message itself counting 1
+  std::size_t max_values = 20000;        // values of every kind in one message
+  std::size_t max_object_keys = 1000;    // members of one object
+  std::size_t max_array_items = 10000;   // items of one array
+  std::size_t max_string_bytes = 65536;  // one string or key
+  bool operator==(const MessageLimits&) const = default;
+};
+
 struct HubSettings {
   std::string id = "hub";           // this hub's name, used for leases
   std::string database;             // libpq connection string; empty: embedded PostgreSQL
@@ -142,6 +152,7 @@ struct HubSettings {
   std::string plugin_dir;           // where plugin/adapter files are looked up
   std::string keys_dir = "keys";    // where <unit id>.pub is looked up for units that name no key
   std::size_t max_payload_bytes = 256 * 1024;
+  MessageLimits limits;
   int heartbeat_timeout_seconds = 15;  // a unit unheard for this long counts as offline
   DeliveryPolicy delivery;
 };

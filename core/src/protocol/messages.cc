@@ -11,7 +11,7 @@ namespace {
 using Result = std::variant<Message, ParseError>;
 
 ParseError invalid(const std::string& message, const std::string& reference = {}) {
-  return {code::kInvalidEnvelope, message, reference};
+  return {code::kInvalidEnvelope, message, reference, {}};
 }
 
 // A string field: required or optional, bounded.
@@ -48,7 +48,7 @@ bool read_id(const Json& j, const char* key, std::int64_t& out, std::string& err
   return true;
 }
 
-Result parse_send(const Json& j) {
+Result parse_send(Json& j) {
   Send s;
   std::string error;
   read_string(j, "reference", false, kMaxReferenceLength, s.reference, error);
@@ -59,7 +59,7 @@ Result parse_send(const Json& j) {
   auto payload = j.find("payload");
   if (payload == j.end() || !payload->is_object())
     return invalid("field 'payload' is required (a JSON object)", ref);
-  s.payload = *payload;
+  s.payload = std::move(*payload);
   return Message{std::move(s)};
 }
 
@@ -74,7 +74,7 @@ Result parse_ack(const Json& j) {
   return Message{a};
 }
 
-Result parse_reply(const Json& j) {
+Result parse_reply(Json& j) {
   Reply r;
   std::string error;
   std::string ref;
@@ -90,7 +90,7 @@ Result parse_reply(const Json& j) {
   if (r.final && r.outcome.empty()) return invalid("a final reply needs an 'outcome' (e.g. \"done\")", ref);
   auto body = j.find("body");
   if (body != j.end() && !body->is_object()) return invalid("field 'body' must be a JSON object", ref);
-  r.body = body == j.end() ? Json::object() : *body;
+  r.body = body == j.end() ? Json::object() : std::move(*body);
   return Message{std::move(r)};
 }
 
@@ -128,7 +128,7 @@ Result parse_transition(const Json& j, Transition::Kind kind) {
   if (needs_reason && t.reason.find_first_not_of(" \t\r\n") == std::string::npos)
     return ParseError{code::kReasonRequired,
                       std::string("a '") + kind_name(kind) + "' needs a 'reason': say why, for the other unit and the record",
-                      ref};
+                      ref, {}};
   if (kind == Transition::Kind::kAssign && !read_string(j, "to", true, 128, t.to, error)) return invalid(error, ref);
   std::string until;
   if (!read_string(j, "until", false, 64, until, error)) return invalid(error, ref);
@@ -144,19 +144,29 @@ Result parse_transition(const Json& j, Transition::Kind kind) {
 
 }  // namespace
 
+std::string echoed(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+  return std::string(text.substr(0, cut)) + "…";
+}
+
 const char* kind_name(Transition::Kind kind) {
   for (const auto& [k, name] : kTransitionKinds)
     if (k == kind) return name;
   return "unknown";
 }
 
-std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_bytes) {
+std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_bytes, const JsonLimits& limits) {
   if (body.size() > max_bytes)
     return ParseError{code::kOversized, "message of " + std::to_string(body.size()) + " bytes exceeds the limit of " +
-                                            std::to_string(max_bytes) + " bytes", {}};
-  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    return ParseError{code::kMalformedJson, "the body must be one JSON object in UTF-8", {}};
+                                            std::to_string(max_bytes) + " bytes", {}, {}};
+  auto parsed = parse_bounded(body, limits);
+  if (auto* refusal = std::get_if<JsonRefusal>(&parsed))
+    return ParseError{std::move(refusal->code), std::move(refusal->message),
+                      echoed(refusal->reference, kMaxReferenceLength), std::move(refusal->pointer)};
+  Json& j = std::get<Json>(parsed);
+  if (!j.is_object()) return ParseError{code::kMalformedJson, "the body must be one JSON object in UTF-8", {}, {}};
   auto kind_it = j.find("kind");
   if (kind_it == j.end() || !kind_it->is_string()) return invalid("field 'kind' is required (a string)");
   const std::string& kind = kind_it->get_ref<const std::string&>();
@@ -173,10 +183,10 @@ std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_b
   for (const auto& [k, name] : kTransitionKinds)
     if (kind == name) return parse_transition(j, k);
   return ParseError{code::kUnknownKind,
-                    "unknown kind '" + kind +
+                    "unknown kind '" + echoed(kind) +
                         "' (expected hello, heartbeat, send, ack, reply, sign, return, assign, extend, "
                         "grant_extension, refuse_extension, close or reopen)",
-                    {}};
+                    {}, {}};
 }
 
 }  // namespace hub::protocol

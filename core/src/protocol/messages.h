@@ -10,6 +10,7 @@
 
 #include "hub/case.h"
 #include "hub/clock.h"
+#include "protocol/bounded_json.h"
 
 namespace hub::protocol {
 
@@ -51,6 +52,10 @@ struct Transition {
 // The wire name of a transition kind: "sign", "grant_extension", ...
 const char* kind_name(Transition::Kind kind);
 
+// `text` cut to at most `max_bytes` (at a UTF-8 boundary, "…" appended when
+// cut): how a unit's strings are quoted back in answers, logs and events.
+std::string echoed(std::string_view text, std::size_t max_bytes = 64);
+
 using Message = std::variant<Hello, Heartbeat, Send, Ack, Reply, Transition>;
 
 // Error codes on the wire (docs/PROTOCOL.md lists them all).
@@ -62,6 +67,15 @@ inline constexpr const char* kUnknownCaseType = "unknown_case_type";
 inline constexpr const char* kNotAllowed = "not_allowed";
 inline constexpr const char* kInvalidPayload = "invalid_payload";
 inline constexpr const char* kOversized = "oversized";
+// Refusals of the bounded parse (protocol/bounded_json.h; PROTOCOL.md "Limits").
+inline constexpr const char* kTooDeep = "too_deep";
+inline constexpr const char* kTooManyValues = "too_many_values";
+inline constexpr const char* kTooManyKeys = "too_many_keys";
+inline constexpr const char* kTooManyItems = "too_many_items";
+inline constexpr const char* kStringTooLong = "string_too_long";
+inline constexpr const char* kControlCharacter = "control_character";
+inline constexpr const char* kDuplicateKey = "duplicate_key";
+inline constexpr const char* kInexactNumber = "inexact_number";
 inline constexpr const char* kUnknownDelivery = "unknown_delivery";
 inline constexpr const char* kNotReceiver = "not_receiver";
 inline constexpr const char* kConflict = "conflict";
@@ -80,15 +94,20 @@ inline constexpr const char* kUnknownUnit = "unknown_unit";
 inline constexpr const char* kUnavailable = "unavailable";
 inline constexpr const char* kBusy = "busy";
 inline constexpr const char* kInternal = "internal";
+// The database refused one item that passed every check (bus/committer.h).
+inline constexpr const char* kUnstorable = "unstorable";
 }  // namespace code
 
 struct ParseError {
   std::string code;
   std::string message;
   std::string reference;  // echoed back when the message had one
+  std::string pointer;    // RFC 6901, of the value refused; empty: the message as a whole
 };
 
-// Parses one message body. Never throws. `max_bytes` bounds the body.
-std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_bytes);
+// Parses one message body. Never throws. `max_bytes` bounds the body, `limits`
+// what it may hold; the payload or body of a send or reply is moved out of the
+// parsed tree, never copied.
+std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_bytes, const JsonLimits& limits = {});
 
 }  // namespace hub::protocol

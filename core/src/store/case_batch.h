@@ -29,8 +29,8 @@ namespace hub::store {
 
 struct NewCase {
   CaseView c;                 // id is 0; origin comes from the sender's key
-  // c.payload serialized, done once off the committer's thread; empty: the
-  // committer serializes it.
+  // c.payload serialized, done once off the committer's thread (intake then
+  // releases c.payload); empty: the committer serializes c.payload.
   std::string payload_json;
   router::Decision decision;  // from the router, before commit
   std::string plugin;         // owning plugin
