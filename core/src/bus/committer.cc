@@ -3,34 +3,73 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/answers.h"
+#include "store/storable.h"
 
 namespace hub::bus {
 namespace {
 
-// The single-item batches a failed batch is retried as.
-std::vector<store::BatchInput> split(const store::BatchInput& b) {
-  std::vector<store::BatchInput> out;
-  auto one = [&] {
-    store::BatchInput x;
-    x.hook_plugin_of = b.hook_plugin_of;
-    x.check_reply = b.check_reply;
-    x.lifecycle = b.lifecycle;
-    x.direct = b.direct;
-    return x;
+// How often a piece of work is written again when PostgreSQL rolled it back
+// as a serialization failure or deadlock (kBusy) before the senders are told
+// "busy, retry".
+constexpr int kTransientAttempts = 3;
+
+store::BatchInput empty_like(const store::BatchInput& b) {
+  store::BatchInput x;
+  x.hook_plugin_of = b.hook_plugin_of;
+  x.check_reply = b.check_reply;
+  x.lifecycle = b.lifecycle;
+  x.direct = b.direct;
+  return x;
+}
+
+// A failed batch, taken apart: each case, reply and lifecycle request alone
+// (they answer their senders), the acks together and the events together
+// (`group`: taken apart again, one by one, if they fail together). Items are
+// moved, never copied.
+struct Piece {
+  store::BatchInput input;
+  bool group = false;
+};
+
+std::vector<Piece> split(store::BatchInput&& b, bool groups) {
+  std::vector<Piece> out;
+  auto alone = [&](auto member, auto&& item) {
+    out.push_back({empty_like(b), false});
+    (out.back().input.*member).push_back(std::move(item));
   };
-  for (const auto& c : b.cases) out.push_back(one()), out.back().cases.push_back(c);
-  for (const auto& r : b.replies) out.push_back(one()), out.back().replies.push_back(r);
-  for (const auto& t : b.transitions) out.push_back(one()), out.back().transitions.push_back(t);
-  if (!b.acks.empty() || !b.events.empty()) {
-    out.push_back(one());
-    out.back().acks = b.acks;
-    out.back().events = b.events;
+  for (auto& c : b.cases) alone(&store::BatchInput::cases, c);
+  for (auto& r : b.replies) alone(&store::BatchInput::replies, r);
+  for (auto& t : b.transitions) alone(&store::BatchInput::transitions, t);
+  if (groups) {
+    if (!b.acks.empty()) out.push_back({empty_like(b), b.acks.size() > 1}), out.back().input.acks = std::move(b.acks);
+    if (!b.events.empty())
+      out.push_back({empty_like(b), b.events.size() > 1}), out.back().input.events = std::move(b.events);
+  } else {
+    for (auto& a : b.acks) alone(&store::BatchInput::acks, a);
+    for (auto& e : b.events) alone(&store::BatchInput::events, e);
   }
   return out;
 }
 
+// Failures that say nothing about the items: the same items succeed later.
+bool transient(const Status& s) { return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kBusy; }
+
 std::size_t items(const store::BatchInput& b) {
   return b.cases.size() + b.replies.size() + b.transitions.size() + b.acks.size() + b.events.size();
+}
+
+// Who sent the item of a one-item piece and what it was, for the hub's log
+// (every client string cut and cleaned).
+std::string describe(const store::BatchInput& b) {
+  auto ref = [](const std::string& r) { return store::storable_text(r, 64); };
+  if (!b.cases.empty()) return "a case from " + b.cases[0].c.origin + " (reference " + ref(b.cases[0].c.reference) + ")";
+  if (!b.replies.empty()) return "a reply from " + b.replies[0].sender + " (reference " + ref(b.replies[0].reply.reference) + ")";
+  if (!b.transitions.empty())
+    return std::string("a ") + protocol::kind_name(b.transitions[0].request.kind) + " from " + b.transitions[0].unit +
+           " (reference " + ref(b.transitions[0].request.reference) + ")";
+  if (!b.acks.empty()) return "an ack from " + b.acks[0].unit;
+  if (!b.events.empty()) return "a '" + store::storable_text(b.events[0].kind, 32) + "' event";
+  return "nothing";
 }
 
 }  // namespace
@@ -71,40 +110,87 @@ void Committer::run() {
       batch.direct.lease = hub.delivery.backoff_initial;
       batch.direct.here = [this](const std::string& unit) { return presence_.is_online(unit); };
     }
-    try {
-      commit(batch);
-    } catch (const std::exception& e) {  // a bug: refuse this batch, keep the hub serving
-      spdlog::error("committer: internal error, batch of {} refused (nothing of it was acknowledged): {}", items(batch),
-                    e.what());
-      answer_failure(batch, Status::Internal(e.what()));
-    }
+    commit(std::move(batch));
   }
 }
 
-void Committer::commit(const store::BatchInput& batch) {
-  store::PgConnection* db = db_.get();
-  if (db == nullptr) {
-    answer_failure(batch, Status::Unavailable("the database is unreachable"));
+Status Committer::attempt(const store::BatchInput& batch) {
+  Status last;
+  for (int i = 0; i < kTransientAttempts; ++i) {
+    store::PgConnection* db = db_.get();
+    if (db == nullptr) return Status::Unavailable("the database is unreachable");
+    Result<store::BatchOutput> out = Status::Internal("not written");
+    try {
+      out = store::commit_batch(*db, batch, clock_.now());
+    } catch (const std::exception& e) {  // a bug; the item that triggers it is isolated like a refused one
+      out = Status::Internal(std::string("exception while writing: ") + e.what());
+    }
+    if (out.ok()) {
+      finish(batch, *out);
+      return {};
+    }
+    last = db_.check(out.status());
+    if (last.code() != StatusCode::kBusy) return last;
+  }
+  return last;
+}
+
+void Committer::finish(const store::BatchInput& batch, store::BatchOutput& out) {
+  answer(batch, out);
+  log_.write(out.events);
+  dispatcher_.send_claimed(std::move(out.direct));
+  if (out.claimable > 0 || !batch.replies.empty() || !batch.transitions.empty()) dispatcher_.kick();
+  if (out.hook_tasks > 0) hook_work_();
+}
+
+void Committer::commit(store::BatchInput&& batch) {
+  const Status first = attempt(batch);
+  if (first.ok()) return;
+  if (transient(first)) {  // database away or still in conflict: nothing was stored
+    answer_failure(batch, first);
     return;
   }
-  auto out = store::commit_batch(*db, batch, clock_.now());
-  if (out.ok()) {
-    answer(batch, *out);
-    log_.write(out->events);
-    dispatcher_.send_claimed(std::move(out->direct));
-    if (out->claimable > 0 || !batch.replies.empty() || !batch.transitions.empty()) dispatcher_.kick();
-    if (out->hook_tasks > 0) hook_work_();
-    return;
+  spdlog::warn("committer: a batch of {} items failed ({}); writing them apart", items(batch), first.message());
+  // No recursion and a bound: every item is written at most three times
+  // (in the batch, in its group, alone), each time with kTransientAttempts.
+  std::vector<Piece> work = split(std::move(batch), /*groups=*/true);
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    Piece& piece = work[i];
+    const Status s = attempt(piece.input);
+    if (s.ok()) continue;
+    if (transient(s)) {
+      answer_failure(piece.input, s);
+      continue;
+    }
+    if (piece.group) {
+      for (auto& one : split(std::move(piece.input), /*groups=*/false)) work.push_back(std::move(one));
+      continue;  // `piece` may dangle now; it is not used again
+    }
+    refuse_unstorable(piece.input, s);
   }
-  if (db_.check(out.status()).code() == StatusCode::kUnavailable || items(batch) == 1) {
-    if (out.status().code() != StatusCode::kUnavailable)
-      spdlog::error("committer: an item could not be stored and was refused: {}", out.status().message());
-    answer_failure(batch, out.status());
-    return;
-  }
-  spdlog::warn("committer: a batch of {} failed ({}); retrying its items one by one", items(batch),
-               out.status().message());
-  for (const auto& single : split(batch)) commit(single);
+}
+
+void Committer::refuse_unstorable(const store::BatchInput& item, const Status& why) {
+  spdlog::error("committer: the database refused {}: {}; answered '{}' and recorded", describe(item), why.message(),
+                protocol::code::kUnstorable);
+  const std::string message =
+      "the hub's database could not hold this message, so nothing of it was stored: check its text and values, "
+      "correct them and send it again (the hub's operators see the reason in the hub's log)";
+  store::BatchInput record = empty_like(item);
+  auto rejected = [&](const std::string& unit, const std::string& type, const std::string& reference) {
+    (void)outbox_.send(unit, protocol::error(protocol::code::kUnstorable, message, false, reference));
+    record.events.push_back(store::storable(store::Event{
+        "rejected", 0, 0, 0, type, unit, "",
+        {{"code", protocol::code::kUnstorable}, {"message", message}, {"reference", reference}}}));
+  };
+  for (const auto& c : item.cases) rejected(c.c.origin, c.c.type, c.c.reference);
+  for (const auto& r : item.replies) rejected(r.sender, "", r.reply.reference);
+  for (const auto& t : item.transitions) rejected(t.unit, "", t.request.reference);
+  for (const auto& e : item.events) record.events.push_back(store::storable(e));
+  // Acks are not answered (an unacked delivery is sent again) and not recorded.
+  if (record.events.empty()) return;
+  if (const Status s = attempt(record); !s.ok())
+    spdlog::error("committer: the refusal of {} could not be recorded either: {}", describe(item), s.message());
 }
 
 void Committer::answer(const store::BatchInput& batch, const store::BatchOutput& out) {
@@ -131,10 +217,11 @@ void Committer::answer(const store::BatchInput& batch, const store::BatchOutput&
 }
 
 void Committer::answer_failure(const store::BatchInput& batch, const Status& why) {
-  const bool retry = why.code() == StatusCode::kUnavailable;
-  const std::string code = retry ? protocol::code::kUnavailable : protocol::code::kInternal;
-  const std::string message = retry ? "the hub's database is temporarily unavailable: nothing was stored; send again"
-                                    : "the hub could not store this: " + why.message();
+  const bool busy = why.code() == StatusCode::kBusy;
+  const std::string code = busy ? protocol::code::kBusy : protocol::code::kUnavailable;
+  const std::string message = busy ? "the hub is busy: nothing was stored; send again later"
+                                   : "the hub's database is temporarily unavailable: nothing was stored; send again";
+  const bool retry = true;  // REQUIRES: transient(why)
   for (const auto& c : batch.cases) (void)outbox_.send(c.c.origin, protocol::error(code, message, retry, c.c.reference));
   for (const auto& r : batch.replies)
     (void)outbox_.send(r.sender, protocol::error(code, message, retry, r.reply.reference));

@@ -5,8 +5,13 @@
 // (store/case_batch.h) and only then answers the senders and writes the
 // routing log. If the database is unreachable every sender of the batch is
 // told "unavailable, retry" (nothing was stored) and the committer reconnects
-// by itself. A batch that fails for another reason is retried item by item, so
-// one bad item cannot hold back the others.
+// by itself; work PostgreSQL rolls back as a deadlock or serialization failure
+// is written again, up to three times, then answered "busy, retry". A batch
+// that fails for another reason is written apart (each item alone, acks and
+// events in groups), so one item the database refuses fails alone: its sender
+// is answered `unstorable`, the refusal is recorded with its text cleaned
+// (store/storable.h), and the rest commits. Nothing recurses; every item is
+// written at most three times.
 #pragma once
 
 #include <functional>
@@ -44,7 +49,11 @@ class Committer {
 
  private:
   void run();
-  void commit(const store::BatchInput& batch);
+  void commit(store::BatchInput&& batch);
+  // Writes one batch (retrying kBusy) and on success answers and logs it.
+  Status attempt(const store::BatchInput& batch);
+  void finish(const store::BatchInput& batch, store::BatchOutput& out);
+  void refuse_unstorable(const store::BatchInput& item, const Status& why);
   void answer(const store::BatchInput& batch, const store::BatchOutput& out);
   void answer_failure(const store::BatchInput& batch, const Status& why);
 

@@ -48,6 +48,11 @@ Status to_status(const PGconn* conn, const PGresult* res) {
 
   if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P0", 0) == 0)
     return unreachable("SQLSTATE " + sqlstate + ": " + message);
+  // Transaction rollbacks (serialization failure, deadlock): the same work
+  // succeeds when tried again.
+  if (sqlstate.rfind("40", 0) == 0) return Status::Busy("SQLSTATE " + sqlstate + ": " + message);
+  // Insufficient resources (disk full, out of memory, too many connections).
+  if (sqlstate.rfind("53", 0) == 0) return Status::Unavailable("SQLSTATE " + sqlstate + ": " + message);
   if (sqlstate == "23505") {
     const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
     return Status::Conflict(message + (detail != nullptr ? std::string(" (") + detail + ")" : std::string()));

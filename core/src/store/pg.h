@@ -8,6 +8,9 @@
 //      - connection failures, a broken connection, SQLSTATE class 08 and
 //        57P0x (admin/crash shutdown, cannot connect now, ...) -> kUnavailable,
 //        with a message saying the database is unreachable and the hub retries;
+//      - class 40 (serialization failure, deadlock) -> kBusy: the same work
+//        succeeds when tried again;
+//      - class 53 (disk full, out of memory, too many connections) -> kUnavailable;
 //      - 23505 unique_violation -> kConflict;
 //      - anything else -> kInternal carrying "SQLSTATE xxxxx: primary message".
 //
