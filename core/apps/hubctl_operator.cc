@@ -18,6 +18,7 @@
 #include "hubctl_operator.h"
 #include "log/routing_log.h"
 #include "ops/report_format.h"
+#include "util/printable.h"
 
 namespace hub::apps {
 
@@ -123,8 +124,10 @@ std::optional<Json> ask(const Common& c, Json request, int& code) {
 
 std::string text(const Json& j, const char* key) {
   if (!j.contains(key) || j[key].is_null()) return "";
-  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+  return printable(j[key].is_string() ? j[key].get<std::string>() : j[key].dump());
 }
+
+std::string shown_json(const Json& j, int indent) { return printable_json(j.dump(indent)); }
 
 namespace {
 
@@ -152,7 +155,7 @@ void print_case(const Json& a) {
                            text(k, "reference"), text(k, "compound"),
                            text(k, "created_at"), text(k, "route"),
                            text(k, "parked_reason").empty() ? "" : "  PARKED: " + text(k, "parked_reason"),
-                           k["payload"].dump());
+                           shown_json(k["payload"]));
   std::cout << "deliveries:\n";
   for (const auto& dl : a["deliveries"]) {
     std::cout << fmt::format("  {:>8}  → {:<24} {:<11} {:<8} attempts {}  acked {}{}\n", text(dl, "id"),
@@ -173,7 +176,7 @@ void print_case(const Json& a) {
   for (const auto& r : a["replies"])
     std::cout << fmt::format("  {:>8}  {} on delivery {}{} {}  {}\n", text(r, "id"), text(r, "sender"),
                              text(r, "delivery_id"), r.value("final", false) ? " FINAL" : "", text(r, "outcome"),
-                             r["body"].dump());
+                             shown_json(r["body"]));
   std::cout << "history:\n";
   print_events(a["events"]);
 }
@@ -191,7 +194,7 @@ int run_case(const Args& args) {
   auto a = ask(c, {{"op", "case"}, {"case", id}}, code);
   if (!a) return code;
   if (c.json) {
-    std::cout << a->dump(2) << "\n";
+    std::cout << shown_json(*a) << "\n";
     return kOk;
   }
   print_case(*a);
@@ -218,7 +221,7 @@ int run_log(const Args& args) {
     int code = 0;
     auto a = ask(c, request, code);
     if (!a) return code;
-    if (c.json) for (const auto& e : (*a)["events"]) std::cout << e.dump() << "\n";
+    if (c.json) for (const auto& e : (*a)["events"]) std::cout << shown_json(e) << "\n";
     else print_events((*a)["events"]);
     std::cout.flush();
     if (!follow) return kOk;
@@ -246,7 +249,7 @@ int run_report(const Args& args) {
   int code = 0;
   auto a = ask(c, {{"op", "report"}, {"from", from}, {"to", to}, {"by", by}}, code);
   if (!a) return code;
-  if (c.json || format == "json") std::cout << a->dump(2) << "\n";
+  if (c.json || format == "json") std::cout << shown_json(*a) << "\n";
   else std::cout << (format == "csv" ? ops::report_csv(*a) : ops::report_table(*a));
   return kOk;
 }

@@ -32,8 +32,13 @@ int parse(const Args& args, po::options_description& d, po::positional_options_d
 // set after printing why (refused: the hub's message; unreachable).
 std::optional<Json> ask(const Common& c, Json request, int& code);
 
-// A field as text ("" when absent or null; numbers as written).
+// A field as text ("" when absent or null; numbers as written), with control
+// characters escaped (util/printable.h): a unit's text cannot forge a line or
+// reach the terminal as an escape sequence.
 std::string text(const Json& j, const char* key);
+
+// JSON as hubctl prints it (indent as for Json::dump), escaped likewise.
+std::string shown_json(const Json& j, int indent = 2);
 
 // Routing-log rows (the "events" op's) as hubctl log prints them.
 void print_events(const Json& events);

@@ -125,7 +125,7 @@ int show_parked(const Common& c, const std::string& kind_name, const std::string
                code);
   if (!a) return code;
   if (c.json) {
-    std::cout << a->dump(2) << "\n";
+    std::cout << shown_json(*a) << "\n";
     return kOk;
   }
   const Json& p = (*a)["item"];
@@ -172,7 +172,7 @@ int run_parked(const Args& args) {
   auto a = ask(c, request, code);
   if (!a) return code;
   if (c.json) {
-    std::cout << a->dump(2) << "\n";
+    std::cout << shown_json(*a) << "\n";
     return kOk;
   }
   std::string summary;
@@ -233,7 +233,7 @@ int run_replay(const Args& args) {
     int code = 0;
     auto a = ask(c, request, code);
     if (!a) return code;
-    std::cout << (c.json ? a->dump(2) : "replayed: " + a->dump()) << "\n";
+    std::cout << (c.json ? shown_json(*a) : "replayed: " + shown_json(*a, -1)) << "\n";
     return kOk;
   }
   if (named != 0) {
@@ -261,7 +261,7 @@ int run_replay(const Args& args) {
     request["after"] = (*a)["after"];
   }
   if (c.json) {
-    std::cout << done.dump(2) << "\n";
+    std::cout << shown_json(done) << "\n";
   } else {
     auto counted = [&](const char* part) {
       std::string out;

@@ -9,6 +9,7 @@
 #include "hub/case.h"
 #include "hubctl_commands.h"
 #include "keys/key_file.h"
+#include "util/printable.h"
 
 namespace hub::apps {
 namespace {
@@ -111,7 +112,7 @@ int run_send(const Args& args) {
     Json answer = Json::parse(body.to_string_view(), nullptr, false);
     const std::string kind = answer.is_object() ? answer.value("kind", "") : "";
     if (kind != "accepted" && kind != "rejected" && kind != "error") continue;  // deliveries meant for the unit's own system
-    std::cout << answer.dump(2) << "\n";
+    std::cout << printable_json(answer.dump(2)) << "\n";
     return kind == "accepted" ? kOk : kind == "rejected" ? kRefused : (answer.value("retry", false) ? kUnreachable : kRefused);
   }
   std::cerr << "hubctl: no answer from " << endpoint << " within " << timeout

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "log/routing_log.h"
+#include "util/printable.h"
 #include "util/time_format.h"
 
 using hub::log::format_line;
@@ -44,4 +45,29 @@ TEST_CASE("a rejection lists every problem, a directory change says from when", 
   const Event cleared{"directory_changed", 9, 0, 0, "", "plugin:utilities", "",
                       {{"compound", "gongxiao"}, {"field", "company"}, {"unit", ""}, {"effective_from", "x"}}};
   CHECK_THAT(format_line("", cleared, ""), Catch::EndsWith("directory: gongxiao company is nobody from x"));
+}
+
+TEST_CASE("a unit's text cannot forge a routing line or reach the terminal as a control sequence", "[log]") {
+  const Event forged{"rejected", 0, 0, 0, "x\n2026-11-30 09:00:00 | case 1 | forged", "pm.jinxiu", "",
+                     {{"code", "unknown_case_type"}, {"message", "red \x1b[31m and \xc2\x9b, bidi \xe2\x80\xae, \x7f"}}};
+  const std::string line = format_line("", forged, "");
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(line.find('\x1b') == std::string::npos);
+  CHECK(line.find('\x7f') == std::string::npos);
+  CHECK(line.find("\xc2\x9b") == std::string::npos);
+  CHECK(line.find("\xe2\x80\xae") == std::string::npos);
+  CHECK_THAT(line, Catch::Contains("x\\n2026-11-30"));
+  CHECK_THAT(line, Catch::Contains("\\x1b[31m"));
+  CHECK_THAT(line, Catch::Contains("\\u{009B}"));
+  CHECK_THAT(line, Catch::Contains("\\u{202E}"));
+}
+
+TEST_CASE("printable text keeps Chinese and the hub's arrows; printable JSON stays the same JSON", "[log]") {
+  CHECK(hub::printable("物业 → 法院 … ok") == "物业 → 法院 … ok");
+  CHECK(hub::printable("tab\there") == "tab\\there");
+  CHECK(hub::printable("\xff bad") == "\\xff bad");
+  const hub::Json j{{"note", "a\x7f\xe2\x80\xae b \xe2\x80\xa8 投诉"}};
+  const std::string shown = hub::printable_json(j.dump());
+  CHECK(shown.find('\x7f') == std::string::npos);
+  CHECK(hub::Json::parse(shown) == j);
 }

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "util/printable.h"
+
 namespace hub::log {
 namespace {
 
@@ -99,7 +101,9 @@ std::string format_line(const std::string& local_time, const store::Event& e, co
     line.append(std::string_view("case -    "));
   fmt::format_to(std::back_inserter(line), " | {:<32} | {:<36} | {}", fmt::string_view(type.data(), type.size()),
                  fmt::string_view(route.data(), route.size()), outcome(e));
-  return fmt::to_string(line);
+  // Units' text (references, reasons, types they named) cannot break the
+  // line or reach the terminal as control sequences.
+  return printable(std::string_view(line.data(), line.size()));
 }
 
 RoutingLog::RoutingLog(std::shared_ptr<spdlog::logger> logger, std::function<std::string(const std::string&)> type_name)
