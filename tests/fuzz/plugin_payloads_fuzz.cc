@@ -6,8 +6,10 @@
 //   [2] the origin (a unit allowed to send the type, or a plugin: follow-ups),
 //       or for a reply the unit replying
 //   [3] the compound (one of the directory, or none)
-// Only what the hub would hand over is checked: a JSON object without U+0000
-// (intake refuses the rest). validate() and validate_reply() must not crash,
+// Only what the hub would hand over is checked: a JSON object that passes the
+// hub's bounded parse (protocol/bounded_json.h; intake refuses the rest). The
+// JSON is mutated with its structure (json_mutator.h): deep, wide, long, odd
+// numbers and strings. validate() and validate_reply() must not crash,
 // must not throw (the SDK's guard turns that into a "failed inside the plugin"
 // problem, which is a plugin bug), must give the same answer twice (they are
 // pure), and every problem has a valid RFC 6901 pointer and a reason.
@@ -25,7 +27,9 @@
 #include <spdlog/spdlog.h>
 
 #include "config/loader.h"
+#include "json_mutator.h"
 #include "plugin_host/plugin_set.h"
+#include "protocol/bounded_json.h"
 
 namespace {
 
@@ -51,17 +55,6 @@ World* world = nullptr;
 const char* const kOutcomes[] = {"",         "done",     "refused", "returned", "judged",  "mediated",
                                  "withdrawn", "recorded", "answered", "filed",    "approved", "settled",
                                  "arrears",  "passed",   "failed",  "no_such_outcome"};
-
-bool contains_nul(const Json& j) {
-  if (j.is_string()) return j.get_ref<const std::string&>().find('\0') != std::string::npos;
-  if (j.is_object())
-    for (const auto& [k, v] : j.items())
-      if (k.find('\0') != std::string::npos || contains_nul(v)) return true;
-  if (j.is_array())
-    for (const auto& v : j)
-      if (contains_nul(v)) return true;
-  return false;
-}
 
 [[noreturn]] void fail(const Target& t, const char* what, const hub::Problem& p) {
   std::fprintf(stderr, "plugin %s, type %s: %s: pointer '%s', reason '%s'\n", t.name.c_str(), t.type.c_str(), what,
@@ -139,15 +132,31 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return 0;
 }
 
+// The first four bytes choose; the rest is JSON, mutated with its structure.
+extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
+                                               unsigned int seed) {
+  if (size < 4 || max_size < 4) return LLVMFuzzerMutate(data, size, max_size);
+  if (seed % 5 == 0) {  // another type, origin, outcome or compound for the same JSON
+    data[seed % 4] = static_cast<std::uint8_t>(seed >> 8);
+    return size;
+  }
+  return 4 + hub::fuzz::mutate_json(data + 4, size - 4, max_size - 4, seed);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 4) return 0;
   const Target& t = world->targets[data[0] % world->targets.size()];
   const bool is_reply = data[1] & 1, is_final = data[1] & 2;
   const std::string outcome = kOutcomes[(data[1] >> 2) % std::size(kOutcomes)];
   const std::string& compound = world->compounds[data[3] % world->compounds.size()];
-  Json json = Json::parse(std::string_view(reinterpret_cast<const char*>(data) + 4, size - 4), nullptr,
-                          /*allow_exceptions=*/false);
-  if (!json.is_object() || contains_nul(json)) return 0;
+  // What the hub hands a plugin: an object parsed under the hub's limits (a
+  // payload sits one level below the message, so one level less is left).
+  hub::protocol::JsonLimits limits;
+  limits.max_depth -= 1;
+  auto parsed = hub::protocol::parse_bounded(std::string_view(reinterpret_cast<const char*>(data) + 4, size - 4),
+                                             limits, /*envelope_strings=*/false);
+  if (!std::holds_alternative<Json>(parsed) || !std::get<Json>(parsed).is_object()) return 0;
+  Json json = std::move(std::get<Json>(parsed));
 
   try {
     if (is_reply) {

@@ -1,0 +1,313 @@
+// tests/attack/hostile_unit_test.cc: a unit holding a valid key attacks the
+// real hubd (real ZeroMQ with CURVE, a real PostgreSQL), one attack after the
+// other. After each: hubd is alive, a well-behaved unit's case still flows end
+// to end (sent, accepted, delivered, acked), and at the end every case the hub
+// accepted is still stored with its deliveries. One line per attack is printed
+// with the answer the attacker saw.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "test_hub.h"
+
+using hub::Json;
+using namespace hub::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string nested_arrays(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+std::string send_body(const std::string& reference, const std::string& payload_json,
+                      const std::string& type = "test.faulty") {
+  return R"({"kind":"send","reference":")" + reference + R"(","type":")" + type +
+         R"(","compound":"jinxiu","payload":)" + payload_json + "}";
+}
+
+// "kind code" of an answer, e.g. "error too_deep" or "accepted".
+std::string summary(const Json& answer) {
+  std::string s = answer.value("kind", "?");
+  if (answer.contains("code")) s += " " + answer["code"].get<std::string>();
+  return s;
+}
+
+class Arena {
+ public:
+  Arena() : hubd_(deployment_) {
+    hubd_.start();
+    attacker_ = deployment_.client("test.sender");
+    registry_ = deployment_.client("registry");
+    company_ = deployment_.client("pm.jinxiu");
+    company_->hello();
+    REQUIRE(company_->wait_kind("welcome"));
+  }
+
+  const TestDeployment& deployment() const { return deployment_; }
+  HubProcess& hubd() { return hubd_; }
+  UnitClient& attacker() { return *attacker_; }
+  UnitClient& company() { return *company_; }
+
+  // Sends one raw body as the attacker and returns the summary of the answer
+  // (one is expected for every body the hub reads).
+  std::string raw(const std::string& body) {
+    attacker_->send_raw({"xh1", body});
+    return next_answer();
+  }
+
+  std::string next_answer() {
+    auto a = attacker_->wait_for([](const Json& j) { return j.value("kind", "") != "delivery"; }, 15s);
+    return a ? summary(*a) : std::string("no answer");
+  }
+
+  // The attacker's next `n` answers, counted by summary.
+  std::map<std::string, int> answers(int n) {
+    std::map<std::string, int> seen;
+    for (int i = 0; i < n; ++i) ++seen[next_answer()];
+    return seen;
+  }
+
+  // A well-behaved case delivered to the company and not yet acked: its delivery id.
+  std::int64_t unacked_delivery() {
+    const std::string reference = "VICTIM-" + std::to_string(++good_);
+    registry_->send_case(reference, "registry.fee_check", "jinxiu",
+                         {{"dwelling", "3-2-502"}, {"seller", "张三"}, {"buyer", "李四"}, {"application_id", reference}});
+    auto accepted = registry_->wait_answer(reference, 15s);
+    REQUIRE(accepted);
+    REQUIRE((*accepted)["kind"] == "accepted");
+    const auto case_id = (*accepted)["case"].get<std::int64_t>();
+    auto delivery = company_->wait_for([&](const Json& j) { return j.value("kind", "") == "delivery" && j["case"] == case_id; }, 15s);
+    REQUIRE(delivery);
+    return (*delivery)["delivery"].get<std::int64_t>();
+  }
+
+  // hubd is running and a well-behaved case flows end to end; "" or what failed.
+  std::string healthy() {
+    if (hubd_.wait_exit(0ms) != -1) return "hubd is gone";
+    const std::string reference = "GOOD-" + std::to_string(++good_);
+    registry_->send_case(reference, "registry.fee_check", "jinxiu",
+                         {{"dwelling", "3-2-501"}, {"seller", "张三"}, {"buyer", "李四"}, {"application_id", reference}});
+    auto accepted = registry_->wait_answer(reference, 15s);
+    if (!accepted || (*accepted)["kind"] != "accepted") return "the well-behaved case was not accepted";
+    const auto case_id = (*accepted)["case"].get<std::int64_t>();
+    accepted_.push_back(case_id);
+    auto delivery = company_->wait_for([&](const Json& j) { return j.value("kind", "") == "delivery" && j["case"] == case_id; }, 15s);
+    if (!delivery) return "the well-behaved case was not delivered";
+    company_->ack_delivery((*delivery)["delivery"].get<std::int64_t>());
+    if (!wait_until(deployment_, "SELECT count(*) FROM deliveries WHERE case_id = " + std::to_string(case_id) +
+                                     " AND acked_at IS NOT NULL", "1", 15s))
+      return "the well-behaved delivery's ack was not stored";
+    return "";
+  }
+
+  // Every case accepted so far is stored, each with its deliveries acked.
+  std::string nothing_lost() const {
+    std::string ids;
+    for (auto id : accepted_) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    const std::string stored = query_one(deployment_, "SELECT count(*) FROM cases WHERE id IN (" + ids + ")");
+    const std::string acked = query_one(deployment_, "SELECT count(*) FROM deliveries WHERE case_id IN (" + ids +
+                                                         ") AND acked_at IS NOT NULL");
+    const std::string expected = std::to_string(accepted_.size());
+    if (stored != expected || acked != expected)
+      return "stored " + stored + ", acked " + acked + " of " + expected + " accepted cases";
+    return "";
+  }
+
+ private:
+  TestDeployment deployment_;
+  HubProcess hubd_;
+  std::unique_ptr<UnitClient> attacker_, registry_, company_;
+  std::vector<std::int64_t> accepted_;
+  int good_ = 0;
+};
+
+struct Attack {
+  const char* name;
+  std::function<std::string(Arena&)> run;  // returns the answer seen
+  std::string expected;                    // a substring of the answer seen
+};
+
+std::string str(const std::map<std::string, int>& counted) {
+  std::string out;
+  for (const auto& [answer, n] : counted) out += (out.empty() ? "" : ", ") + fmt::format("{}× {}", n, answer);
+  return out;
+}
+
+std::vector<Attack> attacks() {
+  return {
+      {"payload nested 70,000 levels deep (140 KB)",
+       [](Arena& a) { return a.raw(send_body("DEEP-1", R"({"a":)" + nested_arrays(70000) + "}")); }, "error too_deep"},
+      {"reply body nested 100,000 levels deep",
+       [](Arena& a) {
+         return a.raw(R"({"kind":"reply","delivery":1,"reference":"DEEP-2","body":{"b":)" + nested_arrays(100000) + "}}");
+       },
+       "error too_deep"},
+      {"objects nested 65 levels deep",
+       [](Arena& a) {
+         std::string deep;
+         for (int i = 0; i < 65; ++i) deep += R"({"o":)";
+         deep += "1" + std::string(65, '}');
+         return a.raw(send_body("DEEP-3", deep));
+       },
+       "error too_deep"},
+      {"array of 100,000 items",
+       [](Arena& a) {
+         std::string items = "[0";
+         for (int i = 1; i < 100000; ++i) items += ",0";
+         return a.raw(send_body("WIDE-1", R"({"a":)" + items + "]}"));
+       },
+       "error too_many_items"},
+      {"object of 5,000 members",
+       [](Arena& a) {
+         std::string members = "{";
+         for (int i = 0; i < 5000; ++i) members += fmt::format("{}\"k{}\":0", i ? "," : "", i);
+         return a.raw(send_body("WIDE-2", members + "}"));
+       },
+       "error too_many_keys"},
+      {"string of 200,000 bytes",
+       [](Arena& a) { return a.raw(send_body("LONG-1", R"({"a":")" + std::string(200000, 'x') + R"("})")); },
+       "error string_too_long"},
+      {"body of 300,000 bytes", [](Arena& a) { return a.raw(send_body("BIG-1", R"({"a":")" + std::string(300000, 'x') + R"("})")); },
+       "error oversized"},
+      {"20× U+0000 as the kind (crashed the hub once)",
+       [](Arena& a) {
+         for (int i = 0; i < 20; ++i) a.attacker().send_raw({"xh1", R"({"kind":"\u0000"})"});
+         return str(a.answers(20));
+       },
+       "20× error control_character"},
+      {"U+0000 in every envelope field and in payload keys and values",
+       [](Arena& a) {
+         const char* bodies[] = {
+             R"({"kind":"send","reference":"N\u0000","type":"test.faulty","payload":{}})",
+             R"({"kind":"send","reference":"N-2","type":"test.faulty\u0000","payload":{}})",
+             R"({"kind":"send","reference":"N-3","type":"test.faulty","compound":"\u0000","payload":{}})",
+             R"({"kind":"send","reference":"N-4","type":"test.faulty","payload":{"a":"x\u0000"}})",
+             R"({"kind":"send","reference":"N-5","type":"test.faulty","payload":{"a\u0000":1}})",
+             R"({"kind":"reply","delivery":1,"reference":"N-6","body":{"a":["\u0000"]}})",
+             R"({"kind":"return","delivery":1,"reference":"N-7","reason":"\u0000"})",
+             R"({"kind":"assign","delivery":1,"reference":"N-8","to":"\u0000"})",
+             R"({"kind":"extend","delivery":1,"reference":"N-9","reason":"r","until":"\u0000"})",
+             R"({"kind":"hello","client":"\u0000"})",
+         };
+         for (const char* body : bodies) a.attacker().send_raw({"xh1", body});
+         return str(a.answers(10));
+       },
+       "10× error control_character"},
+      {"escape sequences and line breaks in envelope fields",
+       [](Arena& a) {
+         a.attacker().send_raw({"xh1", R"({"kind":"send","reference":"E\u001b[31mRED","type":"test.faulty","payload":{}})"});
+         a.attacker().send_raw({"xh1", R"({"kind":"send","reference":"E\n2026-01-01 | case 1 | forged","type":"test.faulty","payload":{}})"});
+         a.attacker().send_raw({"xh1", R"({"kind":"send","reference":"E-3","type":"x\r","payload":{}})"});
+         return str(a.answers(3));
+       },
+       "3× error control_character"},
+      {"invalid UTF-8, an encoded surrogate, a lone surrogate escape",
+       [](Arena& a) {
+         a.attacker().send_raw({"xh1", "{\"kind\":\"send\",\"reference\":\"U\xff\",\"payload\":{}}"});
+         a.attacker().send_raw({"xh1", "{\"kind\":\"hello\",\"client\":\"\xed\xa0\x80\"}"});
+         a.attacker().send_raw({"xh1", R"({"kind":"hello","client":"\udc00"})"});
+         return str(a.answers(3));
+       },
+       "3× error malformed_json"},
+      {"numbers beyond 2^64 and beyond a double",
+       [](Arena& a) {
+         a.attacker().send_raw({"xh1", send_body("NUM-1", R"({"amount":123456789012345678901234567890})")});
+         a.attacker().send_raw({"xh1", send_body("NUM-2", R"({"amount":1e400})")});
+         a.attacker().send_raw({"xh1", R"({"kind":"ack","delivery":18446744073709551616})"});
+         return str(a.answers(3));
+       },
+       "3× error inexact_number"},
+      {"a key named twice", [](Arena& a) { return a.raw(R"({"kind":"send","kind":"ack","delivery":1})"); },
+       "error duplicate_key"},
+      {"a kind of 60,000 bytes (the echo is cut)",
+       [](Arena& a) {
+         a.attacker().send_raw({"xh1", R"({"kind":")" + std::string(60000, 'k') + R"("})"});
+         auto answer = a.attacker().wait_kind("error", 15s);
+         if (!answer) return std::string("no answer");
+         return summary(*answer) + fmt::format(" ({} bytes)", answer->dump().size());
+       },
+       "error unknown_kind"},
+      {"5,000 unknown kinds at full speed",
+       [](Arena& a) {
+         for (int i = 0; i < 5000; ++i) a.attacker().send_raw({"xh1", fmt::format(R"({{"kind":"x{}"}})", i)});
+         return str(a.answers(5000));
+       },
+       "5000× error unknown_kind"},
+      {"5,000 acks of deliveries that are not the attacker's, at full speed",
+       [](Arena& a) {
+         // The victim's delivery stays unacked until the victim acks it.
+         const std::int64_t victim = a.unacked_delivery();
+         for (int i = 0; i < 5000; ++i)
+           a.attacker().send_raw({"xh1", fmt::format(R"({{"kind":"ack","delivery":{}}})", i % 2 ? victim : victim + i)});
+         for (int i = 0; i < 5000; ++i) a.attacker().send_raw({"xh1", fmt::format(R"({{"kind":"ack","reply":{}}})", i + 1)});
+         // Acks are not answered; a heartbeat behind them shows they were all read.
+         a.attacker().send_raw({"xh1", R"({"kind":"heartbeat"})"});
+         auto beat = a.attacker().wait_kind("heartbeat", 30s);
+         const std::string victim_acked = query_one(
+             a.deployment(), "SELECT acked_at IS NOT NULL FROM deliveries WHERE id = " + std::to_string(victim));
+         a.company().ack_delivery(victim);
+         return std::string(beat ? "all read, none answered" : "no heartbeat") +
+                (victim_acked == "f" ? ", the victim's delivery still unacked" : ", the victim's delivery ACKED BY THE ATTACKER");
+       },
+       "still unacked"},
+      {"reply, sign, return and close on another unit's delivery and case",
+       [](Arena& a) {
+         const std::string delivery = query_one(a.deployment(), "SELECT min(id) FROM deliveries WHERE receiver = 'pm.jinxiu'");
+         const std::string case_id = query_one(a.deployment(), "SELECT min(case_id) FROM deliveries WHERE receiver = 'pm.jinxiu'");
+         a.attacker().send_raw({"xh1", R"({"kind":"reply","delivery":)" + delivery + R"(,"reference":"O-1","final":true,"outcome":"done"})"});
+         a.attacker().send_raw({"xh1", R"({"kind":"sign","delivery":)" + delivery + R"(,"reference":"O-2"})"});
+         a.attacker().send_raw({"xh1", R"({"kind":"return","delivery":)" + delivery + R"(,"reference":"O-3","reason":"mine now"})"});
+         a.attacker().send_raw({"xh1", R"({"kind":"close","case":)" + case_id + R"(,"reference":"O-4"})"});
+         return str(a.answers(4));
+       },
+       "not_receiver"},
+      {"a 'from' field naming another unit",
+       [](Arena& a) {
+         a.attacker().send_raw({"xh1", R"({"kind":"send","reference":"FROM-1","type":"test.faulty","from":"court","payload":{}})"});
+         auto answer = a.attacker().wait_answer("FROM-1", 15s);
+         const std::string origin = query_one(a.deployment(), "SELECT origin FROM cases WHERE reference = 'FROM-1'");
+         return (answer ? summary(*answer) : std::string("no answer")) + ", stored as from " + origin;
+       },
+       "stored as from test.sender"},
+      {"frames that break the framing",
+       [](Arena& a) {
+         a.attacker().send_raw({"xh1"});
+         a.attacker().send_raw({"xh2", "{}"});
+         a.attacker().send_raw({"xh1", "{}", "{}"});
+         a.attacker().send_raw({"xh1", ""});
+         a.attacker().send_raw({"xh1", "[1,2]"});
+         return str(a.answers(5));
+       },
+       "malformed_frame"},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("a unit holding a valid key cannot crash the hub or stop the others' cases", "[attack]") {
+  Arena arena;
+  REQUIRE(arena.healthy().empty());
+  for (const Attack& attack : attacks()) {
+    const std::string seen = attack.run(arena);
+    const std::string health = arena.healthy();
+    std::cout << fmt::format("attack: {:<62} | {} | {}\n", attack.name, seen,
+                             health.empty() ? "hub alive, other units' case flowed" : "FAILED: " + health)
+              << std::flush;
+    CHECK_THAT(seen, Catch::Contains(attack.expected));
+    REQUIRE(health.empty());
+  }
+  const std::string lost = arena.nothing_lost();
+  std::cout << "attack: nothing accepted was lost: " << (lost.empty() ? "yes" : lost) << "\n";
+  CHECK(lost.empty());
+  // Nothing a unit sent reached the log as a raw control character.
+  const std::string log = arena.hubd().log();
+  CHECK(log.find('\x1b') == std::string::npos);
+  CHECK(log.find("\n2026-01-01 | case 1 | forged") == std::string::npos);  // escaped within its own line
+  CHECK(log.find("\\u000a2026-01-01 | case 1 | forged") != std::string::npos);
+  CHECK(arena.hubd().stop() == 0);
+}
