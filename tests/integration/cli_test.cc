@@ -108,6 +108,15 @@ TEST_CASE("hubctl keygen replaces a pair only with --force, never writes through
   CHECK_FALSE(std::filesystem::exists(d.dir() + "/pm.x.key"));
 }
 
+TEST_CASE("hubd refuses a secret key file others may read, saying what to do", "[cli]") {
+  TestDeployment d;
+  std::string out;
+  const std::string key = d.dir() + "/keys/hub.key";
+  REQUIRE(::chmod(key.c_str(), 0644) == 0);
+  CHECK(run(kBin + "hubd --config " + d.config_path(), out) == 1);
+  CHECK_THAT(out, Catch::Contains("chmod 600 " + key));
+}
+
 TEST_CASE("hubctl sends as a unit and reads the routing log as an operator", "[cli]") {
   TestDeployment d;
   HubProcess hubd(d);
