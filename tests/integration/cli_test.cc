@@ -117,6 +117,19 @@ TEST_CASE("hubd refuses a secret key file others may read, saying what to do", "
   CHECK_THAT(out, Catch::Contains("chmod 600 " + key));
 }
 
+TEST_CASE("hubd refuses modules in a folder others may write, saying what to do", "[cli]") {
+  TestDeployment d;
+  std::string out;
+  // The same modules, in a folder its group may write.
+  const std::string modules = d.dir() + "/modules";
+  std::filesystem::copy(HUB_MODULE_DIR, modules);
+  REQUIRE(::chmod(modules.c_str(), 0775) == 0);
+  CHECK(run(kBin + "hubd --check-config " + d.config_path() + " --module-dir " + modules, out) == 1);
+  CHECK_THAT(out, Catch::Contains("chmod go-w " + modules));
+  REQUIRE(::chmod(modules.c_str(), 0755) == 0);
+  CHECK(run(kBin + "hubd --check-config " + d.config_path() + " --module-dir " + modules, out) == 0);
+}
+
 TEST_CASE("hubctl sends as a unit and reads the routing log as an operator", "[cli]") {
   TestDeployment d;
   HubProcess hubd(d);

@@ -70,7 +70,7 @@ Status Hub::start_all() {
 
   std::map<std::string, Adapter*> adapters;
   for (const auto& a : d.adapters) {
-    auto loaded = plugin_host::load_adapter(plugin_host::resolve_module_path(a.file, options_.module_dir));
+    auto loaded = plugin_host::load_adapter(plugin_host::resolve_module_path(a.file, options_.module_dir), a.sha256);
     if (!loaded.ok())
       return Status(loaded.status().code(), a.where.file + ":" + std::to_string(a.where.line) + ": adapter " + a.name +
                                                 ": " + loaded.status().message());
