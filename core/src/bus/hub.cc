@@ -112,8 +112,8 @@ Status Hub::start_all() {
   hook_runner_->start();
   watcher_->start();
 
-  auto ops = ops::OperatorService::start(d.hub.operator_socket, options_.conninfo, *catalog_, *clock_,
-                                         [this] { dispatcher_->kick(); });
+  auto ops = ops::OperatorService::start(d.hub.operator_socket, d.hub.operator_group, options_.conninfo, *catalog_,
+                                         *clock_, [this] { dispatcher_->kick(); });
   if (!ops.ok()) return ops.status();
   operator_service_ = std::move(ops.value());
   return start_adapters();
