@@ -1,9 +1,11 @@
 // tests/support/private_dir.h: a fresh folder only its owner may enter (0700,
-// from mkdtemp), removed with its contents at the end of the scope. For tests
-// of permission checks, which an open folder such as /tmp would fail.
+// from mkdtemp), removed with its contents at the end of the scope, and the
+// mode of a path. For tests of permission checks, which an open folder such
+// as /tmp would fail.
 #pragma once
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 
@@ -32,5 +34,13 @@ class PrivateDir {
  private:
   std::filesystem::path path_;
 };
+
+// The permission bits of `path` itself (a link is not followed); the test
+// fails when there is nothing at `path`.
+inline mode_t mode_of(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::lstat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
 
 }  // namespace hub::testing

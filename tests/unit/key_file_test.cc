@@ -15,15 +15,10 @@
 namespace fs = std::filesystem;
 using hub::StatusCode;
 namespace keys = hub::keys;
+using hub::testing::mode_of;
 using hub::testing::PrivateDir;
 
 namespace {
-
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::lstat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
 
 std::string contents(const std::string& path) {
   std::ifstream in(path);

@@ -22,15 +22,10 @@ namespace fs = std::filesystem;
 using hub::StatusCode;
 using hub::ops::OperatorAccess;
 using hub::ops::PeerCredentials;
+using hub::testing::mode_of;
 using hub::testing::PrivateDir;
 
 namespace {
-
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::lstat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
 
 PeerCredentials peer(uid_t uid, gid_t gid, std::vector<gid_t> groups = {}) {
   PeerCredentials p;
