@@ -25,9 +25,9 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <zmq.hpp>
 
 #include "config/loader.h"
+#include "ops/operator_client.h"
 #include "store/embedded_postgres_os.h"
 #include "store/pg.h"
 
@@ -314,23 +314,8 @@ Result<ScenarioDeployment> BenchDeployment::write_scenario(const std::string& ta
 // ---------------------------------------------------------------- HubdProcess
 
 bool operator_status(const std::string& socket_path, int timeout_ms) {
-  try {
-    zmq::context_t ctx(1);
-    zmq::socket_t s(ctx, zmq::socket_type::dealer);
-    s.set(zmq::sockopt::linger, 0);
-    s.connect("ipc://" + socket_path);
-    const std::string request = R"({"op":"status","operator":"hub_bench"})";
-    if (!s.send(zmq::buffer(request), zmq::send_flags::dontwait)) return false;
-    zmq::pollitem_t items[] = {{s.handle(), 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, 1, std::chrono::milliseconds(timeout_ms));
-    if (!(items[0].revents & ZMQ_POLLIN)) return false;
-    zmq::message_t m;
-    if (!s.recv(m, zmq::recv_flags::dontwait)) return false;
-    const auto answer = nlohmann::json::parse(m.to_string_view(), nullptr, false);
-    return answer.is_object() && answer.value("ok", false);
-  } catch (const zmq::error_t&) {
-    return false;
-  }
+  auto answer = ops::ask_operator({socket_path, ""}, {{"op", "status"}}, std::chrono::milliseconds(timeout_ms));
+  return answer.ok() && answer->value("ok", false);
 }
 
 HubdProcess::~HubdProcess() {

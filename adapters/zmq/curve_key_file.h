@@ -18,10 +18,12 @@ struct CurveServerKey {
   std::array<unsigned char, 32> secret{};  // binary, for ZMQ_CURVE_SECRETKEY
 };
 
-// Reads a key pair file. Fails with NotFound when the file cannot be read and
+// Reads a key pair file. Fails with NotFound when the file cannot be read;
+// PermissionDenied when its group or others have any access to it (mode must
+// be 0600 or stricter) or it belongs to neither the hub's user nor root; and
 // InvalidArgument (naming file and line) when it is malformed, has no secret
 // key (a .pub file), or its public and secret keys do not belong together.
-// Never throws.
+// Every message says what to do. Never throws.
 Status read_curve_server_key(const std::string& path, CurveServerKey& out) noexcept;
 
 }  // namespace hub::zmq_adapter

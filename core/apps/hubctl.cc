@@ -32,8 +32,9 @@ Operator commands (local operator socket; every action is logged with your login
 Unit commands (act as the unit whose key file you hold; the hub knows you by the key):
   hubctl send --key UNIT.key --hub-key HUB.pub [--endpoint tcp://HOST:PORT] CASE.json
                                  send a case: {"reference", "type", "compound", "payload"}
-  hubctl keygen --unit ID --out DIR
-                                 make a CURVE key pair: DIR/ID.key (secret) and DIR/ID.pub
+  hubctl keygen --unit ID --out DIR [--force]
+                                 make a CURVE key pair: DIR/ID.key (secret, mode 0600) and
+                                 DIR/ID.pub; an existing pair is replaced only with --force
 
 Times (--since, --until) are local: 2026-12-03, 2026-12-03T18:00 or "2026-12-03 18:00:05".
 Common options: --config FILE (default config/hub.yaml) or --socket PATH to find the operator socket.

@@ -1,22 +1,16 @@
 // hubctl's operator commands: requests on the hub's local operator socket.
-#include <pwd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstring>
 #include <iostream>
 #include <thread>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
-#include <zmq.hpp>
 
 #include "config/loader.h"
 #include "hub/case.h"
 #include "hubctl_operator.h"
 #include "log/routing_log.h"
+#include "ops/operator_client.h"
 #include "ops/report_format.h"
 #include "util/printable.h"
 
@@ -51,75 +45,38 @@ int parse(const Args& args, po::options_description& d, po::positional_options_d
 
 namespace {
 
-std::string operator_name() {
-  if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
-  return "uid" + std::to_string(getuid());
-}
-
-// A socket file left by a stopped hub refuses connections: say so at once
-// rather than wait for an answer that cannot come.
-bool socket_accepts(const std::string& path) {
-  sockaddr_un addr{};
-  if (path.size() >= sizeof addr.sun_path) return true;  // let ZeroMQ report it
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  const bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  if (fd >= 0) ::close(fd);
-  return ok;
-}
-
-std::string socket_path(const Common& c) {
-  if (!c.socket.empty()) return c.socket;
+// The socket, and the operator group when the config names one (for messages).
+std::optional<ops::OperatorEndpoint> endpoint(const Common& c) {
+  if (!c.socket.empty()) return ops::OperatorEndpoint{c.socket, ""};
   auto loaded = config::load_deployment(c.config);
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::cerr << "error: " << e.to_string() << "\n";
-    return {};
+    return std::nullopt;
   }
-  return loaded.deployment->hub.operator_socket;
+  return ops::OperatorEndpoint{loaded.deployment->hub.operator_socket, loaded.deployment->hub.operator_group};
 }
 
 }  // namespace
 
 std::optional<Json> ask(const Common& c, Json request, int& code) {
-  const std::string path = socket_path(c);
-  if (path.empty()) {
+  const auto where = endpoint(c);
+  if (!where) {
     code = kUsage;
     return std::nullopt;
   }
-  if (!socket_accepts(path)) {
-    std::cerr << "hubctl: the hub is not running (nothing answers on " << path << ")\n";
-    code = kUnreachable;
+  auto answer = ops::ask_operator(*where, request);
+  if (!answer.ok()) {
+    std::cerr << "hubctl: " << answer.status().message() << "\n";
+    code = answer.status().code() == StatusCode::kPermissionDenied ? kRefused : kUnreachable;
     return std::nullopt;
   }
-  request["operator"] = operator_name();
-  zmq::context_t ctx;
-  zmq::socket_t s(ctx, zmq::socket_type::dealer);
-  s.set(zmq::sockopt::linger, 0);
-  try {
-    s.connect("ipc://" + path);
-    s.send(zmq::buffer(request.dump()), zmq::send_flags::none);
-  } catch (const zmq::error_t& e) {
-    std::cerr << "hubctl: cannot open the operator socket " << path << ": " << e.what() << "\n";
-    code = kUnreachable;
-    return std::nullopt;
-  }
-  zmq::pollitem_t items[] = {{s.handle(), 0, ZMQ_POLLIN, 0}};
-  zmq::poll(items, 1, std::chrono::seconds(10));
-  zmq::message_t m;
-  if (!(items[0].revents & ZMQ_POLLIN) || !s.recv(m)) {
-    std::cerr << "hubctl: no answer from the hub on " << path << " within 10 s: is hubd running, and are you on its machine?\n";
-    code = kUnreachable;
-    return std::nullopt;
-  }
-  Json answer = Json::parse(m.to_string_view(), nullptr, false);
-  if (!answer.is_object() || !answer.value("ok", false)) {
-    std::cerr << "hubctl: " << (answer.is_object() ? answer.value("error", "refused") : "unreadable answer") << "\n";
+  if (!answer->value("ok", false)) {
+    std::cerr << "hubctl: " << answer->value("error", "refused") << "\n";
     code = kRefused;
     return std::nullopt;
   }
   code = kOk;
-  return answer;
+  return std::move(answer.value());
 }
 
 std::string text(const Json& j, const char* key) {

@@ -28,8 +28,9 @@ void add_common(po::options_description& d, Common& c);
 int parse(const Args& args, po::options_description& d, po::positional_options_description* pos, const char* usage,
           const po::options_description* shown = nullptr);
 
-// Sends one request, naming the operator; the answer, or nullopt with `code`
-// set after printing why (refused: the hub's message; unreachable).
+// Sends one request (the hub learns the operator from the kernel); the answer,
+// or nullopt with `code` set after printing why: kRefused for the hub's
+// refusal or a socket this user may not open, kUnreachable when no hub answers.
 std::optional<Json> ask(const Common& c, Json request, int& code);
 
 // A field as text ("" when absent or null; numbers as written), with control

@@ -9,6 +9,7 @@
 #include "hub/case.h"
 #include "hubctl_commands.h"
 #include "keys/key_file.h"
+#include "util/ids.h"
 #include "util/printable.h"
 
 namespace hub::apps {
@@ -39,21 +40,28 @@ int parse(const Args& args, po::options_description& d, po::positional_options_d
 
 int run_keygen(const Args& args) {
   std::string unit, out;
+  bool force = false;
   po::options_description d("hubctl keygen options");
   d.add_options()("help,h", "show this help")("unit", po::value(&unit)->required(), "the unit id, e.g. registry")(
-      "out", po::value(&out)->required(), "the folder to write ID.key and ID.pub into");
-  if (int r = parse(args, d, nullptr, "hubctl keygen --unit ID --out DIR"); r >= 0) return r;
+      "out", po::value(&out)->required(), "the folder to write ID.key and ID.pub into")(
+      "force", po::bool_switch(&force), "replace an existing pair (the old secret key stops working)");
+  const char* usage = "hubctl keygen --unit ID --out DIR [--force]";
+  if (int r = parse(args, d, nullptr, usage); r >= 0) return r;
+  if (!is_id(unit)) {
+    std::cerr << "hubctl: '" << unit << "' is not a unit id (expected " << kIdRule << ")\nusage: " << usage << "\n";
+    return kUsage;
+  }
   auto pair = keys::generate();
   if (!pair.ok()) {
     std::cerr << "hubctl: " << pair.status().message() << "\n";
     return kRefused;
   }
-  if (Status s = keys::write(out, unit, *pair); !s.ok()) {
+  if (Status s = keys::write(out, unit, *pair, force ? keys::Replace::kYes : keys::Replace::kNo); !s.ok()) {
     std::cerr << "hubctl: " << s.message() << "\n";
     return kRefused;
   }
-  std::cout << "wrote " << out << "/" << unit << ".key (secret: keep it on the unit's machine) and " << out << "/"
-            << unit << ".pub (give it to the hub's operators)\n";
+  std::cout << "wrote " << out << "/" << unit << ".key (secret, mode 0600: keep it on the unit's machine) and " << out
+            << "/" << unit << ".pub (give it to the hub's operators)\n";
   return kOk;
 }
 

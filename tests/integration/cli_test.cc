@@ -78,6 +78,58 @@ TEST_CASE("hubctl keygen writes a key pair a unit can use, with the secret kept 
   CHECK(run(kBin + "hubctl frobnicate", out) == 2);
 }
 
+TEST_CASE("hubctl keygen replaces a pair only with --force, never writes through a link, and takes only unit ids",
+          "[cli]") {
+  TestDeployment d;
+  const std::string keys = d.dir() + "/newkeys";
+  std::string out;
+  REQUIRE(run(kBin + "hubctl keygen --unit pm.new --out " + keys, out) == 0);
+  const auto first = hub::keys::read(keys + "/pm.new.key").value();
+
+  CHECK(run(kBin + "hubctl keygen --unit pm.new --out " + keys, out) == 1);
+  CHECK_THAT(out, Catch::Contains(keys + "/pm.new.key exists already") && Catch::Contains("--force"));
+  CHECK(hub::keys::read(keys + "/pm.new.key")->secret_key == first.secret_key);
+  REQUIRE(run(kBin + "hubctl keygen --unit pm.new --force --out " + keys, out) == 0);
+  CHECK(hub::keys::read(keys + "/pm.new.key")->secret_key != first.secret_key);
+
+  write_file(d.dir() + "/precious", "not a key\n");
+  std::filesystem::create_symlink(d.dir() + "/precious", keys + "/pm.linked.key");
+  CHECK(run(kBin + "hubctl keygen --unit pm.linked --out " + keys, out) == 1);
+  CHECK_THAT(out, Catch::Contains("a symbolic link"));
+  std::ifstream precious(d.dir() + "/precious");
+  std::string line;
+  std::getline(precious, line);
+  CHECK(line == "not a key");
+
+  for (const char* bad : {"../pm.x", "PM.X", "'pm x'"}) {
+    CHECK(run(kBin + "hubctl keygen --unit " + bad + " --out " + keys, out) == 2);
+    CHECK_THAT(out, Catch::Contains("is not a unit id"));
+  }
+  CHECK_FALSE(std::filesystem::exists(d.dir() + "/pm.x.key"));
+}
+
+TEST_CASE("hubd refuses a secret key file others may read, saying what to do", "[cli]") {
+  TestDeployment d;
+  std::string out;
+  const std::string key = d.dir() + "/keys/hub.key";
+  REQUIRE(::chmod(key.c_str(), 0644) == 0);
+  CHECK(run(kBin + "hubd --config " + d.config_path(), out) == 1);
+  CHECK_THAT(out, Catch::Contains("chmod 600 " + key));
+}
+
+TEST_CASE("hubd refuses modules in a folder others may write, saying what to do", "[cli]") {
+  TestDeployment d;
+  std::string out;
+  // The same modules, in a folder its group may write.
+  const std::string modules = d.dir() + "/modules";
+  std::filesystem::copy(HUB_MODULE_DIR, modules);
+  REQUIRE(::chmod(modules.c_str(), 0775) == 0);
+  CHECK(run(kBin + "hubd --check-config " + d.config_path() + " --module-dir " + modules, out) == 1);
+  CHECK_THAT(out, Catch::Contains("chmod go-w " + modules));
+  REQUIRE(::chmod(modules.c_str(), 0755) == 0);
+  CHECK(run(kBin + "hubd --check-config " + d.config_path() + " --module-dir " + modules, out) == 0);
+}
+
 TEST_CASE("hubctl sends as a unit and reads the routing log as an operator", "[cli]") {
   TestDeployment d;
   HubProcess hubd(d);

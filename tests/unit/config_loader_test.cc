@@ -589,3 +589,28 @@ TEST_CASE("columns count characters, not bytes", "[config][errors]") {
                                  ": key 'units[0].adapter': unknown adapter 'zmx' (did you mean 'zmq'?); "
                                  "expected a name under adapters:");
 }
+
+TEST_CASE("the operators' group and modules' SHA-256 pins are read and checked", "[config][hardening]") {
+  Scenario scenario;
+  std::string text = scenario.top_text;
+  const std::string pin(64, 'A');
+  text.replace(text.find("  keys_dir: keys\n"), 0, "  operator_group: xh-operators\n");
+  text.replace(text.find("{name: generic, file: generic}"), std::string("{name: generic, file: generic}").size(),
+               "{name: generic, file: generic, sha256: " + pin + "}");
+  scenario.top_text = text;
+  scenario.dir.write("hub.yaml", text);
+  LoadResult result = scenario.load("");
+  INFO(listing(result.errors));
+  REQUIRE(result.ok());
+  CHECK(result.deployment->hub.operator_group == "xh-operators");
+  CHECK(result.deployment->plugins.at(0).sha256 == std::string(64, 'a'));  // kept in lower case
+  CHECK(result.deployment->adapters.at(0).sha256.empty());                 // no pin: none checked
+
+  text.replace(text.find("xh-operators"), std::string("xh-operators").size(), "\"ops team\"");
+  text.replace(text.find(pin), pin.size(), "12ab");
+  scenario.top_text = text;
+  scenario.dir.write("hub.yaml", text);
+  result = scenario.load("");
+  check_error(result, "hub.operator_group", scenario.in_top("\"ops team\""), "is not a group name");
+  check_error(result, "plugins[0].sha256", scenario.in_top("12ab"), "64 hexadecimal digits (as 'sha256sum FILE' prints it)");
+}

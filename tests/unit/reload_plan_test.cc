@@ -49,3 +49,14 @@ TEST_CASE("the hub's own settings, plugins and adapters need a restart, each nam
   CHECK(fixed[2] == "plugins " + running.plugins.front().name + ": settings");
   CHECK_THAT(fixed[3], Catch::StartsWith("adapters: 0 configured, "));
 }
+
+TEST_CASE("the operators' group and a module's pin need a restart too", "[reload][hardening]") {
+  const auto running = xinhui();
+  auto next = running;
+  next.hub.operator_group = "xh-operators";
+  next.plugins.back().sha256 = std::string(64, 'a');
+  const auto fixed = changes_needing_restart(running, next);
+  REQUIRE(fixed.size() == 2);
+  CHECK(fixed[0] == "hub.operator_group");
+  CHECK(fixed[1] == "plugins " + running.plugins.back().name + ": sha256");
+}

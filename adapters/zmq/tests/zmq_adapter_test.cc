@@ -56,9 +56,13 @@ class TempDir {
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
   }
-  std::string write(const std::string& name, const std::string& text) const {
+  // Key files are private to their owner unless `mode` says otherwise.
+  std::string write(const std::string& name, const std::string& text, std::filesystem::perms mode =
+                                                                            std::filesystem::perms::owner_read |
+                                                                            std::filesystem::perms::owner_write) const {
     const auto file = path_ / name;
     std::ofstream(file) << text;
+    std::filesystem::permissions(file, mode);
     return file.string();
   }
 
@@ -450,6 +454,17 @@ TEST_CASE("start() says what is wrong and how to fix it") {
     const auto s = start({{"bind", endpoint}, {"secret_key_file", bad}});
     CHECK(s.code() == hub::StatusCode::kInvalidArgument);
     CHECK(contains(s, "bad.key:2: 'secret' is not a 40-character Z85 CURVE key"));
+  }
+  SECTION("a secret key file its group or others may read") {
+    using std::filesystem::perms;
+    int n = 0;
+    for (const auto mode : {perms::owner_read | perms::owner_write | perms::group_read | perms::others_read,
+                            perms::owner_read | perms::group_read, perms::owner_read | perms::others_write}) {
+      const auto open = dir.write("open" + std::to_string(++n) + ".key", "public = " + hub.public_z85 + "\nsecret = " + hub.secret_z85 + "\n", mode);
+      const auto s = start({{"bind", endpoint}, {"secret_key_file", open}});
+      CHECK(s.code() == hub::StatusCode::kPermissionDenied);
+      CHECK(contains(s, "chmod 600 " + open));
+    }
   }
   SECTION("keys that do not belong together") {
     const KeyPair other = make_key_pair();

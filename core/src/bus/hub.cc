@@ -70,7 +70,7 @@ Status Hub::start_all() {
 
   std::map<std::string, Adapter*> adapters;
   for (const auto& a : d.adapters) {
-    auto loaded = plugin_host::load_adapter(plugin_host::resolve_module_path(a.file, options_.module_dir));
+    auto loaded = plugin_host::load_adapter(plugin_host::resolve_module_path(a.file, options_.module_dir), a.sha256);
     if (!loaded.ok())
       return Status(loaded.status().code(), a.where.file + ":" + std::to_string(a.where.line) + ": adapter " + a.name +
                                                 ": " + loaded.status().message());
@@ -116,8 +116,8 @@ Status Hub::start_all() {
   hook_runner_->start();
   watcher_->start();
 
-  auto ops = ops::OperatorService::start(d.hub.operator_socket, options_.conninfo, *catalog_, *clock_,
-                                         [this] { dispatcher_->kick(); });
+  auto ops = ops::OperatorService::start(d.hub.operator_socket, d.hub.operator_group, options_.conninfo, *catalog_,
+                                         *clock_, [this] { dispatcher_->kick(); });
   if (!ops.ok()) return ops.status();
   operator_service_ = std::move(ops.value());
   return start_adapters();

@@ -37,7 +37,7 @@ std::string counted(const char* what, const std::vector<T>& before, const std::v
   return out + ")";
 }
 
-// Plugins and adapters: name, file and settings, in order.
+// Plugins and adapters: name, file, pin and settings, in order.
 template <class T>
 void compare_modules(const char* what, const std::vector<T>& a, const std::vector<T>& b, std::vector<std::string>& out) {
   if (a.size() != b.size()) {
@@ -47,6 +47,8 @@ void compare_modules(const char* what, const std::vector<T>& a, const std::vecto
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i].name != b[i].name || a[i].file != b[i].file)
       out.push_back(fmt::format("{}: {} ({}) instead of {} ({})", what, b[i].name, b[i].file, a[i].name, a[i].file));
+    else if (a[i].sha256 != b[i].sha256)
+      out.push_back(fmt::format("{} {}: sha256", what, a[i].name));
     else if (a[i].settings != b[i].settings)
       out.push_back(fmt::format("{} {}: settings", what, a[i].name));
   }
@@ -65,6 +67,7 @@ std::vector<std::string> changes_needing_restart(const config::Deployment& runni
   field("database", a.database == b.database);
   field("data_dir", a.data_dir == b.data_dir);
   field("operator_socket", a.operator_socket == b.operator_socket);
+  field("operator_group", a.operator_group == b.operator_group);
   field("plugin_dir", a.plugin_dir == b.plugin_dir);
   field("max_payload_bytes", a.max_payload_bytes == b.max_payload_bytes);
   field("limits", a.limits == b.limits);

@@ -81,12 +81,39 @@ Json read_settings(const YamlNode& node, bool resolve_file_paths) {
   return settings;
 }
 
-// A plugin or adapter entry: {name, file, settings}.
+// A module's SHA-256 pin: 64 hex digits, kept in lower case.
+void read_sha256(const YamlMap& map, std::string& out) {
+  const auto node = map.get("sha256");
+  const auto text = node ? node->string() : std::nullopt;
+  if (!text) return;
+  std::string lower;
+  for (char c : *text) lower += static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+  if (lower.size() != 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos)
+    node->error("expected the module file's SHA-256 as 64 hexadecimal digits (as 'sha256sum FILE' prints it)");
+  else
+    out = lower;
+}
+
+// An OS group name: letters, digits, '_', '.', '-' (the portable set).
+void read_group(const YamlMap& map, const std::string& field, std::string& out) {
+  const auto node = map.get(field);
+  const auto text = node ? node->string() : std::nullopt;
+  if (!text) return;
+  const bool portable = !text->empty() && (*text)[0] != '-' &&
+                        text->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+                            std::string::npos;
+  if (!portable)
+    node->error("'" + *text + "' is not a group name (expected letters, digits, '_', '.' and '-', as 'groupadd' takes)");
+  else
+    out = *text;
+}
+
+// A plugin or adapter entry: {name, file, sha256, settings}.
 template <class ModuleConfig>
 ModuleConfig read_module(const YamlNode& node, SymbolKind kind, bool resolve_file_paths, LoadContext& ctx) {
   ModuleConfig config;
   config.where = node.where();
-  const auto map = node.map({"name", "file", "settings"}, {"name", "file"});
+  const auto map = node.map({"name", "file", "sha256", "settings"}, {"name", "file"});
   if (!map) return config;
   config.name = read_declared_id(*map, "name", kind, ctx);
   if (const auto file = map->get("file")) {
@@ -95,6 +122,7 @@ ModuleConfig read_module(const YamlNode& node, SymbolKind kind, bool resolve_fil
     else if (text)
       config.file = *text;
   }
+  read_sha256(*map, config.sha256);
   if (const auto settings = map->get("settings")) config.settings = read_settings(*settings, resolve_file_paths);
   return config;
 }
@@ -102,7 +130,7 @@ ModuleConfig read_module(const YamlNode& node, SymbolKind kind, bool resolve_fil
 }  // namespace
 
 void read_hub(const YamlNode& node, LoadContext& ctx) {
-  const auto map = node.map({"id", "database", "data_dir", "operator_socket", "plugin_dir", "keys_dir",
+  const auto map = node.map({"id", "database", "data_dir", "operator_socket", "operator_group", "plugin_dir", "keys_dir",
                              "max_payload_bytes", "limits", "heartbeat_timeout_seconds", "delivery"});
   if (!map) return;
   HubSettings& hub = ctx.deployment.hub;
@@ -112,6 +140,7 @@ void read_hub(const YamlNode& node, LoadContext& ctx) {
   read_folder(*map, "data_dir", hub.data_dir);
   read_folder(*map, "keys_dir", hub.keys_dir);
   read_string(*map, "operator_socket", hub.operator_socket);  // empty: the default
+  read_group(*map, "operator_group", hub.operator_group);     // empty: the hub's user and root only
   read_string(*map, "plugin_dir", hub.plugin_dir);            // empty: the default
   read_integer(*map, "max_payload_bytes", 1, 64 * 1024 * 1024, hub.max_payload_bytes);
   if (const auto limits = map->get("limits")) read_limits(*limits, hub.limits);

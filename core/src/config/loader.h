@@ -4,8 +4,8 @@
 //   include:    [units.yaml, ...]   further files, relative to the including file;
 //                                    they may include others; cycles are errors
 //   hub:        {...}                HubSettings; only in the top-level file
-//   plugins:    [{name, file, settings}]
-//   adapters:   [{name, file, settings}]   settings "*_file" become absolute paths
+//   plugins:    [{name, file, sha256?, settings}]   sha256: optional pin of the file
+//   adapters:   [{name, file, sha256?, settings}]   settings "*_file" become absolute paths
 //   units:      [{id, name, adapter, public_key | public_key_file, may_send}]
 //   case_types: [{id, name, plugin, sign_limit?, resolve_limit?}]
 //   routes:     [{id, match: {type, origin, compound, zone, subdistrict, fields}, to, cc}]

@@ -116,6 +116,7 @@ struct Compound {
 struct PluginConfig {
   std::string name;
   std::string file;  // library path; relative paths resolve against the plugin directory
+  std::string sha256;  // optional pin: the file's SHA-256, 64 lower-case hex digits; empty: none
   Json settings = Json::object();
   SourceLocation where;
 };
@@ -123,6 +124,7 @@ struct PluginConfig {
 struct AdapterConfig {
   std::string name;
   std::string file;
+  std::string sha256;  // as PluginConfig::sha256
   Json settings = Json::object();  // values of keys ending in "_file" are made absolute
   SourceLocation where;
 };
@@ -149,6 +151,7 @@ struct HubSettings {
   std::string database;             // libpq connection string; empty: embedded PostgreSQL
   std::string data_dir = "var";     // embedded PostgreSQL and other run-time data
   std::string operator_socket;      // default: <data_dir>/run/operator.sock
+  std::string operator_group;       // OS group whose members may operate; empty: the hub's user and root only
   std::string plugin_dir;           // where plugin/adapter files are looked up
   std::string keys_dir = "keys";    // where <unit id>.pub is looked up for units that name no key
   std::size_t max_payload_bytes = 256 * 1024;

@@ -4,15 +4,10 @@
 
 #include "config/loader.h"
 #include "config/sections.h"
+#include "util/ids.h"
 
 namespace hub::config {
 namespace {
-
-bool is_id(const std::string& text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-  });
-}
 
 // Decodes UTF-8 just far enough to find a CJK unified ideograph.
 bool has_chinese_character(const std::string& text) {
@@ -33,7 +28,7 @@ bool has_chinese_character(const std::string& text) {
 std::optional<std::string> read_id(const YamlNode& node) {
   auto id = node.string();
   if (id && !is_id(*id)) {
-    node.error("'" + *id + "' is not a valid id (expected lower-case letters, digits, '_', '.' and '-' only)");
+    node.error("'" + *id + "' is not a valid id (expected " + kIdRule + ")");
     return std::nullopt;
   }
   return id;

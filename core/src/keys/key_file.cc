@@ -1,12 +1,18 @@
 #include "keys/key_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <zmq.h>
+
+#include "util/ids.h"
 
 namespace hub::keys {
 namespace {
@@ -21,14 +27,38 @@ std::string trim(std::string s) {
   return s.substr(b, e - b + 1);
 }
 
-Status write_file(const std::filesystem::path& path, const std::string& text, mode_t mode) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return Status::Unavailable("cannot write " + path.string() + ": check the folder's permissions");
-  out << text;
-  out.close();
-  if (!out) return Status::Unavailable("cannot write " + path.string());
-  ::chmod(path.c_str(), mode);
+// Creates `path` new with exactly `mode` (whatever the umask) and writes `text`.
+Status create_file(const std::filesystem::path& path, const std::string& text, mode_t mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == EEXIST)
+      return Status::Conflict(path.string() + " appeared while the key pair was being written; nothing was replaced");
+    return Status::Unavailable("cannot create " + path.string() + ": " + std::strerror(error) +
+                               "; check the folder's owner and permissions");
+  }
+  bool ok = ::fchmod(fd, mode) == 0;
+  for (std::size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  ok = ::fsync(fd) == 0 && ok;
+  const int error = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) {
+    ::unlink(path.c_str());
+    return Status::Unavailable("cannot write " + path.string() + ": " + std::strerror(error));
+  }
   return {};
+}
+
+// "" when nothing is at `path` (not even a dangling link), else what is there.
+std::string what_is_at(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return {};
+  return S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISREG(st.st_mode) ? "a file" : "something that is not a file";
 }
 
 }  // namespace
@@ -75,18 +105,34 @@ Result<KeyPair> read(const std::string& path) {
   return pair;
 }
 
-Status write(const std::string& dir, const std::string& id, const KeyPair& pair) {
+Status write(const std::string& dir, const std::string& id, const KeyPair& pair, Replace replace) {
+  if (!is_id(id))
+    return Status::InvalidArgument("'" + id + "' is not a unit id (expected " + kIdRule + ")");
+  const std::filesystem::path base(dir);
+  const std::filesystem::path secret_path = base / (id + ".key"), public_path = base / (id + ".pub");
+  for (const auto& path : {secret_path, public_path}) {
+    const std::string there = what_is_at(path);
+    if (there.empty()) continue;
+    if (replace == Replace::kNo)
+      return Status::Conflict(path.string() + " exists already (" + there + "); nothing was written. To replace " + id +
+                              "'s key pair, add --force: whoever holds the old secret key can then no longer connect");
+    if (::unlink(path.c_str()) != 0)
+      return Status::Unavailable("cannot remove " + path.string() + " to replace it: " + std::strerror(errno));
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::Unavailable("cannot create " + dir + ": " + ec.message());
-  const std::filesystem::path base(dir);
-  std::ostringstream pub;
-  pub << "# xinhui-hub CURVE public key of " << id << "\npublic = " << pair.public_key << "\n";
-  if (Status s = write_file(base / (id + ".pub"), pub.str(), 0644); !s.ok()) return s;
   std::ostringstream key;
   key << "# xinhui-hub CURVE key pair of " << id << ". Secret: keep it on " << id << "'s machine only.\n"
       << "public = " << pair.public_key << "\nsecret = " << pair.secret_key << "\n";
-  return write_file(base / (id + ".key"), key.str(), 0600);
+  if (Status s = create_file(secret_path, key.str(), 0600); !s.ok()) return s;
+  std::ostringstream pub;
+  pub << "# xinhui-hub CURVE public key of " << id << "\npublic = " << pair.public_key << "\n";
+  if (Status s = create_file(public_path, pub.str(), 0644); !s.ok()) {
+    ::unlink(secret_path.c_str());
+    return s;
+  }
+  return {};
 }
 
 }  // namespace hub::keys

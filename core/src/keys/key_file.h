@@ -23,8 +23,16 @@ Result<KeyPair> generate();
 // Reads a .pub or .key file. Errors name the file and say what was expected.
 Result<KeyPair> read(const std::string& path);
 
-// Writes <dir>/<id>.pub (mode 0644) and <dir>/<id>.key (mode 0600), creating dir.
-Status write(const std::string& dir, const std::string& id, const KeyPair& pair);
+enum class Replace { kNo, kYes };
+
+// Writes <dir>/<id>.key (mode 0600) and <dir>/<id>.pub (mode 0644), creating
+// dir. Each file is created new (O_CREAT | O_EXCL | O_NOFOLLOW), so nothing is
+// ever written through a symbolic link. An existing file or link is refused
+// (kConflict, nothing written) unless `replace` is kYes, which first removes
+// it (a link itself, never what it points to). `id` must be an id
+// (util/ids.h), else kInvalidArgument. When the second file cannot be made,
+// the first is removed again: no half pair is left behind.
+Status write(const std::string& dir, const std::string& id, const KeyPair& pair, Replace replace = Replace::kNo);
 
 // True when s is 40 characters of the Z85 alphabet.
 bool is_z85_key(const std::string& s);

@@ -1,58 +1,98 @@
 #include "ops/operator_service.h"
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
-#include <zmq.hpp>
 
+#include "ops/local_socket.h"
+#include "ops/operator_access.h"
 #include "ops/operator_queries.h"
 #include "ops/parked.h"
 #include "ops/report.h"
 #include "store/db_link.h"
 
 namespace hub::ops {
+namespace {
+
+constexpr std::size_t kMaxRequestBytes = 1024 * 1024;
+constexpr auto kRequestTime = std::chrono::seconds(5);   // to send the request, once connected
+constexpr auto kAnswerTime = std::chrono::seconds(30);   // to take the answer
+
+// Binds and listens at `path`. A socket file left there by a hub that is gone
+// is replaced; one where a hub still answers, or anything that is not a
+// socket, is refused.
+Result<UniqueFd> listen_at(const std::string& path) {
+  sockaddr_un address{};
+  if (!unix_address(path, address))
+    return Status::InvalidArgument("hub.operator_socket " + path + " is too long for a Unix socket (at most 107 bytes)");
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode))
+      return Status::InvalidArgument("hub.operator_socket " + path + " exists and is not a socket: remove it or choose another path");
+    UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (probe && ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0)
+      return Status::Unavailable("another hubd answers on the operator socket " + path +
+                                 ": stop it, or give this hub its own hub.operator_socket and data_dir");
+    ::unlink(path.c_str());  // left by a hub that stopped without removing it
+  }
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd) return Status::Unavailable(std::string("cannot make the operator socket: ") + std::strerror(errno));
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || ::listen(fd.get(), 16) != 0)
+    return Status::Unavailable("cannot open the operator socket " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+}  // namespace
 
 struct OperatorService::Impl {
-  Impl(std::string conninfo, const bus::CatalogHolder& c, const Clock& k, std::function<void()> r)
-      : db(std::move(conninfo), "operator socket"), catalog(c), clock(k), replayed(std::move(r)) {}
+  Impl(std::string path, OperatorAccess a, std::string conninfo, const bus::CatalogHolder& c, const Clock& k,
+       std::function<void()> r)
+      : socket_path(std::move(path)), access(std::move(a)), db(std::move(conninfo), "operator socket"), catalog(c),
+        clock(k), replayed(std::move(r)) {}
+  ~Impl() {
+    if (listener) ::unlink(socket_path.c_str());
+  }
 
   void run();
-  Json handle(const Json& request);
+  void serve(int fd);
+  Json handle(Json request, const std::string& who);
   void add_type_names(Json& answer) const;
 
+  std::string socket_path;
+  OperatorAccess access;
+  UniqueFd listener;
   store::DbLink db;
   const bus::CatalogHolder& catalog;
   const Clock& clock;
   std::function<void()> replayed;
-  zmq::context_t context{1};
-  zmq::socket_t socket{context, zmq::socket_type::router};
   std::atomic<bool> stopping{false};
   std::thread thread;
 };
 
 Result<std::unique_ptr<OperatorService>> OperatorService::start(const std::string& socket_path,
+                                                                const std::string& operator_group,
                                                                 const std::string& conninfo,
                                                                 const bus::CatalogHolder& catalog, const Clock& clock,
                                                                 std::function<void()> replayed) {
-  auto impl = std::make_unique<Impl>(conninfo, catalog, clock, std::move(replayed));
-  const std::filesystem::path path(socket_path);
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return Status::Unavailable("cannot create the operator socket's folder " + path.parent_path().string() + ": " + ec.message());
-  ::chmod(path.parent_path().c_str(), 0700);
-  std::filesystem::remove(path, ec);  // a socket file left by a crash
-  try {
-    impl->socket.set(zmq::sockopt::linger, 0);
-    impl->socket.bind("ipc://" + socket_path);
-  } catch (const zmq::error_t& e) {
-    return Status::Unavailable("cannot open the operator socket " + socket_path + ": " + e.what() +
-                               " (is another hubd using this data folder?)");
-  }
+  auto access = OperatorAccess::resolve(operator_group);
+  if (!access.ok()) return access.status();
+  if (Status s = access->secure_folder(std::filesystem::path(socket_path).parent_path().string()); !s.ok()) return s;
+  auto listener = listen_at(socket_path);
+  if (!listener.ok()) return listener.status();
+  auto impl = std::make_unique<Impl>(socket_path, std::move(access.value()), conninfo, catalog, clock, std::move(replayed));
+  impl->listener = std::move(listener.value());
+  if (Status s = impl->access.secure_socket(socket_path); !s.ok()) return s;
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] { raw->run(); });
-  spdlog::info("operator socket at {}", socket_path);
+  spdlog::info("operator socket at {} (operators: root, the hub's user{})", socket_path,
+               operator_group.empty() ? std::string() : " and group " + operator_group);
   return std::unique_ptr<OperatorService>(new OperatorService(std::move(impl)));
 }
 
@@ -68,28 +108,48 @@ void OperatorService::stop() {
 
 void OperatorService::Impl::run() {
   while (!stopping) {
-    zmq::pollitem_t items[] = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
+    pollfd p{listener.get(), POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) continue;  // wakes every 200 ms to see whether the hub stops
+    UniqueFd connection(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    if (!connection) continue;
     try {
-      zmq::poll(items, 1, std::chrono::milliseconds(200));
-      if (!(items[0].revents & ZMQ_POLLIN)) continue;
-      std::vector<zmq::message_t> frames;
-      while (true) {
-        zmq::message_t m;
-        if (!socket.recv(m, zmq::recv_flags::dontwait)) break;
-        const bool more = m.more();
-        frames.push_back(std::move(m));
-        if (!more) break;
-      }
-      if (frames.size() < 2) continue;
-      Json request = Json::parse(frames.back().to_string_view(), nullptr, false);
-      Json answer = request.is_object() ? handle(request)
-                                        : Json{{"ok", false}, {"error", "the request must be one JSON object"}};
-      socket.send(frames.front(), zmq::send_flags::sndmore);
-      socket.send(zmq::buffer(answer.dump(-1, ' ', false, Json::error_handler_t::replace)), zmq::send_flags::dontwait);
+      serve(connection.get());
     } catch (const std::exception& e) {
       spdlog::error("operator socket: {}", e.what());
     }
   }
+}
+
+// One connection: who it is (asked of the kernel before anything is read),
+// its request, the answer. The request is read even from a peer that is
+// refused, so that the answer is not lost to a reset.
+void OperatorService::Impl::serve(int fd) {
+  auto answer_with = [fd](const Json& answer) {
+    write_all(fd, answer.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n",
+              std::chrono::steady_clock::now() + kAnswerTime);
+  };
+  auto peer = peer_credentials(fd);
+  auto line = read_line(fd, kMaxRequestBytes, std::chrono::steady_clock::now() + kRequestTime);
+  if (!peer.ok()) {
+    spdlog::error("operator socket: {}", peer.status().message());
+    answer_with({{"ok", false}, {"error", "the hub cannot tell who you are: " + peer.status().message()}});
+    return;
+  }
+  const std::string who = operator_name(*peer);
+  if (!access.admits(*peer)) {
+    spdlog::warn("operator socket: refused uid {} (pid {}): {}", peer->uid, peer->pid, access.refusal(*peer));
+    answer_with({{"ok", false}, {"error", access.refusal(*peer)}});
+    return;
+  }
+  if (!line.ok()) {
+    spdlog::warn("operator {}: request not read: {}", who, line.status().message());
+    answer_with({{"ok", false}, {"error", "request not read: " + line.status().message() +
+                                              " (send one JSON object on one line, ending with a newline)"}});
+    return;
+  }
+  Json request = Json::parse(*line, nullptr, false);
+  answer_with(request.is_object() ? handle(std::move(request), who)
+                                  : Json{{"ok", false}, {"error", "the request must be one JSON object on one line"}});
 }
 
 // Adds the Chinese display name next to every case type in an answer.
@@ -121,10 +181,11 @@ void OperatorService::Impl::add_type_names(Json& answer) const {
     if (answer.contains(part)) name_kinds(answer[part]);
 }
 
-Json OperatorService::Impl::handle(const Json& request) {
+// `who` is the kernel's name for the peer; a name the request carries is dropped
+// before anything reads or logs the request.
+Json OperatorService::Impl::handle(Json request, const std::string& who) {
+  request.erase("operator");
   const std::string op = request.value("op", "");
-  const std::string who = request.contains("operator") && request["operator"].is_string()
-                              ? request["operator"].get<std::string>() : "unknown";
   store::PgConnection* conn = db.get();
   if (conn == nullptr) return {{"ok", false}, {"error", "the hub's database is unreachable now; try again shortly"}};
   Result<Json> result = Status::InvalidArgument("unknown op '" + op + "' (expected case, events, parked, replay, report or status)");

@@ -1,16 +1,21 @@
 // ops/operator_service.h: the local operator socket.
 //
-// A ZeroMQ ROUTER on ipc://<operator_socket>, in a folder only the hub's user
-// can enter (mode 0700): whoever can open the socket is an operator. Requests
-// and answers are single JSON frames (after the routing id):
-//   {"op": "case" | "events" | "parked" | "replay" | "report" | "status", "operator": "<login>", ...args}
+// A Unix stream socket at hub.operator_socket (ops/local_socket.h: one JSON
+// request line, one JSON answer line per connection), in a folder only
+// operators can enter (ops/operator_access.h). Each connection's operator is
+// the one the kernel names (ops/peer_identity.h); a connection from anyone
+// else is answered "not an operator" and logged. Requests and answers:
+//   {"op": "case" | "events" | "parked" | "replay" | "report" | "status", ...args}
 //   → {"ok": true, ...} or {"ok": false, "error": "..."}
+// An "operator" field in a request is ignored (older hubctl sent one).
 // "parked" lists (ops/parked.h list_parked) or, with "show", details one item;
 // "replay" replays one item (ops/operator_queries.h) or, with "all": true,
 // every match of a filter (ops/parked.h replay_parked). docs/OPERATIONS.md
 // describes each op's arguments.
 // Every request is logged with the operator's name; replays are also events.
-// One thread of its own with its own database connection.
+// One thread of its own with its own database connection; it serves one
+// connection at a time, each bounded in time (a client that sends nothing is
+// dropped after 5 s).
 #pragma once
 
 #include <atomic>
@@ -28,7 +33,11 @@ namespace hub::ops {
 class OperatorService {
  public:
   // `replayed` is called after a replay commits (wakes the dispatcher).
-  static Result<std::unique_ptr<OperatorService>> start(const std::string& socket_path, const std::string& conninfo,
+  // `operator_group`: hub.operator_group (empty: the hub's user and root only).
+  // Refuses to start (saying what to do) when the group does not exist, the
+  // socket's folder cannot be secured, or another hub answers on the socket.
+  static Result<std::unique_ptr<OperatorService>> start(const std::string& socket_path,
+                                                        const std::string& operator_group, const std::string& conninfo,
                                                         const bus::CatalogHolder& catalog, const Clock& clock,
                                                         std::function<void()> replayed);
   ~OperatorService();

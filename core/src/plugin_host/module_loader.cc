@@ -3,17 +3,20 @@
 #include <cstring>
 #include <filesystem>
 
+#include "plugin_host/module_file_check.h"
+
 namespace hub::plugin_host {
 namespace {
 
 using VersionFn = const char*() noexcept;
 
 // Opens the library and checks its ABI version. Calls nothing else in it.
-Result<boost::dll::shared_library> open_checked(const std::string& path, const char* kind) {
+Result<boost::dll::shared_library> open_checked(const std::string& path, const std::string& sha256, const char* kind) {
   std::error_code fs_error;
   if (!std::filesystem::exists(path, fs_error))
     return Status::NotFound(std::string(kind) + " file " + path +
                             " does not exist: check 'file' in the config and that the module was built or installed");
+  if (Status s = check_module_file(path, sha256, kind); !s.ok()) return s;
   boost::dll::shared_library lib;
   boost::system::error_code ec;
   lib.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
@@ -33,9 +36,9 @@ Result<boost::dll::shared_library> open_checked(const std::string& path, const c
 }
 
 template <class T>
-Result<std::unique_ptr<Loaded<T>>> load(const std::string& path, const char* kind, const char* create_symbol,
-                                        const char* destroy_symbol) {
-  auto lib = open_checked(path, kind);
+Result<std::unique_ptr<Loaded<T>>> load(const std::string& path, const std::string& sha256, const char* kind,
+                                        const char* create_symbol, const char* destroy_symbol) {
+  auto lib = open_checked(path, sha256, kind);
   if (!lib.ok()) return lib.status();
   for (const char* symbol : {create_symbol, destroy_symbol})
     if (!lib->has(symbol))
@@ -56,12 +59,12 @@ std::string resolve_module_path(const std::string& file, const std::string& modu
   return (std::filesystem::path(module_dir) / (file + ".so")).string();
 }
 
-Result<std::unique_ptr<Loaded<Plugin>>> load_plugin(const std::string& path) {
-  return load<Plugin>(path, "plugin", "hub_create_plugin", "hub_destroy_plugin");
+Result<std::unique_ptr<Loaded<Plugin>>> load_plugin(const std::string& path, const std::string& sha256) {
+  return load<Plugin>(path, sha256, "plugin", "hub_create_plugin", "hub_destroy_plugin");
 }
 
-Result<std::unique_ptr<Loaded<Adapter>>> load_adapter(const std::string& path) {
-  return load<Adapter>(path, "adapter", "hub_create_adapter", "hub_destroy_adapter");
+Result<std::unique_ptr<Loaded<Adapter>>> load_adapter(const std::string& path, const std::string& sha256) {
+  return load<Adapter>(path, sha256, "adapter", "hub_create_adapter", "hub_destroy_adapter");
 }
 
 }  // namespace hub::plugin_host

@@ -2,7 +2,9 @@
 //
 // The only way the hub loads code. Order of checks, before anything in the
 // library is called except its version function:
-//   1. the file exists and is a loadable shared library;
+//   1. the file exists; it and its folder may be written by nobody but root
+//      and the hub's user, and it matches its SHA-256 pin when it has one
+//      (module_file_check.h); it is a loadable shared library;
 //   2. it exports hub_abi_version, and that version equals the host's;
 //   3. it exports the create/destroy pair for its kind.
 // Each refusal names the file and, for a version mismatch, both versions.
@@ -50,7 +52,8 @@ class Loaded {
 // `file` is a path, or a bare name looked up as <module_dir>/<name>.so.
 std::string resolve_module_path(const std::string& file, const std::string& module_dir);
 
-Result<std::unique_ptr<Loaded<Plugin>>> load_plugin(const std::string& path);
-Result<std::unique_ptr<Loaded<Adapter>>> load_adapter(const std::string& path);
+// `sha256`: the file's pin (64 lower-case hex digits), or empty for none.
+Result<std::unique_ptr<Loaded<Plugin>>> load_plugin(const std::string& path, const std::string& sha256 = {});
+Result<std::unique_ptr<Loaded<Adapter>>> load_adapter(const std::string& path, const std::string& sha256 = {});
 
 }  // namespace hub::plugin_host

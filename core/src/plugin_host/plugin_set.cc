@@ -12,7 +12,7 @@ Result<std::unique_ptr<PluginSet>> PluginSet::load(const std::vector<config::Plu
   for (const auto& c : configs) {
     const std::string where = c.where.file + ":" + std::to_string(c.where.line) + ": plugin " + c.name + ": ";
     const std::string path = resolve_module_path(c.file, module_dir);
-    auto loaded = load_plugin(path);
+    auto loaded = load_plugin(path, c.sha256);
     if (!loaded.ok()) return Status(loaded.status().code(), where + loaded.status().message());
     Entry e;
     e.info = (*loaded)->operator*().info();
