@@ -25,5 +25,10 @@ if(HUB_HARDEN AND NOT HUB_SANITIZE AND NOT HUB_FUZZ AND NOT CMAKE_BUILD_TYPE STR
   add_compile_options(-fstack-protector-strong -fstack-clash-protection -fcf-protection
                       -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -Wformat -Werror=format-security)
   add_link_options(-Wl,-z,relro -Wl,-z,now)
+  # GCC records its flags in the debug info, which the check reads for a
+  # module without a stack canary; clang does so when asked.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    add_compile_options(-grecord-command-line)
+  endif()
 endif()
 message(STATUS "hardening flags: ${HUB_HARDENED} (build type ${CMAKE_BUILD_TYPE})")

@@ -4,7 +4,9 @@
 # the ELF files with readelf (binutils):
 #   - executables are PIE: type DYN with the PIE flag (FLAGS_1);
 #   - every file has a GNU_RELRO segment and BIND_NOW (full RELRO);
-#   - every file imports __stack_chk_fail (stack protector);
+#   - every file imports __stack_chk_fail (stack protector), or, having no
+#     function that needs a canary, says in its debug info (DW_AT_producer)
+#     that it was compiled with -fstack-protector-strong;
 #   - hubd and hubctl import checked __*_chk variants of libc functions
 #     (_FORTIFY_SOURCE; the core writes into fixed-size buffers). A module
 #     importing none is reported, not failed: FORTIFY only checks calls whose
@@ -56,15 +58,26 @@ check() {
   grep -qw GNU_RELRO <<<"$segments" || fail "$file" "no GNU_RELRO segment (link with -z relro)"
   grep -Eq '\(BIND_NOW\)|\(FLAGS\).*BIND_NOW|\(FLAGS_1\).*NOW' <<<"$dynamic" ||
     fail "$file" "no BIND_NOW (link with -z now)"
-  grep -qx '__stack_chk_fail' <<<"$imports" || fail "$file" "does not import __stack_chk_fail (no stack protector)"
-  local checked plain note=""
+  local note=""
+  if ! grep -qx '__stack_chk_fail' <<<"$imports"; then
+    local producers
+    producers=$(readelf --debug-dump=info "$file" 2>/dev/null | grep 'DW_AT_producer')
+    if [[ -z $producers ]]; then
+      note=" (no function needs a stack canary; no debug info to confirm the flag)"
+    elif grep -q -- '-fstack-protector-strong' <<<"$producers"; then
+      note=" (no function needs a stack canary; compiled with -fstack-protector-strong)"
+    else
+      fail "$file" "does not import __stack_chk_fail and was not compiled with -fstack-protector-strong"
+    fi
+  fi
+  local checked plain
   checked=$(grep -E '^__.*_chk$' <<<"$imports" | grep -vcx '__stack_chk_fail')
   plain=$(grep -Ex "($fortifiable)" <<<"$imports" | tr '\n' ' ')
   if [[ $checked -eq 0 && -n $plain ]]; then
     if [[ $kind == exe ]]; then
       fail "$file" "imports fortifiable functions ($plain) but no checked __*_chk one (no _FORTIFY_SOURCE)"
     else
-      note=" (no call FORTIFY could check among: $plain)"
+      note+=" (no call FORTIFY could check among: $plain)"
     fi
   fi
   if [[ $failures -eq $before ]]; then
