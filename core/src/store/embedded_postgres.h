@@ -114,6 +114,7 @@ class EmbeddedPostgres {
 
  private:
   EmbeddedPostgres() = default;
+  std::string conninfo_as(const std::string& database, const std::string& role) const;
 
   std::string base_dir_;    // <data_dir>
   std::string pgdata_;      // <data_dir>/pgdata
@@ -121,7 +122,6 @@ class EmbeddedPostgres {
   int port_ = kSocketPort;
   std::string database_;
   std::string user_name_;   // PostgreSQL superuser = OS user running the server
-  std::string conninfo_as(const std::string& database, const std::string& role) const;
   pid_t pid_ = 0;           // 0: not ours (stopped or released)
   bool adopted_ = false;
 
