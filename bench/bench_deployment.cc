@@ -222,6 +222,7 @@ Result<std::unique_ptr<BenchDatabase>> BenchDatabase::start(const std::string& f
   options.data_dir = folder + "/pg";
   options.database = "postgres";
   options.extra_settings = extra_settings;
+  options.superuser_for_caller = true;  // creates and drops the scenarios' databases, reads pg_stat_statements
   auto server = store::EmbeddedPostgres::start(options);
   if (!server.ok()) return Status(server.status().code(), "embedded PostgreSQL: " + server.status().message());
   db->server_ = std::move(server).value();
@@ -238,7 +239,7 @@ void BenchDatabase::stop() {
 
 Result<std::string> BenchDatabase::database_for(const std::string& scenario_tag) {
   if (!server_) return external_;
-  auto conn = store::PgConnection::connect(server_->conninfo("postgres"));
+  auto conn = store::PgConnection::connect(server_->superuser_conninfo("postgres"));
   if (!conn.ok()) return conn.status();
   const std::string name = tag_to_dbname(scenario_tag);
   auto quoted_name = conn->quote_identifier(name);
@@ -247,12 +248,12 @@ Result<std::string> BenchDatabase::database_for(const std::string& scenario_tag)
   (void)conn->exec("DROP DATABASE IF EXISTS " + *quoted_name);
   auto created = conn->exec("CREATE DATABASE " + *quoted_name);
   if (!created.ok()) return Status(created.status().code(), "CREATE DATABASE " + name + ": " + created.status().message());
-  return server_->conninfo(name);
+  return server_->superuser_conninfo(name);
 }
 
 void BenchDatabase::release(const std::string& scenario_tag) {
   if (!server_) return;
-  auto conn = store::PgConnection::connect(server_->conninfo("postgres"));
+  auto conn = store::PgConnection::connect(server_->superuser_conninfo("postgres"));
   if (!conn.ok()) return;
   auto quoted_name = conn->quote_identifier(tag_to_dbname(scenario_tag));
   (void)conn->exec("SET client_min_messages = warning");

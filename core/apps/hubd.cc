@@ -52,6 +52,13 @@ std::string database_of(const hub::config::Deployment& d) {
   return env ? env : "";
 }
 
+// The same database as the schema's owner, for the migrations, when it is
+// another role than database_of's (docs/OPERATIONS.md); "": that one.
+std::string owner_database() {
+  const char* env = std::getenv("XH_DATABASE_OWNER_URL");
+  return env ? env : "";
+}
+
 // Gives the heap's free pages back to the system. Reading a config builds a
 // YAML tree several times the size of what the hub keeps (about 190 MB for
 // a directory of 100,000 compounds); freed, glibc would keep it.
@@ -131,6 +138,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<hub::store::EmbeddedPostgres> embedded;
   std::string conninfo = database_of(*deployment);
+  std::string owner_conninfo = conninfo.empty() ? "" : owner_database();
   if (conninfo.empty()) {
     spdlog::info("no database configured: starting the embedded PostgreSQL in {}", deployment->hub.data_dir);
     auto pg = hub::store::EmbeddedPostgres::start({deployment->hub.data_dir + "/postgres", "", "hub", {}});
@@ -139,13 +147,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     embedded = std::move(pg.value());
-    conninfo = embedded->conninfo();
+    conninfo = embedded->runtime_conninfo();
+    owner_conninfo = embedded->owner_conninfo();
   }
 
   const std::string ready = fmt::format("hubd {} ready: hub {}, {} units, {} case types, {} routes", HUB_VERSION,
                                         deployment->hub.id, deployment->units.size(), deployment->case_types.size(),
                                         deployment->routes.size());
   hub::bus::HubOptions hub_options{std::move(*deployment), conninfo, module_dir, nullptr};
+  hub_options.owner_conninfo = owner_conninfo;
   deployment.reset();
   auto hub = hub::bus::Hub::start(std::move(hub_options));
   if (!hub.ok()) {

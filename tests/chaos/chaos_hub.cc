@@ -127,7 +127,7 @@ Status ChaosHub::start_database() {
   auto server = store::EmbeddedPostgres::start(database_options(folder()));
   if (!server.ok()) return Status(server.status().code(), "embedded PostgreSQL: " + server.status().message());
   database_ = std::move(server).value();
-  conninfo_ = database_->conninfo();
+  conninfo_ = database_->owner_conninfo();  // one role, like a user-supplied database
   return {};
 }
 

@@ -80,9 +80,9 @@ TEST_CASE("embedded PostgreSQL starts in a fresh folder and answers queries", "[
   struct stat st {};
   REQUIRE(stat((dir.path() + "/pgrun").c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 0700);
-  CHECK(pg->conninfo().find("dbname='hub'") != std::string::npos);
+  CHECK(pg->owner_conninfo().find("dbname='hub'") != std::string::npos);
 
-  PgConnection conn = connect(pg->conninfo());
+  PgConnection conn = connect(pg->owner_conninfo());
   CHECK(query_one(conn, "SELECT 40 + 2") == "42");
   CHECK(query_one(conn, "SELECT current_database()") == "hub");
   CHECK(query_one(conn, "SHOW server_encoding") == "UTF8");
@@ -94,8 +94,13 @@ TEST_CASE("embedded PostgreSQL starts in a fresh folder and answers queries", "[
 
 TEST_CASE("embedded PostgreSQL opens no TCP port", "[embedded_postgres]") {
   TempDir dir;
-  auto pg = start_in(dir.path());
-  PgConnection conn = connect(pg->conninfo());
+  EmbeddedPostgresOptions options;
+  options.data_dir = dir.path();
+  options.superuser_for_caller = true;  // the socket settings are for superusers to see
+  auto pg = EmbeddedPostgres::start(options);
+  INFO(pg.status().to_string());
+  REQUIRE(pg.ok());
+  PgConnection conn = connect((*pg)->superuser_conninfo("hub"));
   CHECK(query_one(conn, "SHOW listen_addresses").empty());
   CHECK(query_one(conn, "SHOW unix_socket_directories") == dir.path() + "/pgrun");
   CHECK(query_one(conn, "SHOW port") != "5432");
@@ -109,7 +114,7 @@ TEST_CASE("embedded PostgreSQL keeps data across stop and start", "[embedded_pos
   TempDir dir;
   {
     auto pg = start_in(dir.path());
-    PgConnection conn = connect(pg->conninfo());
+    PgConnection conn = connect(pg->owner_conninfo());
     REQUIRE(conn.exec("CREATE TABLE kept (id int PRIMARY KEY, note text)").ok());
     REQUIRE(conn.exec_params("INSERT INTO kept VALUES (1, $1)", {std::string("persisted")}).ok());
     require_ok(pg->stop());
@@ -119,7 +124,7 @@ TEST_CASE("embedded PostgreSQL keeps data across stop and start", "[embedded_pos
   }
   auto pg = start_in(dir.path());
   CHECK_FALSE(pg->adopted());
-  PgConnection conn = connect(pg->conninfo());
+  PgConnection conn = connect(pg->owner_conninfo());
   CHECK(query_one(conn, "SELECT note FROM kept WHERE id = 1") == "persisted");
 }
 
@@ -136,7 +141,7 @@ TEST_CASE("embedded PostgreSQL adopts a server left running by a crashed hubd", 
   auto second = start_in(dir.path());
   CHECK(second->adopted());
   CHECK(second->server_pid() == pid);
-  PgConnection conn = connect(second->conninfo());
+  PgConnection conn = connect(second->owner_conninfo());
   CHECK(query_one(conn, "SELECT pg_backend_pid() > 0") == "t");
 
   require_ok(second->stop());
@@ -147,7 +152,7 @@ TEST_CASE("embedded PostgreSQL recovers after its postmaster is killed", "[embed
   TempDir dir;
   auto first = start_in(dir.path());
   {
-    PgConnection conn = connect(first->conninfo());
+    PgConnection conn = connect(first->owner_conninfo());
     REQUIRE(conn.exec("CREATE TABLE survivors (id int)").ok());
     REQUIRE(conn.exec("INSERT INTO survivors SELECT generate_series(1, 1000)").ok());
   }
@@ -163,7 +168,7 @@ TEST_CASE("embedded PostgreSQL recovers after its postmaster is killed", "[embed
   auto second = start_in(dir.path());
   CHECK_FALSE(second->adopted());
   CHECK(second->server_pid() != pid);
-  PgConnection conn = connect(second->conninfo());
+  PgConnection conn = connect(second->owner_conninfo());
   CHECK(query_one(conn, "SELECT count(*) FROM survivors") == "1000");
 }
 
@@ -184,7 +189,7 @@ TEST_CASE("embedded PostgreSQL falls back to /var/tmp when its user cannot reach
     CHECK(used != requested);
     CHECK(used.rfind("/var/tmp/xinhui-hub-0-", 0) == 0);
     CHECK(fs::exists(used + "/pgdata/PG_VERSION"));
-    PgConnection conn = connect(pg->conninfo());
+    PgConnection conn = connect(pg->owner_conninfo());
     CHECK(query_one(conn, "SELECT 1") == "1");
     require_ok(pg->stop());
     auto again = start_in(requested);  // the same fallback folder next time
@@ -214,7 +219,7 @@ TEST_CASE("embedded PostgreSQL starts while other threads run and inherits no de
 
   TempDir dir;
   auto pg = start_in(dir.path());
-  PgConnection conn = connect(pg->conninfo());
+  PgConnection conn = connect(pg->owner_conninfo());
   CHECK(query_one(conn, "SELECT 1") == "1");
   std::error_code ec;
   int fds = 0;
@@ -296,7 +301,7 @@ TEST_CASE("pg: errors map to status codes", "[embedded_postgres][pg]") {
 TEST_CASE("pg: a stopped server gives kUnavailable and reset() reconnects", "[embedded_postgres][pg]") {
   TempDir dir;
   auto pg = start_in(dir.path());
-  PgConnection conn = connect(pg->conninfo());
+  PgConnection conn = connect(pg->owner_conninfo());
   require_ok(conn.prepare("two", "SELECT 2", 0));
   require_ok(pg->stop());
 
@@ -305,7 +310,7 @@ TEST_CASE("pg: a stopped server gives kUnavailable and reset() reconnects", "[em
   CHECK(lost.status().code() == StatusCode::kUnavailable);
   CHECK_FALSE(conn.ok());
 
-  auto refused = PgConnection::connect(pg->conninfo());
+  auto refused = PgConnection::connect(pg->owner_conninfo());
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().code() == StatusCode::kUnavailable);
   CHECK(refused.status().message().find("database is unreachable") != std::string::npos);
@@ -322,7 +327,7 @@ TEST_CASE("pg: a stopped server gives kUnavailable and reset() reconnects", "[em
 TEST_CASE("pg: a reused statement is prepared once and survives a reconnect", "[embedded_postgres][pg]") {
   TempDir dir;
   auto pg = start_in(dir.path());
-  PgConnection conn = connect(pg->conninfo());
+  PgConnection conn = connect(pg->owner_conninfo());
   const std::string sql = "SELECT $1::int + 1";
   for (int i = 0; i < 7; ++i) {  // past the five runs after which PostgreSQL may switch to a generic plan
     auto r = conn.exec_reused(sql, {std::to_string(i)});

@@ -28,8 +28,8 @@ namespace {
 
 constexpr const char* kTempPrefix = "xinhui-hub-test-";
 
-// Immediate shutdown of a server still running in <dir>/pgdata (a test
-// released it, or its test process died), then waits for it to go.
+}  // namespace
+
 void stop_leftover_server(const std::string& dir) {
   const std::string pgdata = dir + "/pgdata";
   std::ifstream in(pgdata + "/postmaster.pid");
@@ -41,6 +41,8 @@ void stop_leftover_server(const std::string& dir) {
   for (int i = 0; i < 200 && store::detail::process_alive(static_cast<pid_t>(pid)); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
+
+namespace {
 
 // Removes /var/tmp/xinhui-hub-test-<pid>-* of dead test processes.
 void sweep_stale_dirs_now() {
@@ -115,6 +117,7 @@ store::EmbeddedPostgres& server_locked(Shared& s) {
   store::EmbeddedPostgresOptions options;
   options.data_dir = s.dir;
   options.database = "postgres";
+  options.superuser_for_caller = true;  // creates the tests' databases
   auto started = store::EmbeddedPostgres::start(options);
   if (!started.ok()) FAIL("cannot start the test PostgreSQL: " << started.status().to_string());
   s.server = std::move(started).value();
@@ -128,19 +131,20 @@ std::string TestPostgres::fresh_database() {
   std::lock_guard<std::mutex> lock(s.mu);
   store::EmbeddedPostgres& server = server_locked(s);
   const std::string name = "test_" + std::to_string(getpid()) + "_" + std::to_string(++s.next_db);
-  auto conn = store::PgConnection::connect(server.conninfo("postgres"));
+  auto conn = store::PgConnection::connect(server.superuser_conninfo("postgres"));
   if (!conn.ok()) FAIL("cannot connect to the test PostgreSQL: " << conn.status().to_string());
   auto quoted = conn->quote_identifier(name);
   if (!quoted.ok()) FAIL(quoted.status().to_string());
-  auto created = conn->exec("CREATE DATABASE " + *quoted);
+  auto created =
+      conn->exec("CREATE DATABASE " + *quoted + " OWNER " + store::EmbeddedPostgres::kOwnerRole);
   if (!created.ok()) FAIL("cannot create test database " << name << ": " << created.status().to_string());
-  return server.conninfo(name);
+  return server.owner_conninfo(name);
 }
 
 std::string TestPostgres::admin_conninfo() {
   Shared& s = shared();
   std::lock_guard<std::mutex> lock(s.mu);
-  return server_locked(s).conninfo("postgres");
+  return server_locked(s).superuser_conninfo("postgres");
 }
 
 std::string TestPostgres::data_dir() {

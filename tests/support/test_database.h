@@ -18,13 +18,19 @@ namespace hub::test {
 
 class TestPostgres {
  public:
-  // Creates a uniquely named, empty database and returns its libpq conninfo.
+  // Creates a uniquely named, empty database owned by the embedded server's
+  // owner role and returns its libpq conninfo as that role (a database set up
+  // with one role, like a user-supplied one).
   static std::string fresh_database();
-  // conninfo of the server's maintenance database "postgres".
+  // conninfo of the server's maintenance database "postgres", as its superuser.
   static std::string admin_conninfo();
   // The folder holding the server (pgdata, pgrun, pg.log).
   static std::string data_dir();
 };
+
+// Immediate shutdown of a PostgreSQL server still running in <dir>/pgdata
+// (released by a test, or left by a killed process); waits until it is gone.
+void stop_leftover_server(const std::string& dir);
 
 // A fresh empty folder /var/tmp/xinhui-hub-test-<pid>-XXXXXX that the
 // PostgreSQL user can enter; on destruction a server still running in

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "config/loader.h"
+#include "store/embedded_postgres.h"
 #include "store/pg.h"
 #include "test_database.h"
 
@@ -68,7 +69,14 @@ routes:
 }  // namespace
 
 TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()) {
-  conninfo_ = options.shared_database.empty() ? hub::test::TestPostgres::fresh_database() : options.shared_database;
+  if (options.embedded_database) {
+    // The server's OS user (as root) must reach <dir>/var/postgres.
+    if (::geteuid() == 0) fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    conninfo_ = "host=" + dir_ + "/var/postgres/pgrun port=" + std::to_string(store::EmbeddedPostgres::kSocketPort) +
+                " dbname=hub user=" + store::EmbeddedPostgres::kOwnerRole;
+  } else {
+    conninfo_ = options.shared_database.empty() ? hub::test::TestPostgres::fresh_database() : options.shared_database;
+  }
   endpoint_ = "tcp://127.0.0.1:" + std::to_string(free_tcp_port());
   operator_socket_ = dir_ + "/run/operator.sock";
   const std::string keys_dir = dir_ + "/keys";
@@ -89,7 +97,9 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
     extra << kTestExtra << options.extra_yaml;
   }
   std::ostringstream yaml;
-  yaml << "hub:\n  id: " << options.hub_id << "\n  database: \"" << conninfo_ << "\"\n  data_dir: " << dir_ << "/var\n"
+  yaml << "hub:\n  id: " << options.hub_id << "\n";
+  if (!options.embedded_database) yaml << "  database: \"" << conninfo_ << "\"\n";
+  yaml << "  data_dir: " << dir_ << "/var\n"
        << "  keys_dir: " << keys_dir << "\n  plugin_dir: " << HUB_MODULE_DIR << "\n  operator_socket: " << operator_socket_
        << "\n  delivery: {max_attempts: " << options.max_attempts << ", backoff_initial_ms: " << options.backoff_ms
        << ", backoff_max_ms: " << options.backoff_ms * 4 << ", backoff_multiplier: 2.0}\n"
@@ -110,6 +120,7 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
 }
 
 TestDeployment::~TestDeployment() {
+  hub::test::stop_leftover_server(dir_ + "/var/postgres");  // a killed hubd's embedded server
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }

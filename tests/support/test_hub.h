@@ -35,6 +35,10 @@ struct DeploymentOptions {
   // Another deployment's folder whose keys (the hub's and every unit's) to use,
   // so that a unit can move between the two hubs; empty: new keys.
   std::string keys_from;
+  // No hub.database: hubd runs its embedded PostgreSQL in <dir>/var/postgres,
+  // and conninfo() logs in there as its owner role (the test runs as the
+  // same OS user as hubd).
+  bool embedded_database = false;
 };
 
 class TestDeployment {

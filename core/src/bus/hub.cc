@@ -11,6 +11,7 @@
 #include "bus/reload_plan.h"
 #include "plugin_host/settings_check.h"
 #include "store/migrations.h"
+#include "store/runtime_grants.h"
 
 namespace hub::bus {
 namespace {
@@ -50,13 +51,22 @@ Result<std::unique_ptr<Hub>> Hub::start(HubOptions options) {
 Status Hub::start_all() {
   const auto& d = options_.deployment;
   {
-    auto db = store::PgConnection::connect(options_.conninfo);
+    const bool two_roles = !options_.owner_conninfo.empty() && options_.owner_conninfo != options_.conninfo;
+    auto db = store::PgConnection::connect(two_roles ? options_.owner_conninfo : options_.conninfo);
     if (!db.ok())
-      return Status(db.status().code(), "cannot reach the database: " + db.status().message() +
-                                            " (check hub.database in the config, or XH_DATABASE_URL)");
+      return Status(db.status().code(), std::string("cannot reach the database") + (two_roles ? " as its owner" : "") +
+                                            ": " + db.status().message() +
+                                            " (check hub.database in the config, or XH_DATABASE_URL" +
+                                            (two_roles ? " and XH_DATABASE_OWNER_URL)" : ")"));
     auto version = store::migrate(*db);
     if (!version.ok()) return version.status();
     spdlog::info("store: schema version {}", *version);
+    if (two_roles) {
+      auto runtime = store::grant_runtime_rights(*db, options_.conninfo);
+      if (!runtime.ok())
+        return Status(runtime.status().code(), "the hub's runtime role: " + runtime.status().message());
+      if (!runtime->empty()) spdlog::info("store: the hub works as role {}, the schema's owner migrates", *runtime);
+    }
     auto plugins = plugin_host::PluginSet::load(d.plugins, options_.module_dir);
     if (!plugins.ok()) return plugins.status();
     plugins_ = std::move(plugins.value());

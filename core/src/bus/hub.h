@@ -1,6 +1,7 @@
 // bus/hub.h: the hub: wires config, store, plugins, adapters and workers.
 //
-// Lifecycle: Hub::start() migrates the schema, loads plugins, builds the
+// Lifecycle: Hub::start() migrates the schema (as the owner role, then grants
+// the runtime role its rights when there are two), loads plugins, builds the
 // catalog, starts the committer, dispatcher, hook runner and deadline watcher,
 // and finally the adapters (so nothing arrives before the hub can take it).
 // stop() stops the dispatcher (nothing new goes out), refuses new work with
@@ -34,10 +35,15 @@ namespace hub::bus {
 
 struct HubOptions {
   config::Deployment deployment;
-  std::string conninfo;    // the database to use
+  std::string conninfo;    // the database, as the role of every worker thread
   std::string module_dir;  // where plugin and adapter files are
   const Clock* clock = nullptr;  // null: the system clock
   std::size_t commit_queue_capacity = 20000;
+  // The same database as the role owning the schema, for the migrations;
+  // empty: conninfo (one role does everything). When it logs in as another
+  // role than conninfo, that runtime role is granted its rights after the
+  // migrations (store/runtime_grants.h).
+  std::string owner_conninfo = {};
 };
 
 class Hub final : public AdapterHost {

@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include "store/embedded_postgres_access.h"
 #include "store/embedded_postgres_os.h"
 #include "store/embedded_postgres_setup.h"
 #include "store/pg.h"
@@ -31,6 +32,7 @@ constexpr auto kReadyTimeout = 300s;   // crash recovery may replay a lot of WAL
 constexpr auto kRetryStartFor = 30s;   // old server processes still exiting
 constexpr auto kFastStopTimeout = 60s;
 constexpr auto kImmediateStopTimeout = 15s;
+constexpr auto kReloadTimeout = 30s;
 
 // The first lines of postmaster.pid (PostgreSQL >= 10).
 struct PidFile {
@@ -128,14 +130,22 @@ void log_marker(int fd, const std::string& text) {
 class EmbeddedPostgresStarter {
  public:
   EmbeddedPostgresStarter(EmbeddedPostgres& pg, detail::OsUser user, detail::Layout layout, std::string bin_dir,
-                          detail::UniqueFd log, std::vector<std::string> extra_settings)
+                          detail::UniqueFd log, std::vector<std::string> extra_settings, detail::AccessPolicy access)
       : pg_(pg), user_(std::move(user)), layout_(std::move(layout)), bin_(std::move(bin_dir)), log_(std::move(log)),
-        extra_settings_(std::move(extra_settings)) {}
+        extra_settings_(std::move(extra_settings)), access_(std::move(access)) {}
 
+  // Logs the conversion of a cluster made by an earlier version (trust
+  // authentication, one superuser), which the next steps carry out.
+  void announce_conversion() const;
   // True when a server was running on this folder and is now adopted.
   Result<bool> try_adopt();
+  // Writes the settings and access files, then starts the server.
   Status start_server();
-  Status ensure_database();
+  // The roles, the database and its ownership (embedded_postgres_access.h).
+  Status set_up_roles();
+  // An adopted server: rewrites the access files and, when they changed,
+  // has the server reload them and waits until it has.
+  Status refresh_access();
 
  private:
   EmbeddedPostgres& pg_;
@@ -144,7 +154,16 @@ class EmbeddedPostgresStarter {
   std::string bin_;
   detail::UniqueFd log_;
   std::vector<std::string> extra_settings_;
+  detail::AccessPolicy access_;
 };
+
+void EmbeddedPostgresStarter::announce_conversion() const {
+  std::error_code ec;
+  if (!fs::exists(layout_.pgdata + "/PG_VERSION", ec) || detail::has_peer_access(layout_.pgdata)) return;
+  spdlog::warn("the embedded PostgreSQL in {} was made by an earlier version (trust authentication, one superuser): "
+               "converting it to peer authentication, with role {} owning the schema and role {} for the hub's work",
+               layout_.pgdata, EmbeddedPostgres::kOwnerRole, EmbeddedPostgres::kRuntimeRole);
+}
 
 Result<bool> EmbeddedPostgresStarter::try_adopt() {
   const std::optional<PidFile> pf = read_pid_file(layout_.pgdata);
@@ -173,7 +192,7 @@ Result<bool> EmbeddedPostgresStarter::try_adopt() {
   pg_.port_ = pf->port > 0 ? pf->port : EmbeddedPostgres::kSocketPort;
   spdlog::info("a PostgreSQL server (pid {}) is already running on {}, left by a previous hubd: adopting it",
                pf->pid, layout_.pgdata);
-  const std::string conninfo = pg_.conninfo("postgres");
+  const std::string conninfo = pg_.superuser_conninfo("postgres");  // a ping needs no login
   const auto deadline = Clock::now() + kReadyTimeout;
   for (;;) {
     if (!detail::process_alive(pf->pid)) {
@@ -206,6 +225,7 @@ Status EmbeddedPostgresStarter::start_server() {
   }
   if (Status s = detail::write_settings(user_, layout_, EmbeddedPostgres::kSocketPort, extra_settings_); !s.ok())
     return s;
+  if (auto written = detail::write_access_files(user_, layout_, access_); !written.ok()) return written.status();
   remove_stale_socket_locks(layout_.pgrun, layout_.pgdata);
 
   const std::vector<std::string> argv = {
@@ -239,26 +259,41 @@ Status EmbeddedPostgresStarter::start_server() {
   return {};
 }
 
-Status EmbeddedPostgresStarter::ensure_database() {
-  if (pg_.database_ == "postgres") return {};
-  auto conn = PgConnection::connect(pg_.conninfo("postgres"));
-  if (!conn.ok())
-    return Status::Unavailable("cannot connect to the embedded PostgreSQL in " + layout_.pgdata + " (see " +
-                               layout_.log + "): " + conn.status().message());
-  const std::string exists_sql = "SELECT 1 FROM pg_database WHERE datname = $1";
-  auto found = conn->exec_params(exists_sql, {pg_.database_});
-  if (!found.ok()) return found.status();
-  if (found->rows() > 0) return {};
-  auto quoted = conn->quote_identifier(pg_.database_);
-  if (!quoted.ok()) return quoted.status();
-  auto created = conn->exec("CREATE DATABASE " + *quoted);
-  if (!created.ok()) {
-    found = conn->exec_params(exists_sql, {pg_.database_});  // created meanwhile by someone else?
-    if (found.ok() && found->rows() > 0) return {};
-    return Status(created.status().code(),
-                  "cannot create database " + pg_.database_ + ": " + created.status().message());
+Status EmbeddedPostgresStarter::set_up_roles() {
+  return detail::set_up_roles(user_, bin_, pg_.socket_dir_, pg_.port_, pg_.database_, log_.get(), layout_.log);
+}
+
+Status EmbeddedPostgresStarter::refresh_access() {
+  auto changed = detail::write_access_files(user_, layout_, access_);
+  if (!changed.ok()) return changed.status();
+  if (!*changed) return {};
+  // A session started after the postmaster reloaded reports the new load time.
+  const std::string conninfo = pg_.owner_conninfo();
+  auto load_time = [&conninfo]() -> Result<std::string> {
+    auto conn = PgConnection::connect(conninfo);
+    if (!conn.ok()) return conn.status();
+    auto r = conn->exec("SELECT pg_conf_load_time()::text");
+    if (!r.ok()) return r.status();
+    return std::string(r->get(0, 0));
+  };
+  auto before = load_time();
+  if (!before.ok())
+    return Status(before.status().code(), "cannot connect to the running embedded PostgreSQL as " +
+                                              std::string(EmbeddedPostgres::kOwnerRole) + ": " + before.status().message());
+  if (kill(pg_.pid_, SIGHUP) != 0)
+    return Status::Internal("cannot ask the embedded PostgreSQL (pid " + std::to_string(pg_.pid_) +
+                            ") to reload its access files: " + std::strerror(errno));
+  const auto deadline = Clock::now() + kReloadTimeout;
+  for (;;) {
+    std::this_thread::sleep_for(20ms);
+    auto now = load_time();
+    if (now.ok() && *now != *before) break;
+    if (Clock::now() >= deadline)
+      return Status::Unavailable("the embedded PostgreSQL (pid " + std::to_string(pg_.pid_) +
+                                 ") did not reload its access files; see " + layout_.log +
+                                 "; stop it (kill -INT " + std::to_string(pg_.pid_) + ") and start again");
   }
-  spdlog::info("created database {} in the embedded PostgreSQL", pg_.database_);
+  spdlog::info("the running embedded PostgreSQL reloaded its access files (peer authentication)");
   return {};
 }
 
@@ -275,6 +310,8 @@ Result<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::start(const Embedded
   if (!log.ok()) return log.status();
   auto bin = detail::find_bin_dir(options.bin_dir, layout->pgdata);
   if (!bin.ok()) return bin.status();
+  auto access = detail::access_policy(*user, options.superuser_for_caller);
+  if (!access.ok()) return access.status();
 
   std::unique_ptr<EmbeddedPostgres> pg(new EmbeddedPostgres);
   pg->base_dir_ = layout->base;
@@ -285,12 +322,17 @@ Result<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::start(const Embedded
 
   // From here on, pg's destructor stops a server we started or adopted.
   EmbeddedPostgresStarter starter(*pg, std::move(user).value(), std::move(layout).value(), std::move(bin).value(),
-                                  std::move(log).value(), options.extra_settings);
+                                  std::move(log).value(), options.extra_settings, std::move(access).value());
+  starter.announce_conversion();
   auto adopted = starter.try_adopt();
   if (!adopted.ok()) return adopted.status();
   if (!*adopted)
     if (Status s = starter.start_server(); !s.ok()) return s;
-  if (Status s = starter.ensure_database(); !s.ok()) return s;
+  // On a running server of an earlier version the superuser still logs in by
+  // trust here: the roles exist before the access files name them.
+  if (Status s = starter.set_up_roles(); !s.ok()) return s;
+  if (*adopted)
+    if (Status s = starter.refresh_access(); !s.ok()) return s;
   return pg;
 }
 
@@ -300,11 +342,21 @@ EmbeddedPostgres::~EmbeddedPostgres() {
   if (!s.ok()) spdlog::error("{}", s.message());
 }
 
-std::string EmbeddedPostgres::conninfo() const { return conninfo(database_); }
+std::string EmbeddedPostgres::runtime_conninfo(const std::string& database) const {
+  return conninfo_as(database, kRuntimeRole);
+}
 
-std::string EmbeddedPostgres::conninfo(const std::string& database) const {
+std::string EmbeddedPostgres::owner_conninfo(const std::string& database) const {
+  return conninfo_as(database, kOwnerRole);
+}
+
+std::string EmbeddedPostgres::superuser_conninfo(const std::string& database) const {
+  return conninfo_as(database, user_name_);
+}
+
+std::string EmbeddedPostgres::conninfo_as(const std::string& database, const std::string& role) const {
   return "host=" + conninfo_quote(socket_dir_) + " port=" + std::to_string(port_) +
-         " dbname=" + conninfo_quote(database) + " user=" + conninfo_quote(user_name_);
+         " dbname=" + conninfo_quote(database) + " user=" + conninfo_quote(role);
 }
 
 Status EmbeddedPostgres::stop() {

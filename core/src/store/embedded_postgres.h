@@ -7,10 +7,22 @@
 //   <data_dir>/pg.log   output of initdb, pg_ctl and the server
 //
 // The server listens on no TCP address (listen_addresses = ''), only on the
-// socket in pgrun, whose folder only its owner may enter; authentication on
-// that socket is "trust", TCP lines of pg_hba.conf say "reject". It never
-// touches the system's cluster or port 5432 (the socket is named with
-// kSocketPort inside the private folder).
+// socket in pgrun, whose folder only its owner may enter. It never touches
+// the system's cluster or port 5432 (the socket is named with kSocketPort
+// inside the private folder).
+//
+// Least privilege (store/embedded_postgres_access.h): authentication on the
+// socket is "peer" through the map in pg_ident.conf, TCP lines say "reject";
+// both files are rewritten at every start. Three roles:
+//   - the server's superuser (named after the OS user running the server),
+//     usable only by that OS user, for maintenance; hubd never uses it;
+//   - kOwnerRole owns `database` and everything in its schema: migrations;
+//   - kRuntimeRole may only connect; the hub grants it row rights on the
+//     tables after migrating (store/runtime_grants.h): every worker thread.
+// The OS user running this process may connect as kOwnerRole and
+// kRuntimeRole, and nothing else (unless superuser_for_caller).
+// A cluster made by an earlier version (trust, one superuser owning the
+// tables) is converted at start, with one log line saying so.
 //
 // Running as root: PostgreSQL refuses that, so initdb, pg_ctl and the server
 // run as user XH_PG_USER (default "postgres"). When that user cannot reach
@@ -47,6 +59,10 @@ struct EmbeddedPostgresOptions {
   // "shared_preload_libraries = 'pg_stat_statements'"); written after the
   // hub's own settings, so they win. Lines with a newline are refused.
   std::vector<std::string> extra_settings;
+  // Also lets the OS user running this process connect as the server's
+  // superuser: for harnesses that create and drop databases themselves
+  // (tests, benchmarks). hubd leaves it off.
+  bool superuser_for_caller = false;
 };
 
 class EmbeddedPostgres {
@@ -64,11 +80,22 @@ class EmbeddedPostgres {
   // Stops the server (fast shutdown, waits) unless stop() or release() ran.
   ~EmbeddedPostgres();
 
-  // libpq connection string for options.database: host=<socket dir> port=...
-  // dbname=... user=...
-  std::string conninfo() const;
-  // The same for another database of this server.
-  std::string conninfo(const std::string& database) const;
+  // The roles start() creates (cluster-wide, without any attribute beyond
+  // LOGIN: no superuser, no CREATEDB, no CREATEROLE).
+  static constexpr const char* kOwnerRole = "hub_owner";
+  static constexpr const char* kRuntimeRole = "hub_runtime";
+
+  // libpq connection strings (host=<socket dir> port=... dbname=... user=...)
+  // for options.database, or another database of this server:
+  // as kRuntimeRole, for the hub's worker threads;
+  std::string runtime_conninfo() const { return runtime_conninfo(database_); }
+  std::string runtime_conninfo(const std::string& database) const;
+  // as kOwnerRole, for migrations;
+  std::string owner_conninfo() const { return owner_conninfo(database_); }
+  std::string owner_conninfo(const std::string& database) const;
+  // as the server's superuser: refused by the server unless this process
+  // runs as the server's OS user or options.superuser_for_caller was set.
+  std::string superuser_conninfo(const std::string& database) const;
 
   // Fast shutdown (SIGINT: open sessions are rolled back), waits until the
   // server is gone; escalates to an immediate shutdown after a minute.
@@ -87,6 +114,7 @@ class EmbeddedPostgres {
 
  private:
   EmbeddedPostgres() = default;
+  std::string conninfo_as(const std::string& database, const std::string& role) const;
 
   std::string base_dir_;    // <data_dir>
   std::string pgdata_;      // <data_dir>/pgdata

@@ -122,8 +122,18 @@ Result<OsUser> server_user() {
   return u;
 }
 
+Result<std::string> current_user_name() {
+  std::vector<char> buf(16384);
+  passwd pw{};
+  passwd* found = nullptr;
+  if (getpwuid_r(geteuid(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+    return Status::NotFound("the current user (uid " + std::to_string(geteuid()) +
+                            ") has no passwd entry, which peer authentication needs: add one (e.g. with useradd)");
+  return std::string(pw.pw_name);
+}
+
 Result<int> run_as(const OsUser& user, const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                   int out_fd) {
+                   int out_fd, int stdin_fd) {
   if (argv.empty() || argv[0].empty() || argv[0][0] != '/')
     return Status::InvalidArgument("run_as needs an absolute program path");
 
@@ -140,9 +150,13 @@ Result<int> run_as(const OsUser& user, const std::vector<std::string>& argv, con
                          : 65536;
 
   int in_fd = -1, log_fd = -1, pipe_fd[2] = {-1, -1};
-  const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null_fd >= 0) in_fd = dup_high(null_fd);
-  if (null_fd >= 0) close(null_fd);
+  if (stdin_fd >= 0) {
+    in_fd = dup_high(stdin_fd);
+  } else {
+    const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd >= 0) in_fd = dup_high(null_fd);
+    if (null_fd >= 0) close(null_fd);
+  }
   log_fd = dup_high(out_fd);
   if (in_fd < 0 || log_fd < 0 || pipe2(pipe_fd, O_CLOEXEC) != 0) {
     const Status s = errno_status("cannot prepare to run " + argv[0]);

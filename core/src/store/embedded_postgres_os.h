@@ -33,13 +33,16 @@ struct OsUser {
 // Otherwise the current user, without switching.
 Result<OsUser> server_user();
 
+// The name of the user this process runs as (its effective uid).
+Result<std::string> current_user_name();
+
 // Runs argv (argv[0] an absolute path) with exactly env, as `user`, with
-// stdin from /dev/null and stdout+stderr appended to out_fd, cwd "/".
-// Waits for it and returns its exit code; death by a signal is an error.
-// The child is killed (SIGKILL) if this process dies while it runs; what it
-// forks itself (the postmaster started by pg_ctl) is not.
+// stdin from in_fd (-1: /dev/null) and stdout+stderr appended to out_fd,
+// cwd "/". Waits for it and returns its exit code; death by a signal is an
+// error. The child is killed (SIGKILL) if this process dies while it runs;
+// what it forks itself (the postmaster started by pg_ctl) is not.
 Result<int> run_as(const OsUser& user, const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                   int out_fd);
+                   int out_fd, int in_fd = -1);
 
 // Whether `user` may access(path, mode), e.g. X_OK to enter a folder. This
 // checks every folder on the way, with the user's real credentials.

@@ -113,7 +113,7 @@ Status ensure_base_dir(const OsUser& user, const fs::path& base, bool fallback) 
 }
 
 bool has_tools(const fs::path& dir) {
-  for (const char* tool : {"initdb", "pg_ctl", "postgres"})
+  for (const char* tool : {"initdb", "pg_ctl", "postgres", "psql"})
     if (access((dir / tool).c_str(), X_OK) != 0) return false;
   return true;
 }
@@ -124,21 +124,6 @@ std::string read_first_line(const fs::path& path) {
   std::getline(in, line);
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
   return line;
-}
-
-// Writes text to path (via a temporary file and rename), owned by user.
-Status write_owned(const OsUser& user, const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return os_error("cannot write " + tmp.string());
-  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  if (ok && user.switch_to) ok = fchown(fd, user.uid, user.gid) == 0;
-  if (ok) ok = fsync(fd) == 0;
-  const Status err = ok ? Status{} : os_error("cannot write " + tmp.string());
-  close(fd);
-  if (!err.ok()) return err;
-  if (rename(tmp.c_str(), path.c_str()) != 0) return os_error("cannot replace " + path.string());
-  return {};
 }
 
 std::string conf_quote(const std::string& v) {
@@ -163,6 +148,21 @@ UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
 
 UniqueFd::~UniqueFd() {
   if (fd_ >= 0) close(fd_);
+}
+
+Status write_owned(const OsUser& user, const std::string& path_text, const std::string& text) {
+  const fs::path path(path_text);
+  const fs::path tmp = path.string() + ".tmp";
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return os_error("cannot write " + tmp.string());
+  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  if (ok && user.switch_to) ok = fchown(fd, user.uid, user.gid) == 0;
+  if (ok) ok = fsync(fd) == 0;
+  const Status err = ok ? Status{} : os_error("cannot write " + tmp.string());
+  close(fd);
+  if (!err.ok()) return err;
+  if (rename(tmp.c_str(), path.c_str()) != 0) return os_error("cannot replace " + path.string());
+  return {};
 }
 
 Result<Layout> prepare_layout(const OsUser& user, const std::string& data_dir, int port) {
@@ -243,7 +243,7 @@ Result<std::string> find_bin_dir(const std::string& configured, const std::strin
     std::error_code ec;
     const fs::path dir = fs::absolute(configured, ec);
     if (!ec && has_tools(dir)) return dir.string();
-    return Status::NotFound("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in " + configured +
+    return Status::NotFound("PostgreSQL server binaries (initdb, pg_ctl, postgres, psql) not found in " + configured +
                             ": fix the bin folder setting or " + kInstallHint);
   }
   std::map<int, fs::path> found;
@@ -298,7 +298,7 @@ Status init_cluster(const OsUser& user, const std::string& bin_dir, const Layout
   }
   if (Status s = ensure_private_dir(user, staging, false); !s.ok()) return s;
   const std::vector<std::string> argv = {bin_dir + "/initdb", "-D", staging, "-U", user.name,
-                                         "--auth-local=trust", "--auth-host=reject", "-E", "UTF8", "--locale=C",
+                                         "--auth-local=peer", "--auth-host=reject", "-E", "UTF8", "--locale=C",
                                          "--data-checksums", "--no-instructions"};
   auto rc = run_as(user, argv, child_env(user, bin_dir), log_fd);
   if (!rc.ok() || *rc != 0) {
@@ -333,7 +333,7 @@ Status write_settings(const OsUser& user, const Layout& layout, int port, const 
     conf << line << "\n";
   }
   const fs::path pgdata(layout.pgdata);
-  if (Status s = write_owned(user, pgdata / kSettingsFile, conf.str()); !s.ok()) return s;
+  if (Status s = write_owned(user, (pgdata / kSettingsFile).string(), conf.str()); !s.ok()) return s;
 
   const std::string include_line = std::string("include '") + kSettingsFile + "'";
   const fs::path main_conf = pgdata / "postgresql.conf";

@@ -45,7 +45,7 @@ Result<Layout> prepare_layout(const OsUser& user, const std::string& data_dir, i
 // Opens <log> for appending, owned by `user`, mode 0600.
 Result<UniqueFd> open_log(const OsUser& user, const std::string& path);
 
-// The folder holding initdb, pg_ctl and postgres: `configured` when set,
+// The folder holding initdb, pg_ctl, postgres and psql: `configured` when set,
 // otherwise the one matching an existing cluster's PG_VERSION, else 15, else
 // the newest of /usr/lib/postgresql/*/bin.
 Result<std::string> find_bin_dir(const std::string& configured, const std::string& pgdata);
@@ -59,12 +59,18 @@ std::vector<std::string> child_env(const OsUser& user, const std::string& bin_di
 
 // Runs initdb (output to log_fd) in a side folder, then renames it to the
 // empty layout.pgdata; a leftover side folder of an interrupted run is removed.
+// Its superuser is named after `user`; its pg_hba.conf (peer) is replaced by
+// write_access_files before the first start.
 Status init_cluster(const OsUser& user, const std::string& bin_dir, const Layout& layout, int log_fd);
 
 // (Re)writes <pgdata>/xinhui_hub.conf, with `extra` lines ("name = value")
 // after the hub's own, and makes postgresql.conf include it. InvalidArgument
 // for an extra line holding a newline.
 Status write_settings(const OsUser& user, const Layout& layout, int port, const std::vector<std::string>& extra = {});
+
+// Writes text to path (through a temporary file renamed into place, synced),
+// owned by `user`, mode 0600.
+Status write_owned(const OsUser& user, const std::string& path, const std::string& text);
 
 // The last lines of the log, on one line each, for error messages.
 std::string log_tail(const std::string& path);
