@@ -12,6 +12,6 @@
 
 namespace hub {
 
-inline constexpr char kAbiVersion[] = "6498645541b8046b";
+inline constexpr char kAbiVersion[] = "5453a98ada2bf975";
 
 }  // namespace hub

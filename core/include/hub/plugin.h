@@ -69,7 +69,8 @@ struct CaseTypeDecl {
   std::vector<FieldDecl> fields;
   // True: the case's deliveries wait until on_accepted has run, and go out
   // with the annex it attached (HookContext::attach), e.g. a complaint with
-  // the compound's published prices. If on_accepted is parked they go without.
+  // the compound's published prices. While on_accepted answers Retry they
+  // keep waiting; if it is parked they go without.
   bool enriched = false;
 };
 
