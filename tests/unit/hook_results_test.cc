@@ -45,6 +45,7 @@ TEST_CASE("the runner keeps the plugin's answer apart from the hub's database fa
   CHECK(HookOutcome::FromPlugin(HookResult::Error("bad")).kind == HookOutcome::Kind::kError);
   CHECK(hub::hooks::lost_race(Status::Internal("SQLSTATE 40001: could not serialize access")));
   CHECK(hub::hooks::lost_race(Status::Internal("SQLSTATE 40P01: deadlock detected")));
+  CHECK(hub::hooks::lost_race(Status::Busy("SQLSTATE 40001: could not serialize access")));
   CHECK_FALSE(hub::hooks::lost_race(Status::Internal("SQLSTATE 22P05: unsupported Unicode escape sequence")));
   CHECK_FALSE(hub::hooks::lost_race(Status::Unavailable("SQLSTATE 40001 in a message of another kind")));
 }

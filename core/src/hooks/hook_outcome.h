@@ -36,11 +36,13 @@ struct HookOutcome {
   }
 };
 
-// A failure that running the same transaction again may not meet: a
-// serialization failure (40001) or a deadlock (40P01), as store/pg.h words them.
+// A failure that running the same transaction again may not meet: SQLSTATE
+// class 40 (serialization failure, deadlock). store/pg.h maps it to kBusy
+// ("the same work succeeds when tried again"); mapped to kInternal, it is
+// recognised by the "SQLSTATE 40..." its message starts with.
 inline bool lost_race(const Status& s) {
-  return s.code() == StatusCode::kInternal &&
-         (s.message().rfind("SQLSTATE 40001", 0) == 0 || s.message().rfind("SQLSTATE 40P01", 0) == 0);
+  return s.code() == StatusCode::kBusy ||
+         (s.code() == StatusCode::kInternal && s.message().rfind("SQLSTATE 40", 0) == 0);
 }
 
 }  // namespace hub::hooks
