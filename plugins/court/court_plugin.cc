@@ -35,7 +35,7 @@ Problems CourtPlugin::validate_reply(const std::string& case_type, const ReplyVi
   return check_court_reply(reply);
 }
 
-Status CourtPlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& reply) {
+HookResult CourtPlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& reply) {
   if (c.type != kReferralType || reply.from != settings_.court_unit) return {};
   Json progress = record_reply(ctx.load(kProgressKey).value_or(Json::object()), reply, ctx.now());
   ctx.store(kProgressKey, progress);

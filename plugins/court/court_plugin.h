@@ -27,7 +27,7 @@ class CourtPlugin : public Plugin {
   std::vector<CaseTypeDecl> case_types() const override;
   Problems validate(const CaseView& c) const override;
   Problems validate_reply(const std::string& case_type, const ReplyView& reply) const override;
-  Status on_reply(HookContext& ctx, const CaseView& c, const ReplyView& reply) override;
+  HookResult on_reply(HookContext& ctx, const CaseView& c, const ReplyView& reply) override;
 
  private:
   CourtSettings settings_;

@@ -111,7 +111,7 @@ Problems validate_credit_query(const CaseView& c) {
   return problems;
 }
 
-Status credit_event_accepted(HookContext& ctx, const Settings& settings, const CaseView& c) {
+HookResult credit_event_accepted(HookContext& ctx, const Settings& settings, const CaseView& c) {
   const CreditRules& rules = settings.credit;
   const std::string company = c.payload.at("company").get<std::string>();
   Json file = load_credit_file(ctx, rules, company);
@@ -138,7 +138,7 @@ Status credit_event_accepted(HookContext& ctx, const Settings& settings, const C
   return {};
 }
 
-Status credit_event_replied(HookContext& ctx, const Settings& settings, const CaseView& c, const ReplyView& r) {
+HookResult credit_event_replied(HookContext& ctx, const Settings& settings, const CaseView& c, const ReplyView& r) {
   if (!r.final || r.outcome != "refused") return {};
   const CreditRules& rules = settings.credit;
   const std::string company = c.payload.at("company").get<std::string>();
@@ -160,7 +160,7 @@ Status credit_event_replied(HookContext& ctx, const Settings& settings, const Ca
   return {};  // not in the file (never applied, or reversed already)
 }
 
-Status credit_query_accepted(HookContext& ctx, const Settings& settings, const CaseView& c) {
+HookResult credit_query_accepted(HookContext& ctx, const Settings& settings, const CaseView& c) {
   const std::string company = c.payload.at("company").get<std::string>();
   const Json view = credit_file_view(load_credit_file(ctx, settings.credit, company), settings.credit, ctx.now());
   ctx.attach("credit_file", view);

@@ -34,8 +34,8 @@ Json credit_file_view(const Json& file, const CreditRules& rules, TimePoint now)
 Problems validate_credit_event(const Settings& settings, const CaseView& c);
 Problems validate_credit_query(const CaseView& c);
 
-Status credit_event_accepted(HookContext& ctx, const Settings& settings, const CaseView& c);
-Status credit_event_replied(HookContext& ctx, const Settings& settings, const CaseView& c, const ReplyView& r);
-Status credit_query_accepted(HookContext& ctx, const Settings& settings, const CaseView& c);
+HookResult credit_event_accepted(HookContext& ctx, const Settings& settings, const CaseView& c);
+HookResult credit_event_replied(HookContext& ctx, const Settings& settings, const CaseView& c, const ReplyView& r);
+HookResult credit_query_accepted(HookContext& ctx, const Settings& settings, const CaseView& c);
 
 }  // namespace hub::governance

@@ -47,14 +47,14 @@ Problems GovernancePlugin::validate_reply(const std::string& case_type, const Re
   return validate_governance_reply(case_type, reply);
 }
 
-Status GovernancePlugin::on_accepted(HookContext& ctx, const CaseView& c) {
+HookResult GovernancePlugin::on_accepted(HookContext& ctx, const CaseView& c) {
   if (c.type == kCreditEvent) return credit_event_accepted(ctx, settings_, c);
   if (c.type == kCreditQuery) return credit_query_accepted(ctx, settings_, c);
   if (c.type == kFundDecision) return fund_decision_accepted(ctx, settings_, c);
   return {};
 }
 
-Status GovernancePlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) {
+HookResult GovernancePlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) {
   if (c.type == kCreditEvent) return credit_event_replied(ctx, settings_, c, r);
   return {};
 }

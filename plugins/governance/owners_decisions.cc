@@ -206,7 +206,7 @@ Problems validate_common_income(const CaseView& c) {
   return problems;
 }
 
-Status fund_decision_accepted(HookContext& ctx, const Settings& settings, const CaseView& c) {
+HookResult fund_decision_accepted(HookContext& ctx, const Settings& settings, const CaseView& c) {
   const std::string matter = c.payload.value("matter", "");
   auto threshold = settings.thresholds.find(matter);
   if (threshold != settings.thresholds.end())

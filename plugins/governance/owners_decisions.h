@@ -33,6 +33,6 @@ Problems validate_fund_decision(const Settings& settings, const CaseView& c);
 Problems validate_fund_query(const CaseView& c);
 Problems validate_common_income(const CaseView& c);
 
-Status fund_decision_accepted(HookContext& ctx, const Settings& settings, const CaseView& c);
+HookResult fund_decision_accepted(HookContext& ctx, const Settings& settings, const CaseView& c);
 
 }  // namespace hub::governance

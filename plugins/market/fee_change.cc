@@ -31,7 +31,7 @@ Json approvers_of(HookContext& ctx, const CaseView& c) {
 
 }  // namespace
 
-Status MarketPlugin::fee_change_replied(HookContext& ctx, const CaseView& c, const ReplyView& r) {
+HookResult MarketPlugin::fee_change_replied(HookContext& ctx, const CaseView& c, const ReplyView& r) {
   if (!r.final) return {};  // progress notes decide nothing
   Json state = ctx.load("fee_change").value_or(Json::object());
   if (!state.contains("approvers")) {

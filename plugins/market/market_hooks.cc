@@ -17,11 +17,11 @@ std::string money(double v) {
 
 // The compound's directory entry; an error (the hook is retried, then
 // parked) for a compound the directory no longer has.
-Status directory_entry(HookContext& ctx, const CaseView& c, Json& out) {
+HookResult directory_entry(HookContext& ctx, const CaseView& c, Json& out) {
   auto info = ctx.compound_info(c.compound);
   if (!info)
-    return Status::NotFound("compound '" + c.compound + "' of case " + std::to_string(c.id) +
-                            " is not in the directory");
+    return HookResult::Error("compound '" + c.compound + "' of case " + std::to_string(c.id) +
+                             " is not in the directory: add it to the directory config and replay the hook task");
   out = std::move(*info);
   return {};
 }
@@ -47,7 +47,7 @@ Json published_annex(const std::optional<Json>& version) {
 
 }  // namespace
 
-Status MarketPlugin::guided_price_accepted(HookContext& ctx, const CaseView& c) {
+HookResult MarketPlugin::guided_price_accepted(HookContext& ctx, const CaseView& c) {
   const std::string klass = c.payload.value("class", "");
   const std::string key = guided_key(c.origin, klass);
   Json version = {{"class", klass},
@@ -63,9 +63,9 @@ Status MarketPlugin::guided_price_accepted(HookContext& ctx, const CaseView& c) 
   return {};
 }
 
-Status MarketPlugin::disclosure_accepted(HookContext& ctx, const CaseView& c) {
+HookResult MarketPlugin::disclosure_accepted(HookContext& ctx, const CaseView& c) {
   Json info;
-  if (Status s = directory_entry(ctx, c, info); !s.ok()) return s;
+  if (HookResult r = directory_entry(ctx, c, info); !r.ok()) return r;
   const std::string company = info.value("company", ""), subdistrict = info.value("subdistrict", ""),
                     klass = info.value("class", "");
   const std::string today = local_date(ctx.now()), published_on = c.payload.value("published_on", "");
@@ -118,9 +118,9 @@ Status MarketPlugin::disclosure_accepted(HookContext& ctx, const CaseView& c) {
   return {};
 }
 
-Status MarketPlugin::accounts_accepted(HookContext& ctx, const CaseView& c) {
+HookResult MarketPlugin::accounts_accepted(HookContext& ctx, const CaseView& c) {
   Json info;
-  if (Status s = directory_entry(ctx, c, info); !s.ok()) return s;
+  if (HookResult r = directory_entry(ctx, c, info); !r.ok()) return r;
   const std::string company = info.value("company", "");
   const std::string half = c.payload.value("half", "");
   if (c.origin != company) {
@@ -162,9 +162,9 @@ Status MarketPlugin::accounts_accepted(HookContext& ctx, const CaseView& c) {
   return {};
 }
 
-Status MarketPlugin::fee_change_accepted(HookContext& ctx, const CaseView& c) {
+HookResult MarketPlugin::fee_change_accepted(HookContext& ctx, const CaseView& c) {
   Json info;
-  if (Status s = directory_entry(ctx, c, info); !s.ok()) return s;
+  if (HookResult r = directory_entry(ctx, c, info); !r.ok()) return r;
   // Who must consent, as the directory stood when the application came in.
   Json approvers = Json::array();
   for (const char* role : {"subdistrict", "zone_group"})
@@ -173,9 +173,9 @@ Status MarketPlugin::fee_change_accepted(HookContext& ctx, const CaseView& c) {
   return {};
 }
 
-Status MarketPlugin::complaint_accepted(HookContext& ctx, const CaseView& c) {
+HookResult MarketPlugin::complaint_accepted(HookContext& ctx, const CaseView& c) {
   Json info;
-  if (Status s = directory_entry(ctx, c, info); !s.ok()) return s;
+  if (HookResult r = directory_entry(ctx, c, info); !r.ok()) return r;
   const std::string company = info.value("company", ""), subdistrict = info.value("subdistrict", ""),
                     klass = info.value("class", "");
   const std::string today = local_date(ctx.now());
@@ -226,7 +226,7 @@ void MarketPlugin::raise_violation(HookContext& ctx, const CaseView& source, con
   ctx.raise_case(kViolation, "violation", source.compound, std::move(payload));
 }
 
-Status MarketPlugin::violation_accepted(HookContext& ctx, const CaseView& c) {
+HookResult MarketPlugin::violation_accepted(HookContext& ctx, const CaseView& c) {
   const int points = c.payload.value("credit_points", 0);
   const std::string company = c.payload.value("company", "");
   if (settings_.credit_event_type.empty() || points <= 0 || company.empty()) {

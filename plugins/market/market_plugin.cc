@@ -22,7 +22,7 @@ Problems MarketPlugin::validate_reply(const std::string& case_type, const ReplyV
   return {};
 }
 
-Status MarketPlugin::on_accepted(HookContext& ctx, const CaseView& c) {
+HookResult MarketPlugin::on_accepted(HookContext& ctx, const CaseView& c) {
   if (c.type == kGuidedPrice) return guided_price_accepted(ctx, c);
   if (c.type == kDisclosure) return disclosure_accepted(ctx, c);
   if (c.type == kAccounts) return accounts_accepted(ctx, c);
@@ -32,7 +32,7 @@ Status MarketPlugin::on_accepted(HookContext& ctx, const CaseView& c) {
   return {};
 }
 
-Status MarketPlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) {
+HookResult MarketPlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) {
   if (c.type == kFeeChange) return fee_change_replied(ctx, c, r);
   return {};
 }

@@ -27,19 +27,19 @@ class MarketPlugin : public Plugin {
   std::vector<CaseTypeDecl> case_types() const override;
   Problems validate(const CaseView& c) const override;
   Problems validate_reply(const std::string& case_type, const ReplyView& r) const override;
-  Status on_accepted(HookContext& ctx, const CaseView& c) override;
-  Status on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) override;
+  HookResult on_accepted(HookContext& ctx, const CaseView& c) override;
+  HookResult on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) override;
 
   const Settings& settings() const { return settings_; }
 
  private:
-  Status guided_price_accepted(HookContext& ctx, const CaseView& c);
-  Status disclosure_accepted(HookContext& ctx, const CaseView& c);
-  Status accounts_accepted(HookContext& ctx, const CaseView& c);
-  Status fee_change_accepted(HookContext& ctx, const CaseView& c);
-  Status complaint_accepted(HookContext& ctx, const CaseView& c);
-  Status violation_accepted(HookContext& ctx, const CaseView& c);
-  Status fee_change_replied(HookContext& ctx, const CaseView& c, const ReplyView& r);
+  HookResult guided_price_accepted(HookContext& ctx, const CaseView& c);
+  HookResult disclosure_accepted(HookContext& ctx, const CaseView& c);
+  HookResult accounts_accepted(HookContext& ctx, const CaseView& c);
+  HookResult fee_change_accepted(HookContext& ctx, const CaseView& c);
+  HookResult complaint_accepted(HookContext& ctx, const CaseView& c);
+  HookResult violation_accepted(HookContext& ctx, const CaseView& c);
+  HookResult fee_change_replied(HookContext& ctx, const CaseView& c, const ReplyView& r);
 
   // Raises a market.price_violation for the compound's company, routed by
   // config. `findings` must not be empty.

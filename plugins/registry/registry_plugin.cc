@@ -53,7 +53,7 @@ Problems RegistryPlugin::validate_reply(const std::string& case_type, const Repl
   return {};  // replies to reminders (notices) are free
 }
 
-Status RegistryPlugin::on_accepted(HookContext& ctx, const CaseView& c) {
+HookResult RegistryPlugin::on_accepted(HookContext& ctx, const CaseView& c) {
   if (c.type != kFeeCheck) return {};
   if (ctx.load(kCheckState)) return {};  // an answer came before this hook ran: nothing to wait for
   const TimePoint now = ctx.now();
@@ -67,7 +67,7 @@ Status RegistryPlugin::on_accepted(HookContext& ctx, const CaseView& c) {
   return {};
 }
 
-Status RegistryPlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) {
+HookResult RegistryPlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) {
   if (c.type != kFeeCheck) return {};
   const auto answer = read_answer(r);
   if (!answer) return {};  // progress, or not an answer under these rules
@@ -87,7 +87,7 @@ Status RegistryPlugin::on_reply(HookContext& ctx, const CaseView& c, const Reply
   return {};
 }
 
-Status RegistryPlugin::on_timer(HookContext& ctx, const CaseView& c, const TimerView& t) {
+HookResult RegistryPlugin::on_timer(HookContext& ctx, const CaseView& c, const TimerView& t) {
   if (c.type != kFeeCheck || t.name != kAnswerTimer) return {};
   Json state = ctx.load(kCheckState).value_or(Json::object());
   if (state.value("status", std::string(kWaiting)) != kWaiting) return {};  // answered in time

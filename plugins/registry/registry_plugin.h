@@ -31,11 +31,11 @@ class RegistryPlugin : public Plugin {
   Problems validate(const CaseView& c) const override;
   Problems validate_reply(const std::string& case_type, const ReplyView& r) const override;
   // A fee check: remembers it and sets the answer timer.
-  Status on_accepted(HookContext& ctx, const CaseView& c) override;
+  HookResult on_accepted(HookContext& ctx, const CaseView& c) override;
   // A final answer to a fee check: cancels the timer, reminds the asking unit.
-  Status on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) override;
+  HookResult on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) override;
   // The answer timer: "no answer" reminder unless an answer came first.
-  Status on_timer(HookContext& ctx, const CaseView& c, const TimerView& t) override;
+  HookResult on_timer(HookContext& ctx, const CaseView& c, const TimerView& t) override;
 
  private:
   long long answer_timeout_seconds_ = kDefaultAnswerTimeoutSeconds;

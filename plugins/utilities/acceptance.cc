@@ -74,7 +74,7 @@ Json final_result(const Json& record) {
 std::string acceptance_key(CaseId acceptance_case) { return "acceptance/" + std::to_string(acceptance_case); }
 std::string acceptance_index_key(const std::string& acceptance_id) { return "acceptance_id/" + acceptance_id; }
 
-Status open_acceptance(const Settings& settings, HookContext& ctx, const CaseView& c) {
+HookResult open_acceptance(const Settings& settings, HookContext& ctx, const CaseView& c) {
   Json record = {{"acceptance_id", c.payload.at("acceptance_id")},
                  {"project", c.payload.at("project")},
                  {"developer", c.payload.at("developer")},
@@ -121,12 +121,14 @@ Status open_acceptance(const Settings& settings, HookContext& ctx, const CaseVie
   return {};
 }
 
-Status record_verdict(HookContext& ctx, const CaseView& item_case, const ReplyView& r) {
+HookResult record_verdict(HookContext& ctx, const CaseView& item_case, const ReplyView& r) {
   if (!r.final) return {};  // progress notes change nothing
   const CaseId acceptance_case = item_case.payload.at("acceptance_case").get<CaseId>();
   auto stored = ctx.load_global(acceptance_key(acceptance_case));
   if (!stored || !stored->is_object())
-    return Status::NotFound("no state for joint acceptance case " + std::to_string(acceptance_case));
+    return HookResult::Error("no state for joint acceptance case " + std::to_string(acceptance_case) +
+                             ": its on_accepted hook never completed; replay that hook task first (hubctl parked "
+                             "--what hooks), then this one");
   Json record = std::move(*stored);
   const std::string id = item_case.payload.at("item").get<std::string>();
   Json* item = record["items"].contains(id) ? &record["items"][id] : nullptr;
@@ -156,7 +158,7 @@ Status record_verdict(HookContext& ctx, const CaseView& item_case, const ReplyVi
   return {};
 }
 
-Status reinspect(HookContext& ctx, const CaseView& c) {
+HookResult reinspect(HookContext& ctx, const CaseView& c) {
   const std::string acceptance_id = c.payload.at("acceptance_id").get<std::string>();
   const Json& requested = c.payload.at("items");
   Json refused = Json::array();

@@ -15,8 +15,9 @@
 // each named item that failed; the others come back in a result notice
 // ("reinspection_refused") with the reason.
 //
-// Not thread-safe across hooks of different cases that share an acceptance:
-// the hub runs hooks one at a time (see README: plugin-wide state).
+// Hooks of different item cases may run at once on several hubs; each reads,
+// changes and stores the whole record, and the SDK's compare-and-set state
+// (hub/plugin.h, HookContext) reruns the one that commits second.
 #pragma once
 
 #include "hub/plugin.h"
@@ -24,9 +25,9 @@
 
 namespace hub::utilities {
 
-Status open_acceptance(const Settings& settings, HookContext& ctx, const CaseView& c);
-Status record_verdict(HookContext& ctx, const CaseView& item_case, const ReplyView& r);
-Status reinspect(HookContext& ctx, const CaseView& c);
+HookResult open_acceptance(const Settings& settings, HookContext& ctx, const CaseView& c);
+HookResult record_verdict(HookContext& ctx, const CaseView& item_case, const ReplyView& r);
+HookResult reinspect(HookContext& ctx, const CaseView& c);
 
 // State keys, for tests and operators.
 std::string acceptance_key(CaseId acceptance_case);

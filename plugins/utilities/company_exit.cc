@@ -7,6 +7,13 @@
 namespace hub::utilities {
 namespace {
 
+// A reply to an exit whose record was never stored.
+HookResult no_exit_record(CaseId exit_case) {
+  return HookResult::Error("no state for exit case " + std::to_string(exit_case) +
+                           ": its on_accepted hook never completed; replay that hook task first (hubctl parked "
+                           "--what hooks), then this one");
+}
+
 constexpr const char* kPending = "pending";
 constexpr const char* kInvalid = "invalid";
 
@@ -87,7 +94,7 @@ void approve(const Settings& settings, HookContext& ctx, const CaseView& c, cons
 std::string exit_key(CaseId exit_case) { return "exit/" + std::to_string(exit_case); }
 std::string open_exit_key(const std::string& compound) { return "exit_open/" + compound; }
 
-Status receive_exit(HookContext& ctx, const CaseView& c) {
+HookResult receive_exit(HookContext& ctx, const CaseView& c) {
   const auto info = ctx.compound_info(c.compound);
   const std::string company = info ? info->value("company", "") : "";
   Json record = {{"compound", c.compound},
@@ -116,10 +123,10 @@ Status receive_exit(HookContext& ctx, const CaseView& c) {
   return {};
 }
 
-Status decide_exit(const Settings& settings, HookContext& ctx, const CaseView& c, const ReplyView& r) {
+HookResult decide_exit(const Settings& settings, HookContext& ctx, const CaseView& c, const ReplyView& r) {
   if (!r.final) return {};  // progress notes, and copies' remarks, decide nothing
   auto stored = ctx.load_global(exit_key(c.id));
-  if (!stored || !stored->is_object()) return Status::NotFound("no state for exit case " + std::to_string(c.id));
+  if (!stored || !stored->is_object()) return no_exit_record(c.id);
   Json record = std::move(*stored);
   const std::string reply = std::to_string(r.id);
   const std::string status = record.value("status", "");
@@ -152,11 +159,11 @@ Status decide_exit(const Settings& settings, HookContext& ctx, const CaseView& c
   return {};
 }
 
-Status record_handover(HookContext& ctx, const CaseView& handover_case, const ReplyView& r) {
+HookResult record_handover(HookContext& ctx, const CaseView& handover_case, const ReplyView& r) {
   if (!r.final) return {};
   const CaseId exit_case = handover_case.payload.at("exit_case").get<CaseId>();
   auto stored = ctx.load_global(exit_key(exit_case));
-  if (!stored || !stored->is_object()) return Status::NotFound("no state for exit case " + std::to_string(exit_case));
+  if (!stored || !stored->is_object()) return no_exit_record(exit_case);
   Json record = std::move(*stored);
   const std::string key = handover_key(handover_case.payload.at("kind").get<std::string>(), r.from);
   if (!record["handovers"].contains(key) || !record["handovers"][key]["outcome"].is_null()) return {};

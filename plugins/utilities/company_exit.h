@@ -27,9 +27,9 @@
 
 namespace hub::utilities {
 
-Status receive_exit(HookContext& ctx, const CaseView& c);
-Status decide_exit(const Settings& settings, HookContext& ctx, const CaseView& c, const ReplyView& r);
-Status record_handover(HookContext& ctx, const CaseView& handover_case, const ReplyView& r);
+HookResult receive_exit(HookContext& ctx, const CaseView& c);
+HookResult decide_exit(const Settings& settings, HookContext& ctx, const CaseView& c, const ReplyView& r);
+HookResult record_handover(HookContext& ctx, const CaseView& handover_case, const ReplyView& r);
 
 // State keys, for tests and operators.
 std::string exit_key(CaseId exit_case);

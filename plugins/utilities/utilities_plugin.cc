@@ -21,14 +21,14 @@ Problems UtilitiesPlugin::validate_reply(const std::string& case_type, const Rep
   return check_reply(case_type, reply);
 }
 
-Status UtilitiesPlugin::on_accepted(HookContext& ctx, const CaseView& c) {
+HookResult UtilitiesPlugin::on_accepted(HookContext& ctx, const CaseView& c) {
   if (c.type == kJointAcceptance) return open_acceptance(settings_, ctx, c);
   if (c.type == kReinspection) return reinspect(ctx, c);
   if (c.type == kCompanyExit) return receive_exit(ctx, c);
   return {};  // the plugin's own follow-ups need nothing more
 }
 
-Status UtilitiesPlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) {
+HookResult UtilitiesPlugin::on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) {
   if (c.type == kAcceptanceItem) return record_verdict(ctx, c, r);
   if (c.type == kCompanyExit) return decide_exit(settings_, ctx, c, r);
   if (c.type == kHandover) return record_handover(ctx, c, r);

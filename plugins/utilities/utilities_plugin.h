@@ -19,8 +19,8 @@ class UtilitiesPlugin : public Plugin {
   std::vector<CaseTypeDecl> case_types() const override;
   Problems validate(const CaseView& c) const override;
   Problems validate_reply(const std::string& case_type, const ReplyView& reply) const override;
-  Status on_accepted(HookContext& ctx, const CaseView& c) override;
-  Status on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) override;
+  HookResult on_accepted(HookContext& ctx, const CaseView& c) override;
+  HookResult on_reply(HookContext& ctx, const CaseView& c, const ReplyView& r) override;
 
  private:
   Settings settings_;

@@ -12,6 +12,6 @@
 
 namespace hub {
 
-inline constexpr char kAbiVersion[] = "7f91bf74ec4ca09c";
+inline constexpr char kAbiVersion[] = "5453a98ada2bf975";
 
 }  // namespace hub

@@ -9,13 +9,20 @@
 //   on_accepted   after the case and its deliveries are committed;
 //   on_reply      after a reply to one of the plugin's cases is committed;
 //   on_timer      when a timer the plugin set for a case is due.
-// The three after-commit hooks run under a recorded attempt: effects requested
-// through HookContext (state, timers, follow-up cases) are committed together,
-// only if the hook returns OK. A hook that fails is retried and finally parked.
-// Hooks for one case never run concurrently.
+// The three after-commit hooks run under a recorded attempt and answer a
+// HookResult (hub/hook_result.h): Ok commits the effects requested through
+// HookContext (state, timers, follow-up cases) together; Retry runs the hook
+// again later without counting a failure; Error counts a failed attempt and is
+// parked at the fifth. Hooks for one case never run concurrently; hooks of
+// different cases may (on several hubs sharing one database), and the state
+// contract of HookContext keeps their plugin-wide updates from overwriting each
+// other. A hook may run more than once for one event (a retry, a lost race, a
+// hub stopped mid-way): it acts only through HookContext, whose effects commit
+// once.
 //
 // No exception may cross the library boundary: HUB_DECLARE_PLUGIN wraps every
-// method so that an exception becomes a Status (or, for validate, a Problem).
+// method so that an exception becomes a Status, a HookResult::Error or, for
+// validate, a Problem.
 //
 // A complete minimal plugin:
 //
@@ -43,6 +50,7 @@
 
 #include "hub/abi.h"
 #include "hub/case.h"
+#include "hub/hook_result.h"
 #include "hub/payload.h"
 #include "hub/settings.h"
 #include "hub/status.h"
@@ -61,7 +69,8 @@ struct CaseTypeDecl {
   std::vector<FieldDecl> fields;
   // True: the case's deliveries wait until on_accepted has run, and go out
   // with the annex it attached (HookContext::attach), e.g. a complaint with
-  // the compound's published prices. If on_accepted is parked they go without.
+  // the compound's published prices. While on_accepted answers Retry they
+  // keep waiting; if it is parked they go without.
   bool enriched = false;
 };
 
@@ -88,18 +97,29 @@ struct PluginInfo {
   bool has_hooks = false;
 };
 
-// What a hook may do besides returning a status. Implemented by the host;
-// every effect is buffered and committed only if the hook returns OK.
+// What a hook may do besides answering. Implemented by the host; every effect
+// is buffered and committed only if the hook answers Ok.
 // Valid only during the hook call; not thread-safe.
+//
+// State is compare-and-set: the effects commit only if every value the hook
+// loaded (load or load_global, present or absent) is still the stored one at
+// commit. If another hook (on another hub) changed one in between, the hub
+// discards the effects and runs the hook again on the new values; that rerun is
+// neither a failure nor a retry of the plugin's. So a read-modify-write of a
+// plugin-wide record (load_global, change, store_global) never loses a
+// concurrent update. A value stored without being loaded in the same call is
+// written as given (last writer wins).
 class HookContext {
  public:
   virtual ~HookContext() = default;
   virtual TimePoint now() const = 0;
 
   // Per-case state of this plugin, by key. Returns nullopt when never stored.
+  // A key stored earlier in the same call reads back the stored value.
   virtual std::optional<Json> load(std::string_view key) = 0;
   virtual void store(std::string_view key, Json value) = 0;
-  // Plugin-wide state (tables such as published prices), by key.
+  // Plugin-wide state (tables such as published prices, records several cases
+  // update), by key; same rules as load/store.
   virtual std::optional<Json> load_global(std::string_view key) = 0;
   virtual void store_global(std::string_view key, Json value) = 0;
 
@@ -148,9 +168,10 @@ class Plugin {
   // Checks a receiver's reply to a case of `case_type` before it is stored; a
   // non-empty result refuses it with every problem listed. Pure, concurrent.
   virtual Problems validate_reply(const std::string& /*case_type*/, const ReplyView& /*reply*/) const { return {}; }
-  virtual Status on_accepted(HookContext&, const CaseView&) { return {}; }
-  virtual Status on_reply(HookContext&, const CaseView&, const ReplyView&) { return {}; }
-  virtual Status on_timer(HookContext&, const CaseView&, const TimerView&) { return {}; }
+  // After-commit hooks; see hub/hook_result.h for what each answer does.
+  virtual HookResult on_accepted(HookContext&, const CaseView&) { return HookResult::Ok(); }
+  virtual HookResult on_reply(HookContext&, const CaseView&, const ReplyView&) { return HookResult::Ok(); }
+  virtual HookResult on_timer(HookContext&, const CaseView&, const TimerView&) { return HookResult::Ok(); }
 };
 
 namespace detail {
@@ -184,14 +205,14 @@ class GuardedPlugin final : public P {
   Problems validate_reply(const std::string& t, const ReplyView& r) const override {
     try { return P::validate_reply(t, r); } catch (...) { return {{"", "reply validation failed inside the plugin: " + describe_current_exception()}}; }
   }
-  Status on_accepted(HookContext& h, const CaseView& c) override {
-    try { return P::on_accepted(h, c); } catch (...) { return Status::Internal("on_accepted threw: " + describe_current_exception()); }
+  HookResult on_accepted(HookContext& h, const CaseView& c) override {
+    try { return P::on_accepted(h, c); } catch (...) { return HookResult::Error("on_accepted threw: " + describe_current_exception()); }
   }
-  Status on_reply(HookContext& h, const CaseView& c, const ReplyView& r) override {
-    try { return P::on_reply(h, c, r); } catch (...) { return Status::Internal("on_reply threw: " + describe_current_exception()); }
+  HookResult on_reply(HookContext& h, const CaseView& c, const ReplyView& r) override {
+    try { return P::on_reply(h, c, r); } catch (...) { return HookResult::Error("on_reply threw: " + describe_current_exception()); }
   }
-  Status on_timer(HookContext& h, const CaseView& c, const TimerView& t) override {
-    try { return P::on_timer(h, c, t); } catch (...) { return Status::Internal("on_timer threw: " + describe_current_exception()); }
+  HookResult on_timer(HookContext& h, const CaseView& c, const TimerView& t) override {
+    try { return P::on_timer(h, c, t); } catch (...) { return HookResult::Error("on_timer threw: " + describe_current_exception()); }
   }
 };
 

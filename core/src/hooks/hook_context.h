@@ -1,8 +1,9 @@
 // hooks/hook_context.h: the host side of hub::HookContext for one hook call.
 //
-// Reads go to the store (seeing this call's own buffered writes first);
-// writes are buffered in HookEffects and applied by the runner only when the
-// hook returns OK. Valid during one hook call; one thread.
+// Reads go to the store (seeing this call's own buffered writes first) and
+// record the version they found; writes are buffered in HookEffects and applied
+// by the runner only when the hook answers Ok and every version read is still
+// current (store/plugin_state.h). Valid during one hook call; one thread.
 #pragma once
 
 #include "config/directory.h"
@@ -19,9 +20,13 @@ class HookContextImpl final : public HookContext {
       : db_(db), plugin_(std::move(plugin)), case_id_(case_id), now_(now), directory_(directory) {}
 
   TimePoint now() const override { return now_; }
-  std::optional<Json> load(std::string_view key) override { return read(effects_.case_state, case_id_, key); }
+  std::optional<Json> load(std::string_view key) override {
+    return read(effects_.case_state, effects_.case_reads, case_id_, key);
+  }
   void store(std::string_view key, Json value) override { effects_.case_state[std::string(key)] = std::move(value); }
-  std::optional<Json> load_global(std::string_view key) override { return read(effects_.global_state, 0, key); }
+  std::optional<Json> load_global(std::string_view key) override {
+    return read(effects_.global_state, effects_.global_reads, 0, key);
+  }
   void store_global(std::string_view key, Json value) override {
     effects_.global_state[std::string(key)] = std::move(value);
   }
@@ -50,7 +55,8 @@ class HookContextImpl final : public HookContext {
   const Status& read_error() const { return read_error_; }
 
  private:
-  std::optional<Json> read(const std::map<std::string, Json>& buffered, CaseId scope, std::string_view key);
+  std::optional<Json> read(const std::map<std::string, Json>& buffered, std::map<std::string, std::int64_t>& versions,
+                           CaseId scope, std::string_view key);
 
   store::PgConnection& db_;
   const std::string plugin_;

@@ -1,6 +1,8 @@
-// hooks/hook_effects.h: what a hook asked for, buffered until it returns OK.
+// hooks/hook_effects.h: what a hook asked for, buffered until it answers Ok,
+// and the versions of the state it read (checked when the effects commit).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +22,10 @@ struct TimerChange {
 struct HookEffects {
   std::map<std::string, Json> case_state;    // key → value
   std::map<std::string, Json> global_state;  // key → value
+  // The version of each key the hook read from the store, at its first read
+  // (0: absent). The effects commit only if each is still current.
+  std::map<std::string, std::int64_t> case_reads;
+  std::map<std::string, std::int64_t> global_reads;
   std::vector<TimerChange> timers;
   std::vector<FollowUpCase> follow_ups;
   std::vector<store::DirectoryChange> directory_changes;

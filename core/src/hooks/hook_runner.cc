@@ -1,8 +1,10 @@
+// hooks/hook_runner.cc: claiming hook tasks, running hooks, committing or recording each outcome.
 #include "hooks/hook_runner.h"
 
 #include <spdlog/spdlog.h>
 
 #include "hooks/hook_context.h"
+#include "hooks/retry_policy.h"
 #include "store/case_batch.h"
 #include "util/time_format.h"
 
@@ -13,6 +15,15 @@ constexpr int kClaimLimit = 100;
 // How often the directory is checked for changes that became effective or
 // were made by another hub.
 constexpr auto kDirectoryCheck = std::chrono::seconds(1);
+
+using Kind = HookOutcome::Kind;
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
 }  // namespace
 
 HookRunner::HookRunner(std::string conninfo, std::string hub_id, const bus::CatalogHolder& catalog,
@@ -53,6 +64,7 @@ void HookRunner::run() {
       kicked_ = false;
     }
     store::PgConnection* db = db_.get();
+    if (db != nullptr && !release_unreachable(*db)) db = nullptr;
     if (db != nullptr && std::chrono::steady_clock::now() >= next_directory_check) {
       refresh_directory_(*db);
       next_directory_check = std::chrono::steady_clock::now() + kDirectoryCheck;
@@ -71,39 +83,114 @@ bool HookRunner::run_once(store::PgConnection& db) {
   log_.write(claim->events);
   if (!claim->events.empty()) committed_();  // parked on_accepted tasks release held deliveries
   const auto catalog = catalog_.get();
-  for (const auto& task : claim->tasks) run_task(db, *catalog, task);
+  for (std::size_t i = 0; i < claim->tasks.size(); ++i) {
+    if (run_task(db, *catalog, claim->tasks[i])) continue;
+    // The connection is gone (and `db` with it): the claimed attempts left never ran.
+    for (std::size_t j = i + 1; j < claim->tasks.size(); ++j)
+      unreleased_.emplace_back(claim->tasks[j], "the database became unreachable before the hook ran");
+    return false;
+  }
   return claim->tasks.size() >= static_cast<std::size_t>(kClaimLimit);
 }
 
-void HookRunner::run_task(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task) {
-  Status s = call_hook(db, catalog, task);
-  if (s.ok()) return;
-  if (db_.check(s).code() == StatusCode::kUnavailable) return;  // retried after the backoff
-  const std::string error = s.message();
-  spdlog::warn("hook runner: plugin {} {} hook for case {} failed (attempt {} of {}): {}", task.plugin, task.hook,
-               task.case_id, task.attempts, kMaxAttempts, error);
-  if (Status r = record_hook_failure(db, task, error, clock_.now()); !r.ok()) db_.check(r);
+bool HookRunner::run_task(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task) {
+  HookOutcome outcome = call_hook(db, catalog, task);
+  for (int rerun = 1; outcome.kind == Kind::kRerun && rerun <= kMaxReruns; ++rerun) {
+    spdlog::info("hook runner: plugin {} {} hook for case {} runs again ({} of {}): {}", task.plugin, task.hook,
+                 task.case_id, rerun, kMaxReruns, outcome.message);
+    outcome = call_hook(db, catalog, task);
+  }
+  return record(db, task, outcome);
 }
 
-Status HookRunner::call_hook(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task) {
-  auto c = store::load_case(db, task.case_id);
-  if (!c.ok()) return c.status();
-  Plugin* plugin = catalog.case_type(c->type) ? catalog.case_type(c->type)->impl : nullptr;
-  if (plugin == nullptr) return Status::NotFound("case type " + c->type + " has no plugin in the current config");
-  HookContextImpl ctx(db, task.plugin, task.case_id, clock_.now(), catalog.directory());
+bool HookRunner::record(store::PgConnection& db, const store::HookTask& task, const HookOutcome& outcome) {
+  const TimePoint now = clock_.now();
+  std::string reason;  // for the hub's failures: why the attempt is not counted
   Status s;
+  switch (outcome.kind) {
+    case Kind::kDone:
+    case Kind::kSuperseded:
+      return true;
+    case Kind::kDatabaseDown:  // `db` is gone: uncounted once the database is back
+      unreleased_.emplace_back(task, "the database failed while the hook ran or its effects were committed (" +
+                                         outcome.message + ")");
+      return false;
+    case Kind::kRetry: {
+      const RetryPlan plan = plan_retry(task.retries, task.retry_since, now, outcome.retry_after);
+      if (plan.give_up) {
+        spdlog::warn("hook runner: plugin {} {} hook for case {} parked: {}: {}", task.plugin, task.hook, task.case_id,
+                     plan.why, outcome.message);
+        s = store::give_up_retrying(db, task, plan.why + ": " + outcome.message, now);
+      } else {
+        spdlog::info("hook runner: plugin {} asks to retry its {} hook for case {} in {} s: {}", task.plugin,
+                     task.hook, task.case_id, std::chrono::duration_cast<std::chrono::seconds>(plan.delay).count(),
+                     outcome.message);
+        s = store::record_hook_retry(db, task, outcome.message, now + plan.delay, now);
+      }
+      break;
+    }
+    case Kind::kError:
+      spdlog::warn("hook runner: plugin {} {} hook for case {} failed (attempt {} of {}): {}", task.plugin, task.hook,
+                   task.case_id, task.attempts, kMaxAttempts, outcome.message);
+      s = store::record_hook_failure(db, task, outcome.message, now);
+      break;
+    case Kind::kRerun:
+      reason = "its commit lost a race " + std::to_string(kMaxReruns + 1) + " times in a row (" + outcome.message +
+               "); it runs again";
+      spdlog::warn("hook runner: plugin {} {} hook for case {}: {}", task.plugin, task.hook, task.case_id, reason);
+      s = store::release_hook_attempt(db, task, reason, now);
+      break;
+  }
+  if (s.ok()) return true;
+  if (db_.check(s).code() == StatusCode::kUnavailable) {
+    unreleased_.emplace_back(task, "the database failed while the attempt's end was recorded (" + s.message() + ")");
+    return false;
+  }
+  spdlog::error("hook runner: could not record the end of plugin {} {} hook for case {}: {}", task.plugin, task.hook,
+                task.case_id, s.message());
+  return true;
+}
+
+bool HookRunner::release_unreachable(store::PgConnection& db) {
+  while (!unreleased_.empty()) {
+    const auto& [task, reason] = unreleased_.back();
+    Status s = store::release_hook_attempt(db, task, reason, clock_.now());
+    if (db_.check(s).code() == StatusCode::kUnavailable) return false;
+    if (!s.ok())
+      spdlog::error("hook runner: could not uncount plugin {} {} hook attempt for case {}: {}", task.plugin, task.hook,
+                    task.case_id, s.message());
+    unreleased_.pop_back();
+  }
+  return true;
+}
+
+HookOutcome HookRunner::store_failure(const Status& s) {
+  if (db_.check(s).code() == StatusCode::kUnavailable) return HookOutcome::Of(Kind::kDatabaseDown, s.message());
+  if (lost_race(s)) return HookOutcome::Of(Kind::kRerun, s.message());
+  return HookOutcome::Of(Kind::kError, s.message());
+}
+
+HookOutcome HookRunner::call_hook(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task) {
+  auto c = store::load_case(db, task.case_id);
+  if (!c.ok()) return store_failure(c.status());
+  Plugin* plugin = catalog.case_type(c->type) ? catalog.case_type(c->type)->impl : nullptr;
+  if (plugin == nullptr)
+    return HookOutcome::Of(Kind::kError, "case type " + c->type + " has no plugin in the current config");
+  HookContextImpl ctx(db, task.plugin, task.case_id, clock_.now(), catalog.directory());
+  HookResult answer;
   if (task.hook == "accepted") {
-    s = plugin->on_accepted(ctx, *c);
+    answer = plugin->on_accepted(ctx, *c);
   } else if (task.hook == "reply") {
     auto r = store::load_reply(db, task.reply_id);
-    if (!r.ok()) return r.status();
-    s = plugin->on_reply(ctx, *c, *r);
+    if (!r.ok()) return store_failure(r.status());
+    answer = plugin->on_reply(ctx, *c, *r);
   } else {
     const Json& due = task.timer_data.is_object() ? task.timer_data : Json::object();
-    s = plugin->on_timer(ctx, *c, TimerView{task.timer_name, clock_.now(), due.value("data", Json())});
+    answer = plugin->on_timer(ctx, *c, TimerView{task.timer_name, clock_.now(), due.value("data", Json())});
   }
-  if (!ctx.read_error().ok()) return ctx.read_error();
-  if (!s.ok()) return s;
+  // A read that failed gave the hook nothing to go on: the store's failure decides.
+  if (!ctx.read_error().ok()) return store_failure(ctx.read_error());
+  if (!answer.ok()) return HookOutcome::FromPlugin(answer);
   return commit_effects(db, catalog, task, *c, ctx.effects());
 }
 
@@ -131,59 +218,79 @@ Result<router::Decision> decide(const bus::Catalog& catalog, const FollowUpCase&
 
 }  // namespace
 
-Status HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task,
-                                  const CaseView& parent, const HookEffects& effects) {
+HookOutcome HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& catalog,
+                                       const store::HookTask& task, const CaseView& parent,
+                                       const HookEffects& effects) {
+  // Effects the hub refuses are the plugin's error.
   store::BatchInput follow_ups;
   for (const auto& f : effects.follow_ups) {
     const auto* type = catalog.case_type(f.type);
-    if (type == nullptr) return Status::InvalidArgument("raise: case type " + f.type + " is not configured");
+    if (type == nullptr) return HookOutcome::Of(Kind::kError, "raise: case type " + f.type + " is not configured");
     if (!f.compound.empty() && catalog.directory().compound(f.compound) == nullptr)
-      return Status::InvalidArgument("raise: follow-up " + f.type + " names unknown compound '" + f.compound + "'");
+      return HookOutcome::Of(Kind::kError,
+                             "raise: follow-up " + f.type + " names unknown compound '" + f.compound + "'");
     CaseView c{0, f.type, store::kPluginOriginPrefix + task.plugin,
                std::to_string(parent.id) + "/" + task.hook + "/" + f.key, f.compound, f.payload};
     if (Problems problems = type->impl->validate(c); !problems.empty()) {
       std::string listed;
       for (const auto& p : problems) listed += " [" + p.pointer + " " + p.reason + "]";
-      return Status::InvalidArgument("raise: follow-up " + f.type + " is invalid (fix the plugin):" + listed);
+      return HookOutcome::Of(Kind::kError, "raise: follow-up " + f.type + " is invalid (fix the plugin):" + listed);
     }
     auto d = decide(catalog, f, c);
-    if (!d.ok()) return d.status();
+    if (!d.ok()) return HookOutcome::Of(Kind::kError, d.status().message());
     follow_ups.cases.push_back({std::move(c), {}, std::move(d).value(), type->plugin, type->hooks, type->enriched});
   }
   std::vector<store::Event> events;
   for (const auto& change : effects.directory_changes) {
     if (catalog.directory().compound(change.compound) == nullptr)
-      return Status::InvalidArgument("change_directory: unknown compound '" + change.compound + "'");
+      return HookOutcome::Of(Kind::kError, "change_directory: unknown compound '" + change.compound + "'");
     if (change.field != "company" && change.field != "custodian")
-      return Status::InvalidArgument("change_directory: cannot change '" + change.field +
-                                     "' (expected company or custodian)");
+      return HookOutcome::Of(Kind::kError, "change_directory: cannot change '" + change.field +
+                                               "' (expected company or custodian)");
     if (!change.unit.empty() && catalog.unit(change.unit) == nullptr)
-      return Status::InvalidArgument("change_directory: unknown unit '" + change.unit + "'");
+      return HookOutcome::Of(Kind::kError, "change_directory: unknown unit '" + change.unit + "'");
     events.push_back({"directory_changed", parent.id, 0, 0, parent.type, store::kPluginOriginPrefix + task.plugin, "",
                       {{"compound", change.compound}, {"field", change.field}, {"unit", change.unit},
                        {"effective_from", to_iso8601(change.effective_from)},
                        {"effective_from_local", to_local_minutes(change.effective_from)}}});
   }
-  auto tx = store::Transaction::begin(db);
-  if (!tx.ok()) return tx.status();
-  if (Status s = store::apply_effects(db, task, effects, clock_.now()); !s.ok()) return s;
-  if (Status s = store::insert_directory_changes(db, effects.directory_changes, parent.id, clock_.now()); !s.ok())
-    return s;
-  if (Status s = store::insert_events(db, events, clock_.now()); !s.ok()) return s;
   const auto* parent_type = catalog.case_type(parent.type);
   const bool releases = task.hook == "accepted" && parent_type != nullptr && parent_type->enriched;
-  if (releases)
-    if (Status s = store::release_held_deliveries(db, parent.id, effects.annex, clock_.now()); !s.ok()) return s;
-  if (!follow_ups.cases.empty()) {
-    auto out = store::write_batch(db, follow_ups, clock_.now());
-    if (!out.ok()) return out.status();
-    events.insert(events.end(), out->events.begin(), out->events.end());
+
+  // The transaction ends (commit or rollback) before any failure is classified,
+  // which may drop the connection.
+  store::AppliedEffects applied;
+  const Status written = [&]() -> Status {
+    auto tx = store::Transaction::begin(db);
+    if (!tx.ok()) return tx.status();
+    auto a = store::apply_effects(db, task, effects, clock_.now());
+    if (!a.ok()) return a.status();
+    applied = std::move(*a);
+    if (applied.outcome != store::AppliedEffects::Outcome::kApplied) return tx->rollback();
+    if (Status s = store::insert_directory_changes(db, effects.directory_changes, parent.id, clock_.now()); !s.ok())
+      return s;
+    if (Status s = store::insert_events(db, events, clock_.now()); !s.ok()) return s;
+    if (releases)
+      if (Status s = store::release_held_deliveries(db, parent.id, effects.annex, clock_.now()); !s.ok()) return s;
+    if (!follow_ups.cases.empty()) {
+      auto out = store::write_batch(db, follow_ups, clock_.now());
+      if (!out.ok()) return out.status();
+      events.insert(events.end(), out->events.begin(), out->events.end());
+    }
+    return tx->commit();
+  }();
+  if (!written.ok()) return store_failure(written);
+  if (applied.outcome == store::AppliedEffects::Outcome::kSuperseded) {
+    spdlog::info("hook runner: plugin {} {} hook for case {}: attempt {} was taken over by another hub after its "
+                 "lease ran out; its effects are dropped", task.plugin, task.hook, task.case_id, task.attempts);
+    return HookOutcome::Of(Kind::kSuperseded, "");
   }
-  if (Status s = tx->commit(); !s.ok()) return s;
+  if (applied.outcome == store::AppliedEffects::Outcome::kStateChanged)
+    return HookOutcome::Of(Kind::kRerun, "another hook changed the state this one read: " + joined(applied.stale));
   log_.write(events);
   if (!effects.directory_changes.empty()) refresh_directory_(db);
   if (!follow_ups.cases.empty() || releases) committed_();
-  return {};
+  return HookOutcome::Done();
 }
 
 }  // namespace hub::hooks

@@ -72,7 +72,8 @@ std::string outcome(const store::Event& e) {
     return out;
   }
   if (e.kind == "replied") return fmt::format("replied{}{}", d.value("final", false) ? " final: " : "", str("outcome"));
-  if (e.kind == "parked" || e.kind == "hook_failed") return e.kind + ": " + str("reason");
+  if (e.kind == "parked" || e.kind == "hook_failed" || e.kind == "hook_retry" || e.kind == "hook_deferred")
+    return e.kind + ": " + str("reason");
   if (e.kind == "operator") return fmt::format("operator {}: {}", str("operator"), str("action"));
   if (e.kind == "directory_changed")
     return fmt::format("directory: {} {} is {} from {}", str("compound"), str("field"),

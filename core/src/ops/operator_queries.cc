@@ -125,7 +125,8 @@ Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const 
     answer = {{"replayed", "update"}, {"update", *update}};
   } else if (auto hook = id_arg(args, "hook_task")) {
     auto r = db.exec_params(
-        "UPDATE hook_tasks SET state = 'pending', attempts = 0, interrupted = 0, running = false, "
+        "UPDATE hook_tasks SET state = 'pending', attempts = 0, interrupted = 0, retries = 0, retry_since = NULL, "
+        "running = false, "
         "next_attempt_at = $2::timestamptz, last_error = NULL, parked_at = NULL "
         "WHERE id = $1 AND state = 'parked' RETURNING case_id", {std::to_string(*hook), at});
     if (!r.ok()) return r.status();

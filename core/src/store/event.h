@@ -1,8 +1,9 @@
 // store/event.h: one step of the routing log.
 //
 // Kinds: received, rejected, accepted, routed, parked, delivered, redelivered,
-// acked, replied, reply_forwarded, reply_acked, hook_failed, operator,
-// directory_changed; and the case lifecycle's: signed, in_progress, resolved,
+// acked, replied, reply_forwarded, reply_acked, hook_failed (a plugin's
+// error), hook_retry (a plugin's "retry later"), hook_deferred (an attempt the
+// hub failed, not counted), operator, directory_changed; and the case lifecycle's: signed, in_progress, resolved,
 // returned, rerouted, extension_requested, extension_granted,
 // extension_refused, closed, reopened, reminded, escalated, deadline_unknown.
 // A delivery sent in the commit that routes it (written claimed) has no

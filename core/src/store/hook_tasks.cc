@@ -1,5 +1,7 @@
+// store/hook_tasks.cc: claiming hook tasks and recording how each attempt ended.
 #include "store/hook_tasks.h"
 
+#include "store/plugin_state.h"
 #include "util/time_format.h"
 
 namespace hub::store {
@@ -45,7 +47,32 @@ constexpr const char* kClaim =
     "  next_attempt_at = $1::timestamptz + power(2, t.attempts + 1) * interval '1 second' "
     "FROM due WHERE t.id = due.id "
     "RETURNING t.id, t.case_id, t.plugin, t.hook, coalesce(t.reply_id, 0), coalesce(t.timer_name, ''), "
-    "  coalesce(t.timer_data, 'null')::text, t.attempts";
+    "  coalesce(t.timer_data, 'null')::text, t.attempts, t.retries, (extract(epoch FROM t.retry_since) * 1000000)::bigint";
+
+// The attempt still belongs to the caller: the task is pending, marked
+// running, with this attempt's count. $1 task id, $2 attempts.
+constexpr const char* kThisAttempt = "t.id = $1 AND t.state = 'pending' AND t.running AND t.attempts = $2::int";
+
+std::string param(std::int64_t v) { return std::to_string(v); }
+
+// Ends the attempt with `set` (SQL assignments; $3 onwards are `extra`) if it
+// is still the caller's; returns the case's type, or nullopt when superseded.
+Result<std::optional<std::string>> end_attempt(PgConnection& db, const HookTask& task, const std::string& set,
+                                               PgParams extra) {
+  PgParams params = {param(task.id), param(task.attempts)};
+  params.insert(params.end(), extra.begin(), extra.end());
+  auto r = db.exec_params("UPDATE hook_tasks t SET running = false, " + set + " FROM cases c WHERE " + kThisAttempt +
+                              " AND c.id = t.case_id RETURNING c.type",
+                          params);
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(r->get(0, 0)));
+}
+
+Event task_event(const char* kind, const HookTask& task, const std::string& type, std::string reason) {
+  return {kind, task.case_id, 0, 0, type, "plugin:" + task.plugin, "",
+          {{"reason", std::move(reason)}, {"hook_task", task.id}}};
+}
 
 }  // namespace
 
@@ -77,7 +104,10 @@ Result<HookClaim> claim_hook_tasks(PgConnection& db, TimePoint now, const std::s
   for (int r = 0; r < claimed->rows(); ++r) {
     HookTask t{int_at(*claimed, r, 0), int_at(*claimed, r, 1), str_at(*claimed, r, 2), str_at(*claimed, r, 3),
                int_at(*claimed, r, 4), str_at(*claimed, r, 5), Json::parse(claimed->get(r, 6), nullptr, false),
-               static_cast<int>(int_at(*claimed, r, 7))};
+               static_cast<int>(int_at(*claimed, r, 7)), static_cast<int>(int_at(*claimed, r, 8)), std::nullopt};
+    if (!claimed->is_null(r, 9))
+      t.retry_since = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+          std::chrono::microseconds(int_at(*claimed, r, 9))));
     out.tasks.push_back(std::move(t));
   }
   if (Status s = insert_events(db, out.events, now); !s.ok()) return s;
@@ -103,19 +133,15 @@ Result<ReplyView> load_reply(PgConnection& db, std::int64_t reply_id) {
                    Json::parse(r->get(0, 4), nullptr, false)};
 }
 
-Status apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEffects& effects, TimePoint now) {
-  const std::string at = to_iso8601(now);
-  Json state = Json::array();
-  for (const auto& [key, value] : effects.case_state) state.push_back({{"case_id", task.case_id}, {"key", key}, {"value", value}});
-  for (const auto& [key, value] : effects.global_state) state.push_back({{"case_id", 0}, {"key", key}, {"value", value}});
-  if (!state.empty()) {
-    auto r = db.exec_params(
-        "INSERT INTO plugin_state (plugin, case_id, key, value, updated_at) "
-        "SELECT $1, case_id, key, value, $3::timestamptz FROM jsonb_to_recordset($2::jsonb) AS x(case_id bigint, key text, value jsonb) "
-        "ON CONFLICT (plugin, case_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        {task.plugin, state.dump(), at});
-    if (!r.ok()) return r.status();
-  }
+Result<AppliedEffects> apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEffects& effects,
+                                     TimePoint now) {
+  // First: the task's row is this transaction's, so no other hub claims it meanwhile.
+  auto done = end_attempt(db, task, "state = 'done', lease_owner = NULL, lease_until = NULL", {});
+  if (!done.ok()) return done.status();
+  if (!*done) return AppliedEffects{AppliedEffects::Outcome::kSuperseded, {}};
+  auto stale = write_plugin_state(db, task.plugin, task.case_id, effects, now);
+  if (!stale.ok()) return stale.status();
+  if (!stale->empty()) return AppliedEffects{AppliedEffects::Outcome::kStateChanged, std::move(*stale)};
   for (const auto& t : effects.timers) {
     auto r = t.due ? db.exec_params(
                          "INSERT INTO timers (plugin, case_id, name, due_at, data) VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb) "
@@ -125,10 +151,7 @@ Status apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEf
                                     {task.plugin, std::to_string(task.case_id), t.name});
     if (!r.ok()) return r.status();
   }
-  return db.exec_params(
-               "UPDATE hook_tasks SET state = 'done', running = false, lease_owner = NULL, lease_until = NULL WHERE id = $1",
-               {std::to_string(task.id)})
-      .status();
+  return AppliedEffects{};
 }
 
 Status release_held_deliveries(PgConnection& db, CaseId case_id, const Json& annex, TimePoint now) {
@@ -146,15 +169,65 @@ Status release_held_deliveries(PgConnection& db, CaseId case_id, const Json& ann
 Status record_hook_failure(PgConnection& db, const HookTask& task, const std::string& error, TimePoint now) {
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.status();
-  auto c = load_case(db, task.case_id);
-  auto r = db.exec_params("UPDATE hook_tasks SET last_error = $2, running = false WHERE id = $1",
-                          {std::to_string(task.id), error});
-  if (!r.ok()) return r.status();
-  Status s = insert_events(db, {{"hook_failed", task.case_id, 0, 0, c.ok() ? c->type : "", "plugin:" + task.plugin, "",
-                                 {{"reason", task.hook + " attempt " + std::to_string(task.attempts) + ": " + error},
-                                  {"hook_task", task.id}}}},
-                           now);
-  if (!s.ok()) return s;
+  auto type = end_attempt(db, task, "last_error = $3", {error});
+  if (!type.ok()) return type.status();
+  if (!*type) return {};  // superseded
+  Event e = task_event("hook_failed", task, **type, task.hook + " attempt " + std::to_string(task.attempts) + ": " + error);
+  if (Status s = insert_events(db, {e}, now); !s.ok()) return s;
+  return tx->commit();
+}
+
+Status record_hook_retry(PgConnection& db, const HookTask& task, const std::string& reason, TimePoint next_at,
+                         TimePoint now) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.status();
+  const std::string at = to_iso8601(next_at);
+  auto type = end_attempt(db, task,
+                          "attempts = t.attempts - 1, retries = t.retries + 1, "
+                          "retry_since = coalesce(t.retry_since, $5::timestamptz), last_error = $3, "
+                          "next_attempt_at = $4::timestamptz, lease_owner = NULL, lease_until = NULL",
+                          {"retry: " + reason, at, to_iso8601(now)});
+  if (!type.ok()) return type.status();
+  if (!*type) return {};
+  const auto delay = std::chrono::duration_cast<std::chrono::seconds>(next_at - now).count();
+  Event e = task_event("hook_retry", task, **type,
+                       task.hook + " retry " + std::to_string(task.retries + 1) + ", next attempt in " +
+                           std::to_string(delay) + " s: " + reason);
+  e.detail["retry"] = task.retries + 1;
+  e.detail["delay_seconds"] = delay;
+  if (Status s = insert_events(db, {e}, now); !s.ok()) return s;
+  return tx->commit();
+}
+
+Status give_up_retrying(PgConnection& db, const HookTask& task, const std::string& reason, TimePoint now) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.status();
+  auto type = end_attempt(db, task,
+                          "attempts = t.attempts - 1, retries = t.retries + 1, "
+                          "retry_since = coalesce(t.retry_since, $4::timestamptz), state = 'parked', "
+                          "lease_owner = NULL, lease_until = NULL, parked_at = $4::timestamptz, last_error = $3",
+                          {reason, to_iso8601(now)});
+  if (!type.ok()) return type.status();
+  if (!*type) return {};
+  if (task.hook == "accepted")
+    if (Status s = release_held_deliveries(db, task.case_id, Json::object(), now); !s.ok()) return s;
+  if (Status s = insert_events(db, {task_event("parked", task, **type, "hook " + task.hook + " " + reason)}, now); !s.ok())
+    return s;
+  return tx->commit();
+}
+
+Status release_hook_attempt(PgConnection& db, const HookTask& task, const std::string& reason, TimePoint now) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.status();
+  auto type = end_attempt(db, task,
+                          "attempts = t.attempts - 1, next_attempt_at = $3::timestamptz, lease_owner = NULL, "
+                          "lease_until = NULL",
+                          {to_iso8601(now)});
+  if (!type.ok()) return type.status();
+  if (!*type) return {};
+  Event e = task_event("hook_deferred", task, **type,
+                       task.hook + " attempt " + std::to_string(task.attempts) + " not counted: " + reason);
+  if (Status s = insert_events(db, {e}, now); !s.ok()) return s;
   return tx->commit();
 }
 

@@ -241,6 +241,16 @@ CREATE INDEX hook_tasks_parked ON hook_tasks (id) WHERE state = 'parked';
 -- updates, hook tasks, timers) keep their checks.
 ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_case_id_fkey;
 )SQL"},
+      {7, "plugin state is written compare-and-set; a plugin's \"retry later\" is counted apart from failures", R"SQL(
+-- 1 when first written, one more at each write; an absent key counts as 0. A
+-- hook's effects commit only if every key it read still has the version it
+-- read (store/plugin_state.h).
+ALTER TABLE plugin_state ADD COLUMN version bigint NOT NULL DEFAULT 1;
+-- A hook that answered "retry": how many times, and since when (the bounds of
+-- retrying). Failed attempts stay in attempts; cleared by a replay.
+ALTER TABLE hook_tasks ADD COLUMN retries integer NOT NULL DEFAULT 0;
+ALTER TABLE hook_tasks ADD COLUMN retry_since timestamptz;
+)SQL"},
   };
   return all;
 }

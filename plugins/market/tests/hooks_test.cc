@@ -315,11 +315,12 @@ TEST_CASE("a complaint about a compound with nothing published says so", "[marke
   CHECK(f.ctx.annex["published_prices"]["status"] == "none published");
 }
 
-TEST_CASE("a hook for a compound the directory no longer has fails, to be retried", "[market][hooks]") {
+TEST_CASE("a hook for a compound the directory no longer has answers an error, to be retried and parked",
+          "[market][hooks]") {
   Fixture f;
   auto c = f.make(mk::kDisclosure, "pm.jinxiu", "gone", disclosure_payload());
   const auto s = f.plugin.on_accepted(f.ctx, c);
-  CHECK(s.code() == hub::StatusCode::kNotFound);
+  CHECK(s.is_error());
   CHECK_THAT(s.message(), Catch::Contains("'gone'"));
   CHECK(f.ctx.raised.empty());
 }

@@ -1,7 +1,11 @@
 // A deliberately faulty plugin for tests. Its behaviour is chosen per case by
 // the payload field "behaviour":
 //   validate:    "reject"   → one problem at /behaviour
-//   on_accepted: "throw"    → throws;  "fail" → returns an error;  "crash" → aborts
+//   on_accepted: "throw"    → throws;  "fail" → answers an error;  "crash" → aborts
+//                "retry"    → answers retry (after payload "after_seconds", else the hub's
+//                             backoff) the first payload "retries" (default 3) times this plugin
+//                             instance runs it for the case, then acts as "remember"
+//                "retry_forever" → always answers retry
 //                "remember" → stores state and sets a timer due in one hour
 //                "follow_up"→ raises a test.followup case for the same compound
 //                "addressed"→ raises a test.followup to test.stranger, copy to the compound's subdistrict
@@ -12,6 +16,8 @@
 //   on_reply:    stores the reply body under "last_reply"
 //   on_timer:    stores the timer's name under "fired"
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 #include "hub/plugin.h"
@@ -41,12 +47,20 @@ class FaultyPlugin : public hub::Plugin {
     if (c.payload.value("behaviour", "") == "reject") return {{"/behaviour", "asked to reject"}};
     return {};
   }
-  hub::Status on_accepted(hub::HookContext& ctx, const hub::CaseView& c) override {
+  hub::HookResult on_accepted(hub::HookContext& ctx, const hub::CaseView& c) override {
     const std::string behaviour = c.payload.value("behaviour", "");
     if (behaviour == "throw") throw std::runtime_error("faulty plugin throws as asked");
-    if (behaviour == "fail") return hub::Status::Internal("faulty plugin fails as asked");
+    if (behaviour == "fail") return hub::HookResult::Error("faulty plugin fails as asked");
     if (behaviour == "crash") std::abort();
-    if (behaviour == "remember") {
+    if (behaviour == "retry_forever") return hub::HookResult::Retry("faulty plugin waits for ever as asked");
+    if (behaviour == "retry") {
+      if (const int n = count_retry(c.id); n <= c.payload.value("retries", 3)) {
+        std::optional<std::chrono::milliseconds> after;
+        if (c.payload.contains("after_seconds")) after = std::chrono::seconds(c.payload.value("after_seconds", 0));
+        return hub::HookResult::Retry("faulty plugin asks to retry as asked (" + std::to_string(n) + ")", after);
+      }
+    }
+    if (behaviour == "remember" || behaviour == "retry") {
       int seen = ctx.load("seen").value_or(0).get<int>();
       ctx.store("seen", seen + 1);
       ctx.store_global("cases_remembered", ctx.load_global("cases_remembered").value_or(0).get<int>() + 1);
@@ -65,14 +79,24 @@ class FaultyPlugin : public hub::Plugin {
       ctx.attach("checked_by", "test_faulty"), ctx.attach("compound", ctx.compound_info(c.compound).value_or(nullptr));
     return {};
   }
-  hub::Status on_reply(hub::HookContext& ctx, const hub::CaseView&, const hub::ReplyView& r) override {
+  hub::HookResult on_reply(hub::HookContext& ctx, const hub::CaseView&, const hub::ReplyView& r) override {
     ctx.store("last_reply", r.body);
     return {};
   }
-  hub::Status on_timer(hub::HookContext& ctx, const hub::CaseView&, const hub::TimerView& t) override {
+  hub::HookResult on_timer(hub::HookContext& ctx, const hub::CaseView&, const hub::TimerView& t) override {
     ctx.store("fired", t.name);
     return {};
   }
+
+ private:
+  // How many times on_accepted ran for the case with "retry", this one included.
+  int count_retry(hub::CaseId id) {
+    std::lock_guard lock(mu_);
+    return ++runs_[id];
+  }
+
+  std::mutex mu_;
+  std::map<hub::CaseId, int> runs_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace
