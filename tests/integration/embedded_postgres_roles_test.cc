@@ -24,39 +24,19 @@
 #include "store/migrations.h"
 #include "store/pg.h"
 #include "store/runtime_grants.h"
+#include "embedded_pg_helpers.h"
 #include "test_database.h"
 
 namespace {
 
 using hub::store::EmbeddedPostgres;
-using hub::store::EmbeddedPostgresOptions;
 using hub::store::PgConnection;
 using hub::test::TempDir;
 namespace fs = std::filesystem;
 
-std::unique_ptr<EmbeddedPostgres> start_in(const std::string& dir) {
-  EmbeddedPostgresOptions options;
-  options.data_dir = dir;
-  auto pg = EmbeddedPostgres::start(options);
-  INFO(pg.status().to_string());
-  REQUIRE(pg.ok());
-  return std::move(pg).value();
-}
-
-PgConnection connect(const std::string& conninfo) {
-  auto conn = PgConnection::connect(conninfo);
-  INFO(conn.status().to_string());
-  REQUIRE(conn.ok());
-  return std::move(conn).value();
-}
-
-std::string query_one(PgConnection& conn, const std::string& sql) {
-  auto r = conn.exec(sql);
-  INFO(sql << ": " << r.status().to_string());
-  REQUIRE(r.ok());
-  REQUIRE(r->rows() == 1);
-  return std::string(r->get(0, 0));
-}
+std::unique_ptr<EmbeddedPostgres> start_in(const std::string& dir) { return hub::test::start_embedded_in(dir); }
+PgConnection connect(const std::string& conninfo) { return hub::test::connect_to(conninfo); }
+std::string query_one(PgConnection& conn, const std::string& sql) { return hub::test::single_value(conn, sql); }
 
 // Runs sql and requires PostgreSQL's "insufficient privilege" (42501) or
 // "must be owner" (also 42501) answer.

@@ -18,6 +18,7 @@
 #include "store/embedded_postgres.h"
 #include "store/embedded_postgres_os.h"
 #include "store/pg.h"
+#include "embedded_pg_helpers.h"
 #include "test_database.h"
 
 namespace {
@@ -31,29 +32,9 @@ using hub::test::TempDir;
 using hub::test::TestPostgres;
 namespace fs = std::filesystem;
 
-std::unique_ptr<EmbeddedPostgres> start_in(const std::string& dir) {
-  EmbeddedPostgresOptions options;
-  options.data_dir = dir;
-  auto pg = EmbeddedPostgres::start(options);
-  INFO(pg.status().to_string());
-  REQUIRE(pg.ok());
-  return std::move(pg).value();
-}
-
-PgConnection connect(const std::string& conninfo) {
-  auto conn = PgConnection::connect(conninfo);
-  INFO(conn.status().to_string());
-  REQUIRE(conn.ok());
-  return std::move(conn).value();
-}
-
-std::string query_one(PgConnection& conn, const std::string& sql) {
-  auto r = conn.exec(sql);
-  INFO(sql << ": " << r.status().to_string());
-  REQUIRE(r.ok());
-  REQUIRE(r->rows() == 1);
-  return std::string(r->get(0, 0));
-}
+std::unique_ptr<EmbeddedPostgres> start_in(const std::string& dir) { return hub::test::start_embedded_in(dir); }
+PgConnection connect(const std::string& conninfo) { return hub::test::connect_to(conninfo); }
+std::string query_one(PgConnection& conn, const std::string& sql) { return hub::test::single_value(conn, sql); }
 
 void require_ok(const hub::Status& s) {
   INFO(s.to_string());
