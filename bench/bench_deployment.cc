@@ -134,7 +134,7 @@ Result<ScenarioDeployment> scenario_paths(const std::string& folder, const std::
 
 void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const std::string& folder,
                            const std::string& conninfo, const std::string& module_dir,
-                           const std::vector<std::string>& extra_case_fields) {
+                           const std::vector<std::string>& extra_case_fields, BenchQuotas quotas) {
   y << "hub:\n"
     << "  id: bench\n"
     << "  database: " << yaml_quoted(conninfo) << "\n"
@@ -144,6 +144,11 @@ void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const s
     << "  operator_socket: " << yaml_quoted(s.operator_socket) << "\n"
     << "  heartbeat_timeout_seconds: 15\n"
     << "  delivery: {max_attempts: 8, backoff_initial_ms: 5000, backoff_max_ms: 60000, backoff_multiplier: 2.0}\n"
+    << (quotas == BenchQuotas::kLifted
+            ? "  # lifted: the bench measures the hub, not a unit's allowance\n"
+              "  unit_quota: {messages_per_second: 10000000, burst_messages: 10000000, bytes_per_second: 1099511627776, "
+              "burst_bytes: 1099511627776}\n"
+            : "  # unit_quota: the hub's defaults, as in production\n")
     << "include:\n"
     << "  - " << yaml_quoted(HUB_BENCH_CALENDAR) << "  # the working days of the Xinhui deployment: deadlines as in production\n"
     << "plugins:\n"
@@ -281,15 +286,15 @@ Result<BenchDeployment> BenchDeployment::create(const std::string& folder) {
 }
 
 Result<ScenarioDeployment> BenchDeployment::write_scenario(const std::string& tag, Mode mode,
-                                                           const std::string& conninfo,
-                                                           const std::string& module_dir) const {
+                                                           const std::string& conninfo, const std::string& module_dir,
+                                                           BenchQuotas quotas) const {
   auto paths = scenario_paths(folder_, tag);
   if (!paths.ok()) return paths.status();
   const ScenarioDeployment& s = *paths;
 
   std::ostringstream y;
   y << "# hub_bench deployment, scenario " << tag << " (written by the bench; edits are lost)\n";
-  write_deployment_head(y, s, folder_, conninfo, module_dir);
+  write_deployment_head(y, s, folder_, conninfo, module_dir, {}, quotas);
   for (int i = 0; i < kUnits; ++i)
     y << "  - {id: " << sender_id(i) << ", name: 压测发送单位" << two_digits(i + 1)
       << ", adapter: zmq, may_send: [bench.case]}\n";

@@ -98,9 +98,13 @@ std::string yaml_quoted(const std::string& s);
 // keys in <folder>/keys, the calendar, the generic plugin with case type
 // bench.case (field `body`, then each of `extra_case_fields`, e.g.
 // "region: {type: string}") and the zmq adapter bound to s.endpoint.
+// Unit quotas are lifted (the bench measures the hub, not a unit's allowance)
+// unless `quotas` says the hub's defaults, as in production.
+enum class BenchQuotas { kLifted, kHubDefaults };
 void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const std::string& folder,
                            const std::string& conninfo, const std::string& module_dir,
-                           const std::vector<std::string>& extra_case_fields = {});
+                           const std::vector<std::string>& extra_case_fields = {},
+                           BenchQuotas quotas = BenchQuotas::kLifted);
 
 // Loads s.config_path with the hub's own config loader; Internal, listing the
 // first problems, when it does not load.
@@ -114,7 +118,8 @@ class BenchDeployment {
   // Writes <folder>/<tag>/hub.yaml for `mode` on `conninfo` and checks it with
   // the hub's own config loader.
   Result<ScenarioDeployment> write_scenario(const std::string& tag, Mode mode, const std::string& conninfo,
-                                            const std::string& module_dir) const;
+                                            const std::string& module_dir,
+                                            BenchQuotas quotas = BenchQuotas::kLifted) const;
 
   const keys::KeyPair& key(const std::string& unit) const { return unit_keys_.at(unit); }
   const std::string& hub_public_key() const { return hub_key_.public_key; }

@@ -20,6 +20,9 @@ using Json = nlohmann::json;
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kBusyPauseNs = 10 * kMs;         // "resend later, more slowly"
 constexpr std::int64_t kResendCheckNs = 100 * kMs;
+// A flooding sender stops listening once the hub has been silent this long after its window.
+constexpr std::int64_t kFloodSilenceNs = 2000 * kMs;
+constexpr int kFloodBurst = 512;  // sends per turn of the flooding sender's loop
 
 // Sends hello and waits for welcome (messages before it are dropped: there are none at start).
 Status hello(zmq::socket_t& s, const std::string& unit, int timeout_ms) {
@@ -226,12 +229,19 @@ void Sender::fail_over(std::int64_t now) {
 }
 
 void Sender::loop() {
-  const bool paced = scenario_.rate > 0;
-  const double per_sender_rate = paced ? static_cast<double>(scenario_.rate) / kUnits : 0;
+  // In the fairness scenarios bench.s01 is idle or floods; the other seven are paced at kQuietRate.
+  const bool first = index_ == 0;
+  const bool fairness = scenario_.fairness != Fairness::kOff;
+  if (fairness && first && scenario_.fairness == Fairness::kQuiet) return;
+  const bool flood = fairness && first;
+  const bool paced = scenario_.rate > 0 && !flood;
+  const int paced_senders = fairness ? kUnits - 1 : kUnits;
+  const double per_sender_rate = paced ? static_cast<double>(scenario_.rate) / paced_senders : 0;
   const double interval_ns = paced ? 1e9 / per_sender_rate : 0;
   // Senders are staggered so that the sum of their schedules is even.
-  const double phase_ns = paced ? interval_ns * index_ / kUnits : 0;
+  const double phase_ns = paced ? interval_ns * (fairness ? index_ - 1 : index_) / paced_senders : 0;
   const std::size_t cap = static_cast<std::size_t>(paced ? options_.paced_cap : options_.window);
+  std::int64_t last_heard = steady_ns();
   std::uint64_t slot = 0;
   std::int64_t last_resend_check = steady_ns();
   r_.expected.reserve(1 << 16);
@@ -243,10 +253,26 @@ void Sender::loop() {
                          control_.send_budget.load(std::memory_order_relaxed) != 0;
     if (!sending && outstanding_.empty()) break;
     if (!sending && now > control_.drain_deadline_ns) break;
+    if (!sending && flood && now - last_heard > kFloodSilenceNs) break;
 
     std::int64_t wait_ns = 200 * kMs;
     if (sending && now >= control_.start_ns) {
-      if (paced) {
+      if (flood) {
+        // Without waiting for answers: what the hub drops unread stays outstanding, never resent.
+        // At options_.flood_rate (0: whenever the socket takes more), in turns of at most kFloodBurst.
+        const auto due_count = options_.flood_rate > 0
+                                   ? static_cast<std::uint64_t>(static_cast<double>(now - control_.start_ns) * 1e-9 *
+                                                                options_.flood_rate)
+                                   : next_seq_ + kFloodBurst;
+        wait_ns = options_.flood_rate > 0 ? kMs : 0;
+        for (int n = 0; n < kFloodBurst && next_seq_ <= due_count; ++n) {
+          if (!send_new(next_seq_, now)) {
+            wait_ns = kMs;  // the socket's queue is full: the hub reads no faster
+            break;
+          }
+          ++next_seq_;
+        }
+      } else if (paced) {
         for (;;) {
           const auto due = control_.start_ns + static_cast<std::int64_t>(phase_ns + interval_ns * static_cast<double>(slot));
           if (due > now || due >= control_.window_end_ns) {
@@ -280,13 +306,13 @@ void Sender::loop() {
     } else if (sending) {
       wait_ns = control_.start_ns - now;
     }
-    if (now - last_resend_check > kResendCheckNs) {
+    if (!flood && now - last_resend_check > kResendCheckNs) {
       resend_overdue(now);
       last_resend_check = now;
     }
 
     // Wait for answers or the next slot; whole milliseconds, at least one (no spinning).
-    const auto timeout_ms = std::clamp<std::int64_t>((wait_ns + kMs - 1) / kMs, 1, 200);
+    const auto timeout_ms = std::clamp<std::int64_t>((wait_ns + kMs - 1) / kMs, flood ? 0 : 1, 200);
     zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}};
     zmq::poll(items, 1, std::chrono::milliseconds(timeout_ms));
     if (journal_ && journal_->dirty()) journal_->sync();
@@ -294,6 +320,7 @@ void Sender::loop() {
     if (!(items[0].revents & ZMQ_POLLIN)) continue;
     while (auto body = receive_body(socket_)) {
       const std::int64_t at = steady_ns();
+      last_heard = at;
       link_.heard(at);
       if (body->empty()) {
         ++r_.other_errors;
@@ -305,6 +332,11 @@ void Sender::loop() {
     if (journal_ && journal_->dirty()) journal_->sync();
   }
   if (journal_) journal_->sync();
+  if (flood) {
+    r_.dropped = static_cast<std::int64_t>(outstanding_.size());
+    control_.outstanding_total.fetch_sub(r_.dropped, std::memory_order_relaxed);
+    outstanding_.clear();
+  }
   r_.unanswered = static_cast<std::int64_t>(outstanding_.size());
 }
 

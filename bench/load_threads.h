@@ -71,6 +71,7 @@ struct SenderResult {
   std::int64_t skipped_slots = 0;      // paced: slots not used because the window of unanswered sends was full
   std::int64_t resends = 0;            // same reference again after 10 s without an answer
   std::int64_t unanswered = 0;         // still without answer when the drain ended
+  std::int64_t dropped = 0;            // flooding sender: never answered (dropped unread by the hub's quota)
   std::int64_t unmatched_answers = 0;  // answers to no outstanding reference
   int failovers = 0;                   // moves to another hub
   std::int64_t first_failover_ns = 0;  // steady time of the first

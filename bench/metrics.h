@@ -94,6 +94,14 @@ struct ScenarioResult {
   double e2e_p50_ms = 0, e2e_p99_ms = 0, e2e_p999_ms = 0, e2e_max_ms = 0;
   double accept_p50_ms = 0, accept_p99_ms = 0;
 
+  // The fairness scenarios (options.h, Fairness): the seven quiet senders'
+  // cases, and what became of the flooding sender's.
+  struct Fairness {
+    std::int64_t quiet_samples = 0;
+    double quiet_e2e_p50_ms = 0, quiet_e2e_p99_ms = 0, quiet_accept_p99_ms = 0;
+    std::int64_t flood_sent = 0, flood_accepted = 0, flood_dropped = 0, flood_busy = 0, rate_limited_answers = 0;
+  } fair;
+
   // Resources over the window.
   ProcSample begin, end;
   double hubd_peak_rss_mb = 0;  // at the end of the scenario

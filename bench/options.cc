@@ -74,6 +74,8 @@ const char* mode_name(Mode mode) {
 }
 
 std::string Scenario::name() const {
+  if (fairness == Fairness::kQuiet) return "fair/quiet";
+  if (fairness == Fairness::kFlood) return "fair/flood";
   return std::string(mode_name(mode)) + "@" + (rate == 0 ? std::string("sat") : std::to_string(rate)) +
          (hubs > 1 ? "/" + std::to_string(hubs) + "h" : std::string());
 }
@@ -119,6 +121,12 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
        "with --growth: the fixed load (cases/s) of the latency and cost columns")
       ("growth-threads", po::value(&o.growth_threads)->default_value(o.growth_threads),
        "with --growth: load threads driving all units")
+      ("fairness", po::bool_switch(&o.fairness),
+       "the fairness scenarios instead: seven units at 100 cases/s each, without and then with an eighth flooding "
+       "the hub; prints a verdict (see bench/README.md)")
+      ("flood-rate", po::value(&o.flood_rate)->default_value(o.flood_rate),
+       "with --fairness: messages/s the flooding unit sends (20 x its quota, more than the hub commits); 0 = as fast "
+       "as its connection takes, which on a small machine measures the bench's own CPU as much as the hub")
       ("keep", po::bool_switch(&o.keep), "keep the temp folder (configs, hubd logs) and print its path")
       ("verbose,v", po::bool_switch(&o.verbose), "progress and PostgreSQL messages");
   po::variables_map vm;
@@ -143,6 +151,11 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
     std::cerr << "hub_bench: --modes must be single, fanout or all and --loads a list of positive rates or 'sat'\n";
     exit_code = 2;
     return std::nullopt;
+  }
+  if (o.fairness) {
+    scenarios = std::vector<Scenario>{};
+    for (const Fairness f : {Fairness::kQuiet, Fairness::kFlood})
+      scenarios->push_back(Scenario{Mode::kSingle, kQuietRate * 7, 1, f});  // seven quiet senders
   }
   auto hub_counts = parse_hub_counts(hubs);
   if (!hub_counts) {

@@ -12,11 +12,18 @@ enum class Mode { kSingle, kFanout, kAbsent };
 
 const char* mode_name(Mode mode);
 
+// --fairness (bench/README.md, "Fairness"): seven quiet senders (bench.s02..s08)
+// send kQuietRate cases/s each while bench.s01 is idle (kQuiet) or floods the
+// hub without waiting for answers (kFlood). The hub keeps its default quotas.
+enum class Fairness { kOff, kQuiet, kFlood };
+inline constexpr int kQuietRate = 100;  // cases/s of each quiet sender
+
 // One measured run: a routing mode at an offered load (0 = saturation).
 struct Scenario {
   Mode mode = Mode::kSingle;
   int rate = 0;  // cases/s across all senders; 0: saturation (bounded window)
   int hubs = 1;  // hubds sharing the database, the units spread over them (bench/hubd_group.h)
+  Fairness fairness = Fairness::kOff;  // kOff: rate and mode say everything
 
   std::string name() const;  // e.g. "single@1000", "fanout@sat", "fanout@sat/3h" (3 hubs)
 };
@@ -48,6 +55,8 @@ struct BenchOptions {
   std::string growth_levels;  // levels of the one dimension given; empty: its defaults
   int growth_rate = 1000;     // the fixed load of the latency and cost columns, cases/s
   int growth_threads = 2;     // load threads driving the units
+  bool fairness = false;      // --fairness: the two fairness scenarios instead of the table's
+  int flood_rate = 20000;     // --flood-rate: messages/s of the flooding sender; 0: as fast as its connection takes
   bool keep = false;          // keep the temp folder (and hubd logs) for inspection
   bool verbose = false;
 };

@@ -42,6 +42,7 @@ class Arena {
   Arena() : hubd_(deployment_) {
     hubd_.start();
     attacker_ = deployment_.client("test.sender");
+    flooder_ = deployment_.client("test.flooder");
     registry_ = deployment_.client("registry");
     company_ = deployment_.client("pm.jinxiu");
     company_->hello();
@@ -51,6 +52,7 @@ class Arena {
   const TestDeployment& deployment() const { return deployment_; }
   HubProcess& hubd() { return hubd_; }
   UnitClient& attacker() { return *attacker_; }
+  UnitClient& flooder() { return *flooder_; }
   UnitClient& company() { return *company_; }
 
   // Sends one raw body as the attacker and returns the summary of the answer
@@ -87,7 +89,9 @@ class Arena {
   }
 
   // hubd is running and a well-behaved case flows end to end; "" or what failed.
-  std::string healthy() {
+  // `took`, when given, is how long the case took from send to delivery.
+  std::string healthy(std::chrono::milliseconds* took = nullptr) {
+    const auto started = std::chrono::steady_clock::now();
     if (hubd_.wait_exit(0ms) != -1) return "hubd is gone";
     const std::string reference = "GOOD-" + std::to_string(++good_);
     registry_->send_case(reference, "registry.fee_check", "jinxiu",
@@ -98,6 +102,7 @@ class Arena {
     accepted_.push_back(case_id);
     auto delivery = company_->wait_for([&](const Json& j) { return j.value("kind", "") == "delivery" && j["case"] == case_id; }, 15s);
     if (!delivery) return "the well-behaved case was not delivered";
+    if (took) *took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     company_->ack_delivery((*delivery)["delivery"].get<std::int64_t>());
     if (!wait_until(deployment_, "SELECT count(*) FROM deliveries WHERE case_id = " + std::to_string(case_id) +
                                      " AND acked_at IS NOT NULL", "1", 15s))
@@ -121,7 +126,7 @@ class Arena {
  private:
   TestDeployment deployment_;
   HubProcess hubd_;
-  std::unique_ptr<UnitClient> attacker_, registry_, company_;
+  std::unique_ptr<UnitClient> attacker_, flooder_, registry_, company_;
   std::vector<std::int64_t> accepted_;
   int good_ = 0;
 };
@@ -136,6 +141,39 @@ std::string str(const std::map<std::string, int>& counted) {
   std::string out;
   for (const auto& [answer, n] : counted) out += (out.empty() ? "" : ", ") + fmt::format("{}× {}", n, answer);
   return out;
+}
+
+// Sends heartbeats until one is answered: the unit's quota has room again, and
+// (one connection, read in order) every message it sent before was read.
+bool heard_again(UnitClient& unit) {
+  for (int i = 0; i < 300; ++i) {
+    unit.send_raw({"xh1", R"({"kind":"heartbeat"})"});
+    if (unit.wait_kind("heartbeat", 100ms)) return true;
+  }
+  return false;
+}
+
+// A unit over its quota (test.flooder: 100 messages/s, bursts of 200) sends
+// 20,000 valid cases as fast as its connection takes them, while a well-behaved
+// unit's case must flow at once.
+std::string flood_over_quota(Arena& a) {
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20000; ++i)
+    a.flooder().send_raw({"xh1", fmt::format(R"({{"kind":"send","reference":"FLOOD-{}","type":"test.faulty","payload":{{}}}})", i)});
+  std::chrono::milliseconds took{};
+  const std::string health = a.healthy(&took);
+  if (!health.empty()) return "during the flood: " + health;
+  if (!heard_again(a.flooder())) return "the flooder was never heard again";
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const int stored = std::stoi(query_one(a.deployment(), "SELECT count(*) FROM cases WHERE origin = 'test.flooder'"));
+  int limited = 0;
+  while (a.flooder().wait_for([](const Json& j) { return j.value("code", "") == "rate_limited"; }, 0ms)) ++limited;
+  const bool within = stored >= 200 && stored <= 200 + static_cast<int>(100 * seconds) + 1;
+  const bool logged = a.hubd().log().find("quota: unit test.flooder sends more than its quota") != std::string::npos;
+  return fmt::format("{} of 20000 stored ({}), the rest dropped unread; {} rate_limited answer(s){}; the others' "
+                     "case flowed in {} ms",
+                     stored, within ? "within the quota" : "BEYOND THE QUOTA", limited,
+                     logged ? ", logged" : ", NOT LOGGED", took.count());
 }
 
 std::vector<Attack> attacks() {
@@ -234,10 +272,19 @@ std::vector<Attack> attacks() {
        "error unknown_kind"},
       {"5,000 unknown kinds at full speed",
        [](Arena& a) {
+         const std::string before = query_one(a.deployment(), "SELECT count(*) FROM events WHERE kind = 'rejected'");
          for (int i = 0; i < 5000; ++i) a.attacker().send_raw({"xh1", fmt::format(R"({{"kind":"x{}"}})", i)});
-         return str(a.answers(5000));
+         const std::string answers = str(a.answers(5000));
+         // Each is answered; at most the budget of a burst (100) and 10 a second more become events.
+         a.attacker().send_raw({"xh1", R"({"kind":"x-last"})"});
+         a.next_answer();
+         const int recorded = std::stoi(query_one(a.deployment(), "SELECT count(*) FROM events WHERE kind = 'rejected'")) -
+                              std::stoi(before);
+         return answers + fmt::format(", {} recorded as events{}", recorded, recorded < 500 ? "" : " (TOO MANY)");
        },
        "5000× error unknown_kind"},
+      {"20,000 cases at full speed from a unit with a quota of 100/s",
+       flood_over_quota, "within the quota"},
       {"5,000 acks of deliveries that are not the attacker's, at full speed",
        [](Arena& a) {
          // The victim's delivery stays unacked until the victim acks it.

@@ -49,10 +49,15 @@ plugins:
   - name: test_faulty
     file: test_faulty
 units:
+  # test.sender is the tests' workhorse (and the attack harness's attacker):
+  # a quota far above what any test sends, so that only test.flooder meets one.
   - {id: test.sender, name: 测试发送单位, adapter: zmq,
-     may_send: [test.faulty, test.enriched, test.routed, registry.fee_check, complaint.general]}
+     may_send: [test.faulty, test.enriched, test.routed, registry.fee_check, complaint.general],
+     quota: {messages_per_second: 100000, burst_messages: 100000}}
   - {id: test.receiver, name: 测试接收单位, adapter: zmq}
   - {id: test.stranger, name: 无路由测试单位, adapter: zmq, may_send: [test.faulty]}
+  - {id: test.flooder, name: 超额测试单位, adapter: zmq, may_send: [test.faulty],
+     quota: {messages_per_second: 100, burst_messages: 200}}
 case_types:
   - {id: test.faulty, name: 故障测试, plugin: test_faulty}
   - {id: test.followup, name: 后续测试, plugin: test_faulty}
@@ -231,7 +236,8 @@ InProcessHub::InProcessHub(const TestDeployment& d, std::optional<TimePoint> sta
     : clock_(start.value_or(TimePoint(std::chrono::system_clock::now().time_since_epoch()))) {
   auto loaded = config::load_deployment(d.config_path());
   REQUIRE(loaded.ok());
-  bus::HubOptions options{*loaded.deployment, d.conninfo(), HUB_MODULE_DIR, &clock_, commit_queue_capacity};
+  bus::HubOptions options{*loaded.deployment, d.conninfo(), HUB_MODULE_DIR, &clock_,
+                          bus::CommitQueueLimits{.max_items = commit_queue_capacity}};
   auto hub = bus::Hub::start(std::move(options));
   INFO(hub.status().message());
   REQUIRE(hub.ok());

@@ -137,7 +137,7 @@ void Dispatcher::send_deliveries(std::vector<std::pair<std::string, protocol::Ou
 void Dispatcher::send(const std::string& unit, std::string body) {
   // The attempt is already counted; the row is sent again after its backoff,
   // once the unit is back.
-  if (Status s = outbox_.send(unit, std::move(body)); !s.ok()) presence_.forget(unit);
+  if (Status s = outbox_.send_expecting_ack(unit, std::move(body)); !s.ok()) presence_.forget(unit);
 }
 
 }  // namespace hub::bus

@@ -87,7 +87,12 @@ Status Hub::start_all() {
     adapters[a.name] = &***loaded;
     adapters_.push_back(std::move(loaded.value()));
   }
-  outbox_ = std::make_unique<Outbox>(adapters, *catalog_);
+  quotas_ = std::make_unique<UnitQuotas>();
+  quotas_->configure(d, std::chrono::steady_clock::now());
+  outbox_ = std::make_unique<Outbox>(adapters, *catalog_,
+                                     [quotas = quotas_.get()](const std::string& unit) {
+                                       quotas->expect_ack(unit, std::chrono::steady_clock::now());
+                                     });
 
   auto logger = spdlog::get("routing");
   if (!logger) logger = spdlog::default_logger();
@@ -95,7 +100,7 @@ Status Hub::start_all() {
   routing_log_ = std::make_unique<log::RoutingLog>(
       logger, [holder](const std::string& type) { return holder->get()->case_type_name(type); });
   presence_ = std::make_unique<Presence>(std::chrono::seconds(d.hub.heartbeat_timeout_seconds));
-  queue_ = std::make_unique<CommitQueue>(options_.commit_queue_capacity);
+  queue_ = std::make_unique<CommitQueue>(options_.commit_queue);
   dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *outbox_,
                                              *routing_log_, *clock_);
   for (const auto lane : {CommitQueue::Lane::kAll, CommitQueue::Lane::kCasesAndAcks})
@@ -115,7 +120,7 @@ Status Hub::start_all() {
   const protocol::JsonLimits json_limits{l.max_depth, l.max_values, l.max_object_keys, l.max_array_items,
                                          l.max_string_bytes};
   intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, json_limits, heartbeat_seconds},
-                                     *catalog_, *queue_,
+                                     *catalog_, *quotas_, *queue_,
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
   watcher_ = std::make_unique<DeadlineWatcher>(options_.conninfo, *catalog_, *routing_log_, *clock_,
                                                [this] { dispatcher_->kick(); });
@@ -188,6 +193,7 @@ Status Hub::reload(config::Deployment next) {
                                       "applied to the new configuration: " + db.status().message() +
                                       "; send SIGHUP again once it is back");
   if (Status s = directory_->install(*catalog, *db); !s.ok()) return s;
+  quotas_->configure(next, std::chrono::steady_clock::now());
   spdlog::info("reload: applied {}: {}", next.file, describe_reload(running->deployment(), next));
   dispatcher_->kick();
   return {};

@@ -24,6 +24,7 @@
 #include "bus/intake.h"
 #include "bus/peer_wake.h"
 #include "bus/presence.h"
+#include "bus/unit_quotas.h"
 #include "config/model.h"
 #include "hooks/hook_runner.h"
 #include "hub/adapter.h"
@@ -38,7 +39,7 @@ struct HubOptions {
   std::string conninfo;    // the database, as the role of every worker thread
   std::string module_dir;  // where plugin and adapter files are
   const Clock* clock = nullptr;  // null: the system clock
-  std::size_t commit_queue_capacity = 20000;
+  CommitQueueLimits commit_queue = {};
   // The same database as the role owning the schema, for the migrations;
   // empty: conninfo (one role does everything). When it logs in as another
   // role than conninfo, that runtime role is granted its rights after the
@@ -76,6 +77,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<log::RoutingLog> routing_log_;
   std::unique_ptr<Presence> presence_;
+  std::unique_ptr<UnitQuotas> quotas_;
   std::unique_ptr<CommitQueue> queue_;
   std::vector<std::unique_ptr<Committer>> committers_;  // one per lane of the commit queue
   std::unique_ptr<Dispatcher> dispatcher_;

@@ -6,24 +6,80 @@
 #include "store/sql_values.h"
 
 namespace hub::bus {
+namespace {
+
+std::string quota_text(const config::UnitQuota& q) {
+  return fmt::format("{} messages/s (bursts of {}), {} bytes/s (bursts of {})", q.messages_per_second,
+                     q.burst_messages, q.bytes_per_second, q.burst_bytes);
+}
+
+}  // namespace
 
 void Intake::answer(const std::string& unit, std::string body) const {
   if (Status s = outbox_.send(unit, std::move(body)); !s.ok())
     spdlog::debug("intake: answer to {} not sent: {}", unit, s.message());
 }
 
+void Intake::over_quota(const std::string& unit, const UnitQuotas::Refusal& refusal) const {
+  if (refusal.to_log > 0)
+    spdlog::warn("quota: unit {} sends more than its quota of {}: {} message(s) dropped unread since the last such "
+                 "line (raise hub.unit_quota or the unit's quota if this is its normal load)",
+                 unit, quota_text(refusal.quota), refusal.to_log);
+  if (refusal.answer)
+    answer(unit, protocol::error(protocol::code::kRateLimited,
+                                 "unit " + unit + " sent more than its quota of " + quota_text(refusal.quota) +
+                                     ": messages were dropped unread; slow down, and send again whatever was "
+                                     "not answered",
+                                 true, ""));
+}
+
+void Intake::not_queued(const std::string& unit, CommitQueue::Admission admission, const std::string& reference,
+                        const std::string& what) const {
+  std::string message;
+  switch (admission) {
+    case CommitQueue::Admission::kQueued: return;
+    case CommitQueue::Admission::kUnitFull: {
+      const auto [items, bytes] = queue_.pending_of(unit);
+      message = fmt::format("unit {} already has {} messages ({} bytes) waiting to be stored: {}; wait for their "
+                            "answers, then send again", unit, items, bytes, what);
+      break;
+    }
+    case CommitQueue::Admission::kHubFull: message = "the hub is busy: " + what + "; send again later"; break;
+    case CommitQueue::Admission::kClosed: message = "the hub is stopping: " + what + "; send again later"; break;
+  }
+  answer(unit, protocol::error(protocol::code::kBusy, message, true, reference));
+}
+
+void Intake::record_rejection(const std::string& unit, const std::string& case_type, Json detail) {
+  const auto recorded = rejections_.admit(unit, std::chrono::steady_clock::now());
+  if (!recorded) return;
+  if (*recorded > 0) detail["suppressed_before"] = *recorded;
+  const std::size_t bytes = detail.dump().size();
+  if (!queue_.push(store::Event{"rejected", 0, 0, 0, case_type, unit, "", std::move(detail)}, bytes))
+    spdlog::debug("intake: a refusal of {} was not recorded: the commit queue is full", unit);
+}
+
 void Intake::refuse(const std::string& unit, const std::string& reference, const std::string& code,
-                    const std::string& message, const Problems& problems, const std::string& case_type) {
+                    const std::string& message, Problems problems, const std::string& case_type) {
+  if (problems.size() > kMostProblems) {
+    const std::size_t more = problems.size() - kMostProblems;
+    problems.resize(kMostProblems);
+    problems.push_back({"", std::to_string(more) + " more problem(s) not listed: fix these and send again"});
+  }
   answer(unit, protocol::rejected(reference, code, message, problems));
   Json detail{{"code", code}, {"message", message}, {"reference", reference}};
   if (!problems.empty()) {
     detail["problems"] = Json::array();
     for (const auto& p : problems) detail["problems"].push_back({{"pointer", p.pointer}, {"reason", p.reason}});
   }
-  queue_.push(store::Event{"rejected", 0, 0, 0, case_type, unit, "", std::move(detail)});
+  record_rejection(unit, case_type, std::move(detail));
 }
 
 void Intake::handle(const std::string& unit, const std::string& body) {
+  if (auto refusal = quotas_.admit(unit, body, std::chrono::steady_clock::now())) {
+    over_quota(unit, *refusal);
+    return;
+  }
   // A unit heard again after a silence or a hub restart gets its pending work
   // at once, not after the backoff (clients reconnect without a new hello).
   if (presence_.seen(unit)) unit_arrived_(unit);
@@ -34,10 +90,11 @@ void Intake::handle(const std::string& unit, const std::string& body) {
     answer(unit, protocol::error(error->code, error->message, false, error->reference, problems));
     Json detail{{"code", error->code}, {"message", error->message}};
     if (!error->pointer.empty()) detail["pointer"] = error->pointer;
-    queue_.push(store::Event{"rejected", 0, 0, 0, "", unit, "", std::move(detail)});
+    record_rejection(unit, "", std::move(detail));
     return;
   }
   auto& message = std::get<protocol::Message>(parsed);
+  const std::size_t bytes = body.size();
   std::visit(
       [&](auto& m) {
         using T = std::decay_t<decltype(m)>;
@@ -47,24 +104,26 @@ void Intake::handle(const std::string& unit, const std::string& body) {
         } else if constexpr (std::is_same_v<T, protocol::Heartbeat>) {
           answer(unit, protocol::heartbeat());
         } else if constexpr (std::is_same_v<T, protocol::Send>) {
-          handle_send(unit, std::move(m));
+          handle_send(unit, std::move(m), bytes);
         } else if constexpr (std::is_same_v<T, protocol::Ack>) {
-          if (!queue_.push(store::NewAck{unit, m}))
-            answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy; the ack will be asked again", true, ""));
+          // Acks are never answered (PROTOCOL.md): one the queue cannot take is
+          // dropped, and the delivery comes again after its backoff to be acked then.
+          if (queue_.push(store::NewAck{unit, m}, bytes) != CommitQueue::Admission::kQueued)
+            spdlog::debug("intake: an ack of {} was dropped: the commit queue is full", unit);
         } else if constexpr (std::is_same_v<T, protocol::Reply>) {
           const std::string reference = m.reference;
-          if (!queue_.push(store::NewReply{unit, std::move(m)}))
-            answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: resend this reply later", true, reference));
+          not_queued(unit, queue_.push(store::NewReply{unit, std::move(m)}, bytes), reference,
+                     "this reply was not stored");
         } else if constexpr (std::is_same_v<T, protocol::Transition>) {
           const std::string reference = m.reference;
-          if (!queue_.push(store::NewTransition{unit, std::move(m)}))
-            answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: resend this request later", true, reference));
+          not_queued(unit, queue_.push(store::NewTransition{unit, std::move(m)}, bytes), reference,
+                     "this request was not carried out");
         }
       },
       message);
 }
 
-void Intake::handle_send(const std::string& unit, protocol::Send send) {
+void Intake::handle_send(const std::string& unit, protocol::Send send, std::size_t bytes) {
   const auto catalog = catalog_.get();
   const auto* type = catalog->case_type(send.type);
   if (type == nullptr) {
@@ -90,7 +149,7 @@ void Intake::handle_send(const std::string& unit, protocol::Send send) {
   if (!problems.empty()) {
     refuse(unit, c.reference, protocol::code::kInvalidPayload,
            std::to_string(problems.size()) + " problem(s) in the payload of " + c.type + ": fix them and send again",
-           problems, c.type);
+           std::move(problems), c.type);
     return;
   }
   router::Decision decision = catalog->router().route(c, catalog->directory());
@@ -98,9 +157,7 @@ void Intake::handle_send(const std::string& unit, protocol::Send send) {
   c.payload = Json();  // the store takes the text; the tree is not kept in the queue
   store::NewCase item{std::move(c), std::move(payload_json), std::move(decision), type->plugin, type->hooks, type->enriched};
   const std::string reference = item.c.reference;
-  if (!queue_.push(std::move(item)))
-    answer(unit, protocol::error(protocol::code::kBusy, "the hub is busy: nothing was stored; send again later", true,
-                                 reference));
+  not_queued(unit, queue_.push(std::move(item), bytes), reference, "nothing was stored");
 }
 
 }  // namespace hub::bus

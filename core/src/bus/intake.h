@@ -2,9 +2,12 @@
 // commit queue.
 //
 // Runs on the adapter's thread. Authentication is already done: `unit` comes
-// from the unit's key. Refusals (malformed message, unknown case type, type not
-// allowed, invalid payload) are answered here at once and recorded as events;
-// accepted work goes to the commit queue and is answered after its commit.
+// from the unit's key. First the unit's quota is asked (bus/unit_quotas.h): a
+// message over it is dropped unread. Refusals (malformed message, unknown case
+// type, type not allowed, invalid payload) are answered here at once and, up
+// to the unit's budget (bus/rejection_budget.h), recorded as events; accepted
+// work goes to the commit queue and is answered after its commit, or answered
+// "busy" when the unit's or the hub's share of the queue is full.
 // Thread-safe (plugins' validate must be, by contract).
 #pragma once
 
@@ -15,6 +18,8 @@
 #include "bus/commit_queue.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
+#include "bus/rejection_budget.h"
+#include "bus/unit_quotas.h"
 #include "hub/clock.h"
 
 namespace hub::bus {
@@ -28,22 +33,32 @@ struct IntakeSettings {
 
 class Intake {
  public:
+  // At most this many problems are told and recorded per refusal.
+  static constexpr std::size_t kMostProblems = 100;
+
   // `unit_arrived` is called when a unit says hello (its pending work is resent).
-  Intake(IntakeSettings settings, const CatalogHolder& catalog, CommitQueue& queue, Presence& presence,
-         const Outbox& outbox, std::function<void(const std::string&)> unit_arrived)
-      : settings_(std::move(settings)), catalog_(catalog), queue_(queue), presence_(presence), outbox_(outbox),
-        unit_arrived_(std::move(unit_arrived)) {}
+  Intake(IntakeSettings settings, const CatalogHolder& catalog, UnitQuotas& quotas, CommitQueue& queue,
+         Presence& presence, const Outbox& outbox, std::function<void(const std::string&)> unit_arrived)
+      : settings_(std::move(settings)), catalog_(catalog), quotas_(quotas), queue_(queue), presence_(presence),
+        outbox_(outbox), unit_arrived_(std::move(unit_arrived)) {}
 
   void handle(const std::string& unit, const std::string& body);
 
  private:
-  void handle_send(const std::string& unit, protocol::Send send);
+  void handle_send(const std::string& unit, protocol::Send send, std::size_t bytes);
   void refuse(const std::string& unit, const std::string& reference, const std::string& code,
-              const std::string& message, const Problems& problems, const std::string& case_type);
+              const std::string& message, Problems problems, const std::string& case_type);
+  void over_quota(const std::string& unit, const UnitQuotas::Refusal& refusal) const;
+  // Answers a message the queue did not take (`what`: "nothing was stored", ...).
+  void not_queued(const std::string& unit, CommitQueue::Admission admission, const std::string& reference,
+                  const std::string& what) const;
+  void record_rejection(const std::string& unit, const std::string& case_type, Json detail);
   void answer(const std::string& unit, std::string body) const;
 
   const IntakeSettings settings_;
   const CatalogHolder& catalog_;
+  UnitQuotas& quotas_;
+  RejectionBudget rejections_;
   CommitQueue& queue_;
   Presence& presence_;
   const Outbox& outbox_;

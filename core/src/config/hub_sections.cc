@@ -131,7 +131,7 @@ ModuleConfig read_module(const YamlNode& node, SymbolKind kind, bool resolve_fil
 
 void read_hub(const YamlNode& node, LoadContext& ctx) {
   const auto map = node.map({"id", "database", "data_dir", "operator_socket", "operator_group", "plugin_dir", "keys_dir",
-                             "max_payload_bytes", "limits", "heartbeat_timeout_seconds", "delivery"});
+                             "max_payload_bytes", "limits", "unit_quota", "heartbeat_timeout_seconds", "delivery"});
   if (!map) return;
   HubSettings& hub = ctx.deployment.hub;
   if (const auto id = map->get("id"))
@@ -144,6 +144,11 @@ void read_hub(const YamlNode& node, LoadContext& ctx) {
   read_string(*map, "plugin_dir", hub.plugin_dir);            // empty: the default
   read_integer(*map, "max_payload_bytes", 1, 64 * 1024 * 1024, hub.max_payload_bytes);
   if (const auto limits = map->get("limits")) read_limits(*limits, hub.limits);
+  if (const auto quota = map->get("unit_quota")) {
+    config::Unit every_unit;
+    every_unit.quota = read_quota(*quota);
+    hub.unit_quota = effective_quota(hub, every_unit);
+  }
   read_integer(*map, "heartbeat_timeout_seconds", 1, 24 * 3600, hub.heartbeat_timeout_seconds);
   if (const auto delivery = map->get("delivery")) read_delivery(*delivery, hub.delivery);
 }

@@ -41,7 +41,7 @@ void read_unit_key(const YamlMap& map, const YamlNode& unit_node, Unit& unit, Lo
 void read_unit(const YamlNode& node, LoadContext& ctx) {
   Unit unit;
   unit.where = node.where();
-  const auto map = node.map({"id", "name", "adapter", "public_key", "public_key_file", "may_send"},
+  const auto map = node.map({"id", "name", "adapter", "public_key", "public_key_file", "may_send", "quota"},
                             {"id", "name", "adapter"});
   if (map) {
     unit.id = read_declared_id(*map, "id", SymbolKind::kUnit, ctx);
@@ -52,6 +52,7 @@ void read_unit(const YamlNode& node, LoadContext& ctx) {
         unit.may_send.push_back(read_reference(type, SymbolKind::kCaseType, ctx));
       });
     read_unit_key(*map, node, unit, ctx);
+    if (const auto quota = map->get("quota")) unit.quota = read_quota(*quota);
   }
   ctx.deployment.units.push_back(std::move(unit));
 }

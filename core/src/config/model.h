@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,12 +33,30 @@ struct Limit {
   std::string text;  // as written, e.g. "4h", "5wd"
 };
 
+// What one unit may send (hub.unit_quota, overridable per unit): every message
+// counts, whatever its kind (sends, acks, replies, heartbeats, garbage). Over
+// it, messages are dropped unread (docs/PROTOCOL.md, "Quotas").
+struct UnitQuota {
+  std::int64_t messages_per_second = 1000;
+  std::int64_t burst_messages = 2000;
+  std::int64_t bytes_per_second = 8 * 1024 * 1024;
+  std::int64_t burst_bytes = 16 * 1024 * 1024;
+  bool operator==(const UnitQuota&) const = default;
+};
+
+// A unit's own quota: each field given replaces the hub's default.
+struct UnitQuotaOverride {
+  std::optional<std::int64_t> messages_per_second{}, burst_messages{}, bytes_per_second{}, burst_bytes{};
+  bool operator==(const UnitQuotaOverride&) const = default;
+};
+
 struct Unit {
   std::string id;            // e.g. "registry", "pm.jinxiu", "cgj.zone07"
   std::string name;          // Chinese display name
   std::string adapter;       // adapter name this unit connects through
   std::string public_key;    // CURVE public key, Z85 (40 chars)
   std::vector<std::string> may_send;  // case type ids
+  UnitQuotaOverride quota;
   SourceLocation where;
 };
 
@@ -156,6 +175,7 @@ struct HubSettings {
   std::string keys_dir = "keys";    // where <unit id>.pub is looked up for units that name no key
   std::size_t max_payload_bytes = 256 * 1024;
   MessageLimits limits;
+  UnitQuota unit_quota;  // every unit's, unless its entry overrides it
   int heartbeat_timeout_seconds = 15;  // a unit unheard for this long counts as offline
   DeliveryPolicy delivery;
 };
@@ -220,5 +240,16 @@ struct Deployment {
   std::optional<CalendarConfig> calendar;    // absent: no limit may count working days
   std::optional<LifecycleConfig> lifecycle;  // absent: nothing is reminded or escalated
 };
+
+// The quota that applies to `unit`: the hub's default with the unit's overrides.
+inline UnitQuota effective_quota(const HubSettings& hub, const Unit& unit) {
+  UnitQuota q = hub.unit_quota;
+  const UnitQuotaOverride& o = unit.quota;
+  if (o.messages_per_second) q.messages_per_second = *o.messages_per_second;
+  if (o.burst_messages) q.burst_messages = *o.burst_messages;
+  if (o.bytes_per_second) q.bytes_per_second = *o.bytes_per_second;
+  if (o.burst_bytes) q.burst_bytes = *o.burst_bytes;
+  return q;
+}
 
 }  // namespace hub::config

@@ -106,4 +106,21 @@ std::string absolute_from_file(const std::string& file, const std::string& path)
   return absolute_from_folder(std::filesystem::path(file).parent_path().string(), path);
 }
 
+UnitQuotaOverride read_quota(const YamlNode& node) {
+  UnitQuotaOverride quota;
+  const auto map = node.map({"messages_per_second", "burst_messages", "bytes_per_second", "burst_bytes"});
+  if (!map) return quota;
+  constexpr std::int64_t kMostMessagesPerSecond = 10'000'000;
+  constexpr std::int64_t kMostBytesPerSecond = std::int64_t{1} << 40;
+  auto field = [&](const char* name, std::int64_t max, std::optional<std::int64_t>& out) {
+    if (const auto value_node = map->get(name))
+      if (const auto value = value_node->integer(1, max)) out = *value;
+  };
+  field("messages_per_second", kMostMessagesPerSecond, quota.messages_per_second);
+  field("burst_messages", kMostMessagesPerSecond, quota.burst_messages);
+  field("bytes_per_second", kMostBytesPerSecond, quota.bytes_per_second);
+  field("burst_bytes", kMostBytesPerSecond, quota.burst_bytes);
+  return quota;
+}
+
 }  // namespace hub::config

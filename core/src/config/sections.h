@@ -88,6 +88,9 @@ std::optional<Target> read_target(const YamlNode& node, LoadContext& ctx);
 // Reads `map[field]` as a limit (parse_limit); nullopt when absent or invalid
 // (reported). A working-day limit is recorded in ctx.working_day_limits.
 std::optional<Limit> read_limit(const YamlMap& map, const std::string& field, LoadContext& ctx);
+// A quota map {messages_per_second, burst_messages, bytes_per_second,
+// burst_bytes}: the fields written, each a positive integer.
+UnitQuotaOverride read_quota(const YamlNode& node);
 // Calls read(item) for each item of a list node; reports a node that is no list.
 template <class ReadItem>
 void for_each_item(const YamlNode& node, ReadItem read) {

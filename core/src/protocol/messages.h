@@ -93,6 +93,8 @@ inline constexpr const char* kNoApprover = "no_approver";
 inline constexpr const char* kUnknownUnit = "unknown_unit";
 inline constexpr const char* kUnavailable = "unavailable";
 inline constexpr const char* kBusy = "busy";
+// The unit sent more than its quota (bus/unit_quotas.h); messages were dropped unread.
+inline constexpr const char* kRateLimited = "rate_limited";
 inline constexpr const char* kInternal = "internal";
 // The database refused one item that passed every check (bus/committer.h).
 inline constexpr const char* kUnstorable = "unstorable";
