@@ -13,8 +13,6 @@ namespace {
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 constexpr std::string_view kZapVersion = "1.0";
 constexpr std::size_t kCurveKeyBytes = 32;
-constexpr auto kRefusalLogInterval = std::chrono::minutes(1);
-constexpr std::size_t kMostRememberedRefusals = 1024;
 
 // ZAP request frames (RFC 27).
 enum ZapFrame : std::size_t { kVersion, kRequestId, kDomain, kAddress, kIdentity, kMechanism, kCredentials };
@@ -29,9 +27,15 @@ void send_reply(zmq::socket_t& socket, std::string_view request_id, std::string_
   zmq::send_multipart(socket, reply);
 }
 
+std::string fingerprint(const std::string& key_z85) { return key_z85.substr(0, 8) + "…"; }
+
 }  // namespace
 
-ZapHandler::ZapHandler(zmq::context_t& context, AdapterHost& host) : socket_(context, zmq::socket_type::rep), host_(host) {
+ZapHandler::ZapHandler(zmq::context_t& context, AdapterHost& host, ZapRules rules)
+    : socket_(context, zmq::socket_type::rep),
+      host_(host),
+      rules_(std::move(rules)),
+      handshakes_(rules_.handshakes_per_second, rules_.handshake_burst) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.bind(kZapEndpoint);
 }
@@ -42,31 +46,46 @@ void ZapHandler::answer_request() {
   const std::string_view request_id = request.size() > kRequestId ? view(request[kRequestId]) : std::string_view();
   if (request.size() <= kCredentials || view(request[kVersion]) != kZapVersion ||
       view(request[kMechanism]) != "CURVE" || request[kCredentials].size() != kCurveKeyBytes) {
-    host_.log_warn("refused connection: malformed authentication request (not a CURVE client?)");
+    log_refusal("malformed", "refused connection: malformed authentication request (not a CURVE client?)");
     send_reply(socket_, request_id, "400", "CURVE required", "");
     return;
   }
-  char key_z85[41] = {};
-  zmq_z85_encode(key_z85, static_cast<const std::uint8_t*>(request[kCredentials].data()), kCurveKeyBytes);
-  const std::string unit = host_.unit_for_key(key_z85);
-  if (!unit.empty()) {
-    send_reply(socket_, request_id, "200", "OK", unit);
+  const std::string address(view(request[kAddress]));
+  if (!handshakes_.allow(address, std::chrono::steady_clock::now())) {
+    log_refusal("rate " + address, "refused connection from " + address + ": more than " +
+                                       std::to_string(rules_.handshakes_per_second) +
+                                       " CURVE handshakes a second (adapters[zmq].settings.handshakes_per_second)");
+    send_reply(socket_, request_id, "400", "too many handshakes", "");
     return;
   }
-  if (should_log_refusal(key_z85))
-    host_.log_warn("refused connection: unknown CURVE key " + std::string(key_z85, 8) + "… from " +
-                   std::string(view(request[kAddress])) + " (no unit has this public key)");
-  send_reply(socket_, request_id, "400", "unknown key", "");
+  char key_buffer[41] = {};
+  zmq_z85_encode(key_buffer, static_cast<const std::uint8_t*>(request[kCredentials].data()), kCurveKeyBytes);
+  const std::string key(key_buffer);
+  const std::string unit = key == rules_.hub_public_key ? std::string() : host_.unit_for_key(key);
+  if (unit.empty()) {
+    log_refusal(key, "refused connection: unknown CURVE key " + fingerprint(key) + " from " + address +
+                         (key == rules_.hub_public_key ? " (the hub's own public key: a client holds the hub's key pair)"
+                                                       : " (no unit has this public key)"));
+    send_reply(socket_, request_id, "400", "unknown key", "");
+    return;
+  }
+  if (!rules_.allowed_addresses.allows(unit, address)) {
+    log_refusal(unit + " " + address, "refused connection: unit " + unit + "'s key " + fingerprint(key) + " from " +
+                                          address + ", outside the unit's networks "
+                                          "(adapters[zmq].settings.allowed_addresses)");
+    send_reply(socket_, request_id, "400", "address not allowed", "");
+    return;
+  }
+  send_reply(socket_, request_id, "200", "OK", key);
 }
 
-bool ZapHandler::should_log_refusal(const std::string& key_z85) {
-  const auto now = std::chrono::steady_clock::now();
-  if (last_refusal_logged_.size() >= kMostRememberedRefusals) last_refusal_logged_.clear();
-  auto [it, inserted] = last_refusal_logged_.try_emplace(key_z85, now);
-  if (inserted) return true;
-  if (now - it->second < kRefusalLogInterval) return false;
-  it->second = now;
-  return true;
+void ZapHandler::log_refusal(const std::string& subject, const std::string& line) {
+  const RefusalLog::Decision decision = refusals_.admit(subject, std::chrono::steady_clock::now());
+  if (!decision.log) return;
+  if (decision.not_logged > 0)
+    host_.log_warn("zmq: " + std::to_string(decision.not_logged) +
+                   " more refusals were not logged (each key or address once a minute, at most 20 lines a minute)");
+  host_.log_warn(line);
 }
 
 }  // namespace hub::zmq_adapter

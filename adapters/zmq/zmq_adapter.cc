@@ -18,6 +18,12 @@ constexpr const char* kWakeEndpoint = "inproc://hub-zmq-adapter-wake";
 constexpr const char* kZapDomain = "xinhui-hub";
 // Incoming messages handled per wake-up before the outgoing queue gets a turn.
 constexpr int kMostIncomingPerTurn = 256;
+// Connections remembered as told "key_revoked"; beyond, the set starts again.
+constexpr std::size_t kMostRevokedConnections = 4096;
+constexpr std::string_view kKeyRevokedMessage =
+    "the CURVE key of this connection no longer belongs to any unit of this hub (removed or replaced by the "
+    "operator); nothing more from this connection is accepted or sent to it: connect with your unit's current key "
+    "pair, or ask the hub's operator";
 
 std::string_view view(const zmq::message_t& m) { return {static_cast<const char*>(m.data()), m.size()}; }
 
@@ -50,8 +56,8 @@ Status bind_error(const std::string& endpoint, const zmq::error_t& e) {
 // Declared in this order so that the context is destroyed last, after every
 // socket is closed (all with linger 0, so nothing waits for slow peers).
 struct ZmqAdapter::Sockets {
-  explicit Sockets(AdapterHost& host)
-      : zap(context, host),
+  Sockets(AdapterHost& host, ZapRules rules)
+      : zap(context, host, std::move(rules)),
         router(context, zmq::socket_type::router),
         wake_receiver(context, zmq::socket_type::pull),
         wake_sender(context, zmq::socket_type::push) {
@@ -91,7 +97,12 @@ Status ZmqAdapter::start(const nlohmann::json& settings, AdapterHost& host) noex
     CurveServerKey key;
     if (Status s = read_curve_server_key(parsed.secret_key_file, key); !s.ok()) return s;
 
-    auto sockets = std::make_unique<Sockets>(host);  // binds the ZAP handler before the ROUTER
+    if (const std::string holder = host.unit_for_key(key.public_z85); !holder.empty())
+      return Status::InvalidArgument("unit " + holder + " has the hub's own public key (" + parsed.secret_key_file +
+                                     "): whoever holds the hub's key pair could act as that unit; give the unit a "
+                                     "pair of its own ('hubctl keygen --unit " + holder + "')");
+    ZapRules rules{key.public_z85, parsed.handshakes_per_second, parsed.handshake_burst, parsed.allowed_addresses};
+    auto sockets = std::make_unique<Sockets>(host, std::move(rules));  // binds the ZAP handler before the ROUTER
     zmq::socket_t& router = sockets->router;
     router.set(zmq::sockopt::curve_server, 1);
     router.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(key.secret.data(), key.secret.size()));
@@ -123,6 +134,8 @@ Status ZmqAdapter::start(const nlohmann::json& settings, AdapterHost& host) noex
     }
     host.log_info("zmq: serving protocol xh1 on " + endpoint + " (CURVE; the hub's public key is " +
                   key.public_z85 + ")");
+    if (!parsed.allowed_addresses.empty())
+      host.log_info("zmq: units restricted to networks: " + parsed.allowed_addresses.describe());
     return {};
   } catch (const zmq::error_t& e) {
     return Status::Internal(std::string("cannot set up the zmq adapter's sockets: ") + e.what());
@@ -133,10 +146,21 @@ Status ZmqAdapter::start(const nlohmann::json& settings, AdapterHost& host) noex
 
 Status ZmqAdapter::send(const std::string& unit, std::string body) noexcept {
   try {
+    Route route;
+    AdapterHost* host = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      if (!accepting_) return Status::Unavailable("the zmq adapter is not running");
+      const Route* found = routes_.find(unit);
+      if (found == nullptr) return Status::Unavailable("unit " + unit + " is not connected to the zmq adapter");
+      route = *found;
+      host = host_;
+    }
+    if (!route_still_valid(*host, unit, route))
+      return Status::Unavailable("unit " + unit + " is connected with a key that is no longer its own; waiting for "
+                                 "it to connect with its current key");
     std::lock_guard lock(mutex_);
     if (!accepting_) return Status::Unavailable("the zmq adapter is not running");
-    if (routes_.find(unit) == nullptr)
-      return Status::Unavailable("unit " + unit + " is not connected to the zmq adapter");
     const bool was_idle = queue_.empty();
     queue_.push_back({unit, std::move(body)});
     if (was_idle) wake_io_thread();
@@ -168,6 +192,8 @@ void ZmqAdapter::stop() noexcept {
       routes_ = RouteTable();
     }
     host_->log_info("zmq: stopped");
+    told_revoked_.clear();
+    std::lock_guard lock(mutex_);  // send() reads host_ after seeing accepting_ under it
     host_ = nullptr;
   } catch (...) {
     // Only std::system_error from a mutex or join could land here; nothing is left to undo.
@@ -222,17 +248,24 @@ void ZmqAdapter::receive_incoming() {
 
 void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t frame_count,
                                  std::vector<zmq::message_t>& kept) {
-  // libzmq attaches the ZAP handler's User-Id to every frame of the connection.
+  // libzmq attaches the ZAP handler's User-Id, the connection's CURVE key, to every frame of the connection.
   const char* user_id = kept.empty() ? nullptr : zmq_msg_gets(kept[0].handle(), "User-Id");
   if (user_id == nullptr || *user_id == '\0') {
     host_->log_warn("zmq: dropped a message without an authenticated unit (no User-Id)");
     return;
   }
-  const std::string unit(user_id);
+  const std::string key(user_id);
+  // Asked for every message: a reload may have removed or rotated the key since the handshake.
+  const std::string unit = host_->unit_for_key(key);
+  if (unit.empty()) {
+    refuse_revoked(routing_id, key);
+    return;
+  }
+  if (!told_revoked_.empty()) told_revoked_.erase(routing_id);  // the key was given back
   std::optional<std::string> displaced;
   {
     std::lock_guard lock(mutex_);
-    displaced = routes_.remember(unit, routing_id);
+    displaced = routes_.remember(unit, routing_id, key);
   }
   if (displaced)
     host_->log_warn("zmq: the connection of unit " + *displaced + " was taken over by unit " + unit +
@@ -251,13 +284,43 @@ void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t fram
   host_->on_message(unit, std::string(verdict.body));
 }
 
+void ZmqAdapter::refuse_revoked(const std::string& routing_id, const std::string& key) {
+  std::optional<std::string> forgotten;
+  {
+    std::lock_guard lock(mutex_);
+    forgotten = routes_.forget_connection(routing_id);
+  }
+  if (told_revoked_.size() >= kMostRevokedConnections) told_revoked_.clear();
+  if (!told_revoked_.insert(routing_id).second) return;  // answered once already: dropped silently
+  send_to_peer(sockets_->router, routing_id, error_body("key_revoked", kKeyRevokedMessage));
+  sockets_->zap.log_refusal(
+      "revoked " + key, "refused a message: the CURVE key " + key.substr(0, 8) + "… of an open connection" +
+                            (forgotten ? " of unit " + *forgotten : std::string()) +
+                            " no longer belongs to any unit (removed or rotated at a reload); answered key_revoked, "
+                            "and nothing more from or to that connection");
+}
+
+bool ZmqAdapter::route_still_valid(AdapterHost& host, const std::string& unit, const Route& route) {
+  if (host.unit_for_key(route.key) == unit) return true;
+  bool forgotten = false;
+  {
+    std::lock_guard lock(mutex_);
+    forgotten = routes_.forget(unit, route.routing_id);
+  }
+  if (forgotten)
+    host.log_warn("zmq: the connection of unit " + unit + " uses the key " + route.key.substr(0, 8) +
+                    "…, which is no longer the unit's; nothing more is sent to it (the unit must connect with its "
+                    "current key)");
+  return false;
+}
+
 void ZmqAdapter::send_queued() {
   // Drain the wake-ups before taking the queue: a send() after the swap sends a new one.
   char ignored;
   while (zmq_recv(sockets_->wake_receiver.handle(), &ignored, sizeof ignored, ZMQ_DONTWAIT) >= 0) {
   }
   struct Addressed {
-    std::string routing_id;  // empty: the unit's route was forgotten since send()
+    Route route;  // empty routing id: the unit's route was forgotten since send()
     Outgoing message;
   };
   std::vector<Addressed> batch;
@@ -265,21 +328,23 @@ void ZmqAdapter::send_queued() {
     std::lock_guard lock(mutex_);
     batch.reserve(queue_.size());
     for (Outgoing& message : queue_) {
-      const std::string* routing_id = routes_.find(message.unit);
-      batch.push_back({routing_id ? *routing_id : std::string(), std::move(message)});
+      const Route* route = routes_.find(message.unit);
+      batch.push_back({route ? *route : Route(), std::move(message)});
     }
     queue_.clear();
   }
   for (const Addressed& item : batch) {
     const std::string& unit = item.message.unit;
-    const SendOutcome outcome = item.routing_id.empty() ? SendOutcome::kUnreachable
-                                                        : send_to_peer(sockets_->router, item.routing_id,
-                                                                       item.message.body);
-    if (outcome == SendOutcome::kUnreachable && !item.routing_id.empty()) {
+    const std::string& routing_id = item.route.routing_id;
+    // The key is checked again here: a reload may have revoked it since send() queued the message.
+    if (!routing_id.empty() && !route_still_valid(*host_, unit, item.route)) continue;
+    const SendOutcome outcome = routing_id.empty() ? SendOutcome::kUnreachable
+                                                   : send_to_peer(sockets_->router, routing_id, item.message.body);
+    if (outcome == SendOutcome::kUnreachable && !routing_id.empty()) {
       bool forgotten = false;
       {
         std::lock_guard lock(mutex_);
-        forgotten = routes_.forget(unit, item.routing_id);
+        forgotten = routes_.forget(unit, routing_id);
       }
       if (forgotten)
         host_->log_warn("zmq: unit " + unit + " is no longer connected; dropped a message for it and will answer "

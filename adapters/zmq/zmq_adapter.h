@@ -5,6 +5,14 @@
 // by its CURVE key alone (ZapHandler); the adapter checks framing and hands
 // every body to the host tagged with the unit.
 //
+// Revocation: the connection's key (ZAP User-Id) is resolved to a unit through
+// host.unit_for_key on every message and before every send, so a key the host
+// no longer knows (removed or rotated away at a reload) stops at once on open
+// connections too. Its next message is not handed to the host: the connection
+// is answered "key_revoked" once (later messages are dropped silently), and its
+// route is forgotten. libzmq's ROUTER cannot close one peer's connection, so
+// the client stays connected until it leaves; nothing is sent to it.
+//
 // Threading: one I/O thread owns the ROUTER and ZAP sockets and waits in
 // zmq_poll on them and on an inproc wake-up socket; nothing polls on a timer.
 // send() may be called from any thread: it queues under a mutex and wakes the
@@ -12,7 +20,8 @@
 // serialised with each other. No method throws.
 //
 // Send semantics: send() returns Unavailable at once when no message from the
-// unit has been seen (or its route was forgotten), OK once queued. A queued
+// unit has been seen (or its route was forgotten, or the route's key no longer
+// belongs to the unit), OK once queued; the key is checked again when sending. A queued
 // message whose connection turns out to be gone (EHOSTUNREACH) or whose queue is
 // full (send_high_water_mark) is dropped and logged; the route of a gone
 // connection is forgotten so that later send() calls return Unavailable until
@@ -20,7 +29,8 @@
 // stop() drops what is still queued.
 //
 // Host callbacks (unit_for_key, on_message, log_*) run on the I/O thread, never
-// under the adapter's mutex: they may call send(), but not stop().
+// under the adapter's mutex: they may call send(), but not stop(). send() also
+// calls unit_for_key, on the caller's thread (outside the mutex).
 //
 // Oversized bodies: ZMQ_MAXMSGSIZE is 2 x max_message_bytes + 64 KiB, so a body
 // over max_message_bytes is still read and answered with error "oversized"; only
@@ -41,6 +51,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include <zmq.hpp>
@@ -76,19 +87,28 @@ class ZmqAdapter final : public Adapter {
   // `kept` holds the first (up to) two of the `frame_count` frames after the routing id.
   void handle_incoming(const std::string& routing_id, std::size_t frame_count, std::vector<zmq::message_t>& kept);
   void send_queued();
+  // Answers a message whose connection's key no longer belongs to a unit (once
+  // per connection) and forgets the connection's route.
+  void refuse_revoked(const std::string& routing_id, const std::string& key);
+  // True when `route`'s key still belongs to `unit` (asking `host`); forgets
+  // the route otherwise. Any thread; REQUIRES: mutex_ not held.
+  bool route_still_valid(AdapterHost& host, const std::string& unit, const Route& route);
   void wake_io_thread();  // any thread; REQUIRES: mutex_ held and sockets_ alive
 
   std::mutex lifecycle_mutex_;  // serialises start() and stop()
   std::unique_ptr<Sockets> sockets_;
   std::thread io_thread_;
   std::atomic<bool> stop_requested_{false};
-  AdapterHost* host_ = nullptr;  // set while running
+  AdapterHost* host_ = nullptr;  // set while running; written under mutex_ by stop()
   ZmqSettings settings_;         // written by start() before the I/O thread exists
 
   std::mutex mutex_;  // guards the members below, and the wake-up socket's producer side
   bool accepting_ = false;
   std::deque<Outgoing> queue_;
   RouteTable routes_;
+
+  // I/O thread only: connections already told "key_revoked" (bounded; cleared when full).
+  std::unordered_set<std::string> told_revoked_;
 };
 
 }  // namespace hub::zmq_adapter

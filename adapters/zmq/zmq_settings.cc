@@ -9,6 +9,9 @@ namespace {
 constexpr std::int64_t kDefaultMaxMessageBytes = 1048576;
 constexpr std::int64_t kLargestMaxMessageBytes = 256LL * 1024 * 1024;
 constexpr std::int64_t kDefaultSendHighWaterMark = 100000;
+constexpr std::int64_t kDefaultHandshakesPerSecond = 20;
+constexpr std::int64_t kDefaultHandshakeBurst = 40;
+constexpr std::int64_t kMostHandshakesPerSecond = 100000;
 
 std::string setting_name(const char* name) { return std::string("adapters[zmq].settings.") + name; }
 
@@ -50,6 +53,14 @@ std::vector<SettingDecl> setting_declarations() {
        "largest JSON body accepted from a unit; larger ones are answered with error 'oversized'"},
       {"send_high_water_mark", SettingType::kInt, kDefaultSendHighWaterMark, false,
        "messages queued for one unit before further ones are dropped (and redelivered later); 0 means no limit"},
+      {"handshakes_per_second", SettingType::kInt, kDefaultHandshakesPerSecond, false,
+       "CURVE handshakes accepted per second from one source address (token bucket); more are refused "
+       "and logged at most once a minute per address; 0 means no limit"},
+      {"handshake_burst", SettingType::kInt, kDefaultHandshakeBurst, false,
+       "handshakes one source address may make at once before handshakes_per_second applies"},
+      {"allowed_addresses", SettingType::kMap, nullptr, false,
+       "per unit id, the networks (CIDR, IPv4 or IPv6) it may connect from, e.g. "
+       "{registry: [10.20.0.0/16, \"2001:db8:4::/48\"]}; a unit not named may connect from anywhere"},
   };
 }
 
@@ -67,6 +78,21 @@ Status parse_settings(const nlohmann::json& settings, ZmqSettings& out) noexcept
     if (Status s = read_int(settings, "send_high_water_mark", kDefaultSendHighWaterMark, 0, INT_MAX, hwm); !s.ok())
       return s;
     parsed.send_high_water_mark = static_cast<int>(hwm);
+    std::int64_t rate = 0, burst = 0;
+    if (Status s = read_int(settings, "handshakes_per_second", kDefaultHandshakesPerSecond, 0,
+                            kMostHandshakesPerSecond, rate);
+        !s.ok())
+      return s;
+    if (Status s = read_int(settings, "handshake_burst", kDefaultHandshakeBurst, 1, kMostHandshakesPerSecond, burst);
+        !s.ok())
+      return s;
+    parsed.handshakes_per_second = static_cast<int>(rate);
+    parsed.handshake_burst = static_cast<int>(burst);
+    const auto allowed = settings.find("allowed_addresses");
+    if (Status s = AddressAllowList::parse(allowed == settings.end() ? nlohmann::json() : *allowed,
+                                           parsed.allowed_addresses);
+        !s.ok())
+      return s;
     out = std::move(parsed);
     return {};
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "address_allow_list.h"
 #include "hub/settings.h"
 #include "hub/status.h"
 
@@ -17,6 +18,9 @@ struct ZmqSettings {
   std::string secret_key_file;  // the hub's CURVE key pair file (public + secret)
   std::int64_t max_message_bytes = 1048576;
   int send_high_water_mark = 100000;  // per connected client; 0 means no limit
+  int handshakes_per_second = 20;     // per source address; 0 means no limit
+  int handshake_burst = 40;           // handshakes one address may make at once
+  AddressAllowList allowed_addresses;  // by unit; a unit not named connects from anywhere
 
   // ZMQ_MAXMSGSIZE: above max_message_bytes, so that a body somewhat too large is
   // still read and answered with "oversized" instead of cutting the connection.

@@ -112,7 +112,8 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
   yaml << "  - " << source << "xinhui.yaml\n";
   yaml << "  - " << dir_ << "/test_extra.yaml\n"
        << "adapters:\n  - name: zmq\n    file: zmq\n    settings: {bind: \"" << endpoint_
-       << "\", secret_key_file: " << keys_dir << "/hub.key}\n";
+       << "\", secret_key_file: " << keys_dir << "/hub.key"
+       << (options.zmq_settings.empty() ? "" : ", " + options.zmq_settings) << "}\n";
   config_path_ = dir_ + "/hub.yaml";
   std::ofstream(config_path_) << yaml.str();
 

@@ -39,6 +39,9 @@ struct DeploymentOptions {
   // and conninfo() logs in there as its owner role (the test runs as the
   // same OS user as hubd).
   bool embedded_database = false;
+  // More entries of the zmq adapter's settings map, in YAML flow style, e.g.
+  // "allowed_addresses: {test.stranger: [10.9.0.0/16]}".
+  std::string zmq_settings = {};
 };
 
 class TestDeployment {

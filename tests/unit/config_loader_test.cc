@@ -398,7 +398,7 @@ routes:
 TEST_CASE("a zone may name its working group, which routes address as compound.zone.group", "[config]") {
   Scenario scenario;
   const LoadResult result = scenario.load(R"(units:
-  - {id: zg.zone09, name: 第九片区工作组, adapter: zmq, public_key: ")" + scenario.key + R"("}
+  - {id: zg.zone09, name: 第九片区工作组, adapter: zmq, public_key: ")" + generated_key() + R"("}
 directory:
   zones: [{id: zone09, name: 第九片区, subdistrict: sd.a, cgj: cgj.zone01, group: zg.zone09}]
 routes:
@@ -485,6 +485,7 @@ TEST_CASE("unit keys: inline, from a file, from keys_dir, or none", "[config][ke
   const hub::keys::KeyPair file_pair = generated_pair();
   const hub::keys::KeyPair dir_pair = generated_pair();
   REQUIRE(hub::keys::write(scenario.dir.path("extra_keys"), "pm.file", file_pair).ok());
+  REQUIRE(hub::keys::write(scenario.dir.path("extra_keys"), "pm.secret", generated_pair()).ok());
   REQUIRE(hub::keys::write(scenario.dir.path("keys"), "pm.dir", dir_pair).ok());
   scenario.dir.write("keys/pm.bad.pub", "public = not-a-key\n");
   const std::string text = R"(units:
@@ -494,7 +495,7 @@ TEST_CASE("unit keys: inline, from a file, from keys_dir, or none", "[config][ke
   - {id: pm.bad, name: 坏钥物业, adapter: zmq}
   - {id: pm.short, name: 短钥物业, adapter: zmq, public_key: abc}
   - {id: pm.both, name: 双钥物业, adapter: zmq, public_key: abc, public_key_file: x.pub}
-  - {id: pm.secret, name: 密钥物业, adapter: zmq, public_key_file: extra_keys/pm.file.key}
+  - {id: pm.secret, name: 密钥物业, adapter: zmq, public_key_file: extra_keys/pm.secret.key}
 )";
   const LoadResult result = scenario.load(text);
   INFO(listing(result.errors) + listing(result.warnings));

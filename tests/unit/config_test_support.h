@@ -87,7 +87,9 @@ directory:
   communities: [{id: community.a, name: 甲社区, zone: zone01}]
   compounds: [{id: c1, name: 甲小区, community: community.a, company: pm.a, class: A}]
 )";
-  for (std::size_t at; (at = text.find("KEY")) != std::string::npos;) text.replace(at, 3, key);
+  // `key` is the first unit's; every other unit gets its own (a key names one unit).
+  for (std::size_t at, n = 0; (at = text.find("KEY")) != std::string::npos; ++n)
+    text.replace(at, 3, n == 0 ? key : generated_key());
   text.replace(text.find("INCLUDE"), 7, include);
   return text;
 }

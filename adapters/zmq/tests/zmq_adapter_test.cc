@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -95,8 +96,17 @@ class TestHost : public hub::AdapterHost {
   explicit TestHost(std::map<std::string, std::string> unit_of_key) : unit_of_key_(std::move(unit_of_key)) {}
 
   std::string unit_for_key(std::string_view key) noexcept override {
+    std::lock_guard lock(mutex_);
     const auto it = unit_of_key_.find(std::string(key));
     return it == unit_of_key_.end() ? std::string() : it->second;
+  }
+  // As a reload does: the key belongs to `unit` from now on, or (unit "") to nobody.
+  void assign_key(const std::string& key, const std::string& unit) {
+    std::lock_guard lock(mutex_);
+    if (unit.empty())
+      unit_of_key_.erase(key);
+    else
+      unit_of_key_[key] = unit;
   }
   void on_message(const std::string& unit, std::string body) noexcept override {
     record([&] { messages_.push_back({unit, std::move(body)}); });
@@ -137,8 +147,8 @@ class TestHost : public hub::AdapterHost {
     changed_.notify_all();
   }
 
-  const std::map<std::string, std::string> unit_of_key_;
   std::mutex mutex_;
+  std::map<std::string, std::string> unit_of_key_;
   std::condition_variable changed_;
   std::vector<Received> messages_;
   std::vector<std::string> infos_, warnings_;
@@ -234,7 +244,7 @@ class Client {
 
 // The hub's key file, two known units, a started adapter and a client context.
 struct Fixture {
-  explicit Fixture(std::int64_t max_message_bytes = 1048576)
+  explicit Fixture(std::int64_t max_message_bytes = 1048576, const nlohmann::json& more_settings = {})
       : registry(make_key_pair()),
         company(make_key_pair()),
         host({{registry.public_z85, "registry"}, {company.public_z85, "wuye.hengda"}}),
@@ -243,6 +253,7 @@ struct Fixture {
     hub_public = hub.public_z85;
     key_file = dir.write("hub.key", "# test hub\npublic = " + hub.public_z85 + "\nsecret = " + hub.secret_z85 + "\n");
     settings = {{"bind", endpoint}, {"secret_key_file", key_file}, {"max_message_bytes", max_message_bytes}};
+    if (more_settings.is_object()) settings.update(more_settings);
     const hub::Status started = adapter->start(settings, host);
     INFO(started.to_string());
     REQUIRE(started.ok());
@@ -280,11 +291,14 @@ TEST_CASE("the module exports the SDK's ABI version and declares its settings") 
   CHECK(info.name == "zmq");
   std::map<std::string, hub::SettingDecl> declared;
   for (const auto& d : info.settings) declared[d.name] = d;
-  REQUIRE(declared.size() == 4);
+  REQUIRE(declared.size() == 7);
   CHECK(declared.at("bind").required);
   CHECK(declared.at("secret_key_file").required);
   CHECK(declared.at("max_message_bytes").default_value == 1048576);
   CHECK(declared.at("send_high_water_mark").default_value == 100000);
+  CHECK(declared.at("handshakes_per_second").default_value == 20);
+  CHECK(declared.at("handshake_burst").default_value == 40);
+  CHECK(declared.at("allowed_addresses").type == hub::SettingType::kMap);
   for (const auto& [name, d] : declared) CHECK_FALSE(d.help.empty());
 }
 
@@ -312,6 +326,98 @@ TEST_CASE("an unknown key is refused and logged, and nothing it sends reaches th
   const auto messages = f.host.messages();
   REQUIRE(messages.size() == 1);
   CHECK(messages[0].unit == "registry");
+}
+
+TEST_CASE("a key revoked while its connection is open is refused on its next message, once, and sent nothing") {
+  Fixture f;
+  auto registry = f.connect_and_greet(f.registry);
+  REQUIRE(f.adapter->send("registry", R"({"kind":"welcome"})").ok());
+  CHECK(registry->receive_body()["kind"] == "welcome");
+
+  f.host.assign_key(f.registry.public_z85, "");  // a reload removed the key
+  CHECK(f.adapter->send("registry", R"({"kind":"delivery","delivery":1})").code() == hub::StatusCode::kUnavailable);
+  CHECK(f.host.wait_for_warning("which is no longer the unit's"));
+  registry->send(R"({"kind":"send","reference":"AFTER-1"})");
+  registry->send(R"({"kind":"send","reference":"AFTER-2"})");
+  const auto answer = registry->receive_body();
+  CHECK(answer["kind"] == "error");
+  CHECK(answer["code"] == "key_revoked");
+  CHECK(answer["retry"] == false);
+  CHECK_THAT(answer["message"].get<std::string>(), Catch::Contains("connect with your unit's current key pair"));
+  CHECK(f.host.wait_for_warning("refused a message: the CURVE key " + f.registry.public_z85.substr(0, 8)));
+  // A known unit's round trip after both: the second message was read, and dropped without an answer.
+  f.connect_and_greet(f.company);
+  CHECK_FALSE(registry->receive(200ms).has_value());
+  const auto messages = f.host.messages();
+  // Only the greeting before the revocation reached the host from the registry.
+  CHECK(std::count_if(messages.begin(), messages.end(), [](const Received& m) { return m.unit == "registry"; }) == 1);
+  CHECK(f.adapter->send("registry", "{}").code() == hub::StatusCode::kUnavailable);
+}
+
+TEST_CASE("a key moved to another unit at a reload carries the other unit; the old unit's route is dropped") {
+  Fixture f;
+  auto registry = f.connect_and_greet(f.registry);
+  f.host.assign_key(f.registry.public_z85, "wuye.hengda");
+  CHECK(f.adapter->send("registry", "{}").code() == hub::StatusCode::kUnavailable);
+  registry->send(R"({"kind":"hello"})");
+  const auto messages = f.host.wait_for_messages(2);
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[1].unit == "wuye.hengda");
+}
+
+TEST_CASE("the hub's own public key is refused at the handshake, and a unit holding it stops start()") {
+  Fixture f;
+  const KeyPair stolen = [&] {
+    std::ifstream in(f.key_file);
+    std::string line, pub, sec;
+    while (std::getline(in, line)) {
+      if (line.starts_with("public = ")) pub = line.substr(9);
+      if (line.starts_with("secret = ")) sec = line.substr(9);
+    }
+    return KeyPair{pub, sec};
+  }();
+  auto thief = f.connect(stolen);
+  thief->send(R"({"kind":"hello"})");
+  CHECK(thief->next_handshake_event() == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+  CHECK(f.host.wait_for_warning("the hub's own public key"));
+
+  TestHost confused({{stolen.public_z85, "registry"}});
+  LoadedAdapter second;
+  nlohmann::json settings = f.settings;
+  settings["bind"] = "tcp://127.0.0.1:" + std::to_string(free_port());
+  const hub::Status refused = second->start(settings, confused);
+  CHECK(refused.code() == hub::StatusCode::kInvalidArgument);
+  CHECK_THAT(refused.message(), Catch::Contains("unit registry has the hub's own public key"));
+}
+
+TEST_CASE("handshakes beyond an address's rate are refused and logged") {
+  Fixture f(1048576, {{"handshakes_per_second", 1}, {"handshake_burst", 1}});
+  std::vector<std::unique_ptr<Client>> clients;
+  int refused = 0;
+  for (int i = 0; i < 5; ++i) {
+    clients.push_back(f.connect(f.company));
+    refused += clients.back()->next_handshake_event() == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+  }
+  CHECK(refused >= 1);  // five handshakes within well under four seconds
+  CHECK(f.host.wait_for_warning("refused connection from 127.0.0.1: more than 1 CURVE handshakes a second"));
+}
+
+TEST_CASE("a unit's key from outside its allowed_addresses is refused; other units connect as before") {
+  Fixture f(1048576, {{"allowed_addresses", {{"registry", {"10.0.0.0/8", "2001:db8::/32"}},
+                                             {"wuye.hengda", {"127.0.0.0/8"}}}}});
+  auto registry = f.connect(f.registry);
+  registry->send(R"({"kind":"hello"})");
+  CHECK(registry->next_handshake_event() == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+  CHECK(f.host.wait_for_warning("refused connection: unit registry's key " + f.registry.public_z85.substr(0, 8) +
+                                "… from 127.0.0.1, outside the unit's networks"));
+  auto company = f.connect_and_greet(f.company);
+  const auto messages = f.host.messages();
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].unit == "wuye.hengda");
+  const auto infos = f.host.infos();
+  CHECK(std::any_of(infos.begin(), infos.end(), [](const std::string& line) {
+    return line == "zmq: units restricted to networks: registry: 10.0.0.0/8, 2001:db8::/32; wuye.hengda: 127.0.0.0/8";
+  }));
 }
 
 TEST_CASE("send() reaches the unit's own client and no other") {

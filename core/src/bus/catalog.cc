@@ -41,7 +41,9 @@ Result<std::shared_ptr<const Catalog>> Catalog::build(const config::Deployment& 
     UnitEntry& e = c->units_[u.id];
     e.unit = &u;
     e.may_send.insert(u.may_send.begin(), u.may_send.end());
-    if (!u.public_key.empty()) c->unit_by_key_[u.public_key] = u.id;
+    if (!u.public_key.empty()) c->unit_by_key_[u.public_key] = {u.id, std::nullopt};
+    // The loader refuses a key given twice, so a previous key never hides a current one.
+    if (u.previous_key) c->unit_by_key_.try_emplace(u.previous_key->public_key, KeyOwner{u.id, u.previous_key->valid_until});
   }
   std::string problems;
   for (const auto& t : c->deployment_.case_types) {
@@ -94,9 +96,11 @@ const UnitEntry* Catalog::unit(const std::string& id) const {
   return it == units_.end() ? nullptr : &it->second;
 }
 
-std::string Catalog::unit_for_key(std::string_view key) const {
+std::string Catalog::unit_for_key(std::string_view key, TimePoint now) const {
   auto it = unit_by_key_.find(std::string(key));
-  return it == unit_by_key_.end() ? std::string() : it->second;
+  if (it == unit_by_key_.end()) return {};
+  if (it->second.valid_until && now >= *it->second.valid_until) return {};
+  return it->second.unit;
 }
 
 const CaseTypeEntry* Catalog::case_type(const std::string& id) const {

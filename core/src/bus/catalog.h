@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -44,8 +45,9 @@ class Catalog {
 
   const config::Deployment& deployment() const { return deployment_; }
   const UnitEntry* unit(const std::string& id) const;
-  // The unit owning this CURVE public key (Z85), or empty.
-  std::string unit_for_key(std::string_view key) const;
+  // The unit owning this CURVE public key (Z85) at `now`, or empty: a unit's
+  // current key, or its previous_key until that key's valid_until.
+  std::string unit_for_key(std::string_view key, TimePoint now) const;
   const CaseTypeEntry* case_type(const std::string& id) const;
   std::string case_type_name(const std::string& id) const;
   const router::Router& router() const { return *router_; }
@@ -61,7 +63,11 @@ class Catalog {
   Catalog(const Catalog&) = default;
   config::Deployment deployment_;
   std::unordered_map<std::string, UnitEntry> units_;
-  std::unordered_map<std::string, std::string> unit_by_key_;
+  struct KeyOwner {
+    std::string unit;
+    std::optional<TimePoint> valid_until;  // a previous_key's end; none for a current key
+  };
+  std::unordered_map<std::string, KeyOwner> unit_by_key_;
   std::unordered_map<std::string, CaseTypeEntry> case_types_;
   std::shared_ptr<const router::Router> router_;
   std::shared_ptr<const Directory> directory_;

@@ -201,7 +201,7 @@ Status Hub::reload(config::Deployment next) {
 
 std::string Hub::unit_for_key(std::string_view key) noexcept {
   try {
-    return catalog_->get()->unit_for_key(key);
+    return catalog_->get()->unit_for_key(key, clock_->now());
   } catch (...) {
     return {};
   }

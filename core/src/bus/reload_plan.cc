@@ -1,8 +1,11 @@
 #include "bus/reload_plan.h"
 
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
+
+#include "keys/key_file.h"
 
 namespace hub::bus {
 namespace {
@@ -54,7 +57,37 @@ void compare_modules(const char* what, const std::vector<T>& a, const std::vecto
   }
 }
 
+// A unit's keys as the reload line shows them, by fingerprint (never more of a
+// key): "K8f2Lm0p…" or "K8f2Lm0p…, previous Ab3dEf9x… until 2026-12-03T18:00:00+08:00".
+std::string key_state(const config::Unit& unit) {
+  std::string out = unit.public_key.empty() ? "no key" : keys::fingerprint(unit.public_key);
+  if (unit.previous_key)
+    out += fmt::format(", previous {} until {}", keys::fingerprint(unit.previous_key->public_key),
+                       unit.previous_key->valid_until_text);
+  return out;
+}
+
 }  // namespace
+
+std::string describe_key_changes(const config::Deployment& running, const config::Deployment& next) {
+  std::map<std::string, std::string> before, after;
+  for (const auto& u : running.units) before[u.id] = key_state(u);
+  for (const auto& u : next.units) after[u.id] = key_state(u);
+  std::vector<std::string> changed;
+  for (const auto& [id, state] : after) {
+    const auto old = before.find(id);
+    if (old == before.end())
+      changed.push_back(fmt::format("{} (new unit: {})", id, state));
+    else if (old->second != state)
+      changed.push_back(fmt::format("{} ({} -> {})", id, old->second, state));
+  }
+  for (const auto& [id, state] : before)
+    if (!after.count(id)) changed.push_back(fmt::format("{} (unit removed: {} refused from now on)", id, state));
+  if (changed.empty()) return "";
+  std::string out = fmt::format("keys changed for {} unit(s): ", changed.size());
+  for (std::size_t i = 0; i < changed.size(); ++i) out += (i ? "; " : "") + changed[i];
+  return out;
+}
 
 std::vector<std::string> changes_needing_restart(const config::Deployment& running, const config::Deployment& next) {
   std::vector<std::string> out;
@@ -78,10 +111,12 @@ std::vector<std::string> changes_needing_restart(const config::Deployment& runni
 }
 
 std::string describe_reload(const config::Deployment& running, const config::Deployment& next) {
-  return fmt::format("{}, {}, {}, {}", counted("units", running.units, next.units),
-                     counted("case types", running.case_types, next.case_types),
-                     counted("routes", running.routes, next.routes),
-                     counted("compounds", running.compounds, next.compounds));
+  std::string out = fmt::format("{}, {}, {}, {}", counted("units", running.units, next.units),
+                                counted("case types", running.case_types, next.case_types),
+                                counted("routes", running.routes, next.routes),
+                                counted("compounds", running.compounds, next.compounds));
+  if (const std::string keys = describe_key_changes(running, next); !keys.empty()) out += "; " + keys;
+  return out;
 }
 
 }  // namespace hub::bus

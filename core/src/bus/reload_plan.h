@@ -20,7 +20,13 @@ namespace hub::bus {
 std::vector<std::string> changes_needing_restart(const config::Deployment& running, const config::Deployment& next);
 
 // One line for the log: counts, and the units and routes added or removed,
-// e.g. "units 33 (+1: test.new), case types 24, routes 41 (+1: r9, -1: r3), compounds 12".
+// e.g. "units 33 (+1: test.new), case types 24, routes 41 (+1: r9, -1: r3), compounds 12",
+// followed by describe_key_changes when a key changed.
 std::string describe_reload(const config::Deployment& running, const config::Deployment& next);
+
+// The units whose keys change, with keys by fingerprint only (keys::fingerprint):
+// "keys changed for 2 unit(s): registry (Ab3dEf9x… -> K8f2Lm0p…, previous Ab3dEf9x… until
+// 2026-12-03T18:00:00+08:00); test.new (new unit: Zq0r…)". Empty when none changed.
+std::string describe_key_changes(const config::Deployment& running, const config::Deployment& next);
 
 }  // namespace hub::bus

@@ -155,9 +155,10 @@ void read_default_keys(LoadContext& ctx) {
       continue;
     }
     const auto pair = keys::read(path);
-    if (pair.ok())
+    if (pair.ok()) {
       unit.public_key = pair->public_key;
-    else
+      ctx.unit_key_places.push_back({pending.index, false, unit.where, pending.key});
+    } else
       ctx.diag.error(unit.where, pending.key, pair.status().message());
   }
 }
@@ -261,6 +262,7 @@ LoadResult load_on_this_thread(const std::string& path) {
     FileWalker(ctx).read(path, SourceLocation{path, 0, 0}, "");
     resolve_hub_paths(ctx.deployment.hub, path);
     read_default_keys(ctx);
+    check_unit_keys(ctx);
     ctx.symbols.check_references(ctx.diag);
     grant_senders(ctx);
     warn_about_unrouted_case_types(ctx);

@@ -1,47 +1,92 @@
 // Readers of the units: and case_types: sections (see sections.h).
 #include "config/sections.h"
 #include "keys/key_file.h"
+#include "util/time_parse.h"
 
 namespace hub::config {
 namespace {
 
-// A unit's CURVE public key: written inline, or read from a file named
-// relative to the declaring file; with neither, looked up later in keys_dir.
-void read_unit_key(const YamlMap& map, const YamlNode& unit_node, Unit& unit, LoadContext& ctx) {
+// A CURVE public key written inline (`public_key`) or read from a file named
+// relative to the declaring file (`public_key_file`). Returns nullopt when the
+// map names neither (`*named` false) or has a problem (reported, `*named` true).
+std::optional<std::string> read_public_key(const YamlMap& map, bool& named) {
   const auto inline_key = map.get("public_key");
   const auto key_file = map.get("public_key_file");
+  named = inline_key || key_file;
   if (inline_key && key_file) {
     key_file->error("give either public_key or public_key_file, not both");
-    return;
+    return std::nullopt;
   }
   if (inline_key) {
-    if (const auto key = inline_key->string(); key && keys::is_z85_key(*key))
-      unit.public_key = *key;
-    else if (key)
+    const auto key = inline_key->string();
+    if (key && keys::is_z85_key(*key)) return key;
+    if (key)
       inline_key->error("expected a CURVE public key: 40 characters of Z85, as in the .pub file "
                         "that 'hubctl keygen' writes");
-    return;
+    return std::nullopt;
   }
-  if (key_file) {
-    const auto path = key_file->string();
-    if (!path) return;
-    const auto pair = keys::read(absolute_from_file(key_file->where().file, *path));
-    if (!pair.ok()) {
-      key_file->error(pair.status().message());
-      return;
-    }
-    unit.public_key = pair->public_key;
-    if (!pair->secret_key.empty())
-      key_file->warning("this file holds the unit's secret key too; give the hub only the .pub file");
-    return;
+  if (!key_file) return std::nullopt;
+  const auto path = key_file->string();
+  if (!path) return std::nullopt;
+  const auto pair = keys::read(absolute_from_file(key_file->where().file, *path));
+  if (!pair.ok()) {
+    key_file->error(pair.status().message());
+    return std::nullopt;
   }
-  ctx.units_without_key.push_back({ctx.deployment.units.size(), unit_node.key()});
+  if (!pair->secret_key.empty())
+    key_file->warning("this file holds the unit's secret key too; give the hub only the .pub file");
+  return pair->public_key;
+}
+
+// Where the key of `map` is written (public_key or public_key_file).
+UnitKeyPlace key_place(const YamlMap& map, const YamlNode& fallback, bool previous, std::size_t unit) {
+  auto node = map.get("public_key");
+  if (!node) node = map.get("public_key_file");
+  const YamlNode& at = node ? *node : fallback;
+  return {unit, previous, at.where(), at.key()};
+}
+
+// The unit's key: inline or from a file; with neither, looked up later in keys_dir.
+void read_unit_key(const YamlMap& map, const YamlNode& unit_node, Unit& unit, LoadContext& ctx) {
+  bool named = false;
+  const std::size_t index = ctx.deployment.units.size();
+  if (auto key = read_public_key(map, named)) {
+    unit.public_key = std::move(*key);
+    ctx.unit_key_places.push_back(key_place(map, unit_node, false, index));
+  }
+  if (!named) ctx.units_without_key.push_back({index, unit_node.key()});
+}
+
+// previous_key: {public_key | public_key_file, valid_until}: the key a rotation
+// replaces, still valid for the unit until valid_until (a time with an offset).
+void read_previous_key(const YamlNode& node, Unit& unit, LoadContext& ctx) {
+  const auto map = node.map({"public_key", "public_key_file", "valid_until"}, {"valid_until"});
+  if (!map) return;
+  PreviousKey previous;
+  previous.where = node.where();
+  bool named = false;
+  auto key = read_public_key(*map, named);
+  if (!named)
+    node.error("expected the old key as public_key or public_key_file (the .pub file the unit used until now)");
+  const auto until_node = map->get("valid_until");
+  const auto until_text = until_node ? until_node->string() : std::nullopt;
+  const auto until = until_text ? parse_iso8601(*until_text) : std::nullopt;
+  if (until_text && !until)
+    until_node->error("expected the end of the grace period as a time with its offset, e.g. "
+                      "\"2026-12-03T18:00:00+08:00\"");
+  if (!key || !until) return;
+  previous.public_key = std::move(*key);
+  previous.valid_until = *until;
+  previous.valid_until_text = *until_text;
+  unit.previous_key = std::move(previous);
+  ctx.unit_key_places.push_back(key_place(*map, node, true, ctx.deployment.units.size()));
 }
 
 void read_unit(const YamlNode& node, LoadContext& ctx) {
   Unit unit;
   unit.where = node.where();
-  const auto map = node.map({"id", "name", "adapter", "public_key", "public_key_file", "may_send", "quota"},
+  const auto map = node.map(
+      {"id", "name", "adapter", "public_key", "public_key_file", "previous_key", "may_send", "quota"},
                             {"id", "name", "adapter"});
   if (map) {
     unit.id = read_declared_id(*map, "id", SymbolKind::kUnit, ctx);
@@ -52,6 +97,7 @@ void read_unit(const YamlNode& node, LoadContext& ctx) {
         unit.may_send.push_back(read_reference(type, SymbolKind::kCaseType, ctx));
       });
     read_unit_key(*map, node, unit, ctx);
+    if (const auto previous = map->get("previous_key")) read_previous_key(*previous, unit, ctx);
     if (const auto quota = map->get("quota")) unit.quota = read_quota(*quota);
   }
   ctx.deployment.units.push_back(std::move(unit));

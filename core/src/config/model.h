@@ -50,11 +50,21 @@ struct UnitQuotaOverride {
   bool operator==(const UnitQuotaOverride&) const = default;
 };
 
+// A unit's key before a rotation (units[].previous_key): it stays valid for the
+// unit until `valid_until`, and is refused like any unknown key from then on.
+struct PreviousKey {
+  std::string public_key;  // CURVE public key, Z85 (40 chars)
+  std::chrono::system_clock::time_point valid_until;
+  std::string valid_until_text;  // as written, e.g. "2026-12-03T18:00:00+08:00"
+  SourceLocation where;
+};
+
 struct Unit {
   std::string id;            // e.g. "registry", "pm.jinxiu", "cgj.zone07"
   std::string name;          // Chinese display name
   std::string adapter;       // adapter name this unit connects through
   std::string public_key;    // CURVE public key, Z85 (40 chars)
+  std::optional<PreviousKey> previous_key;
   std::vector<std::string> may_send;  // case type ids
   UnitQuotaOverride quota;
   SourceLocation where;

@@ -24,6 +24,15 @@ struct UnitWithoutKey {
   std::string key;    // key path of the unit, e.g. "units[3]"
 };
 
+// Where a unit's key is given (inline, by file, or found in keys_dir), for
+// the checks that need every unit's key (check_unit_keys).
+struct UnitKeyPlace {
+  std::size_t unit;       // index into Deployment::units
+  bool previous = false;  // its previous_key rather than its current key
+  SourceLocation where;
+  std::string key;  // key path, e.g. "units[3].public_key_file"
+};
+
 // A limit counting working days: the deployment then needs a calendar.
 struct WorkingDayLimit {
   SourceLocation where;
@@ -44,6 +53,7 @@ struct LoadContext {
   SymbolTable symbols;
   Diagnostics diag;
   std::vector<UnitWithoutKey> units_without_key;
+  std::vector<UnitKeyPlace> unit_key_places;
   std::vector<WorkingDayLimit> working_day_limits;  // every limit read that counts working days
   std::vector<UnitPattern> receiver_patterns;       // of lifecycle.chains
 };
@@ -63,6 +73,10 @@ void read_lifecycle(const YamlNode& node, LoadContext& ctx);
 // Checks of the calendar: and lifecycle: sections that need the whole
 // deployment (every unit, every limit). Call once, after all files are read.
 void check_lifecycle(LoadContext& ctx);
+
+// Checks of the units' keys, once keys_dir's keys are read: a key (current or
+// previous_key) names one unit only, and no unit has the hub's own public key.
+void check_unit_keys(LoadContext& ctx);
 
 // --- helpers shared by the readers ---
 

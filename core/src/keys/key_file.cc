@@ -70,6 +70,8 @@ bool is_z85_key(const std::string& s) {
   return true;
 }
 
+std::string fingerprint(const std::string& public_key_z85) { return public_key_z85.substr(0, 8) + "…"; }
+
 Result<KeyPair> generate() {
   char pub[41] = {}, sec[41] = {};
   if (zmq_curve_keypair(pub, sec) != 0)

@@ -37,4 +37,10 @@ Status write(const std::string& dir, const std::string& id, const KeyPair& pair,
 // True when s is 40 characters of the Z85 alphabet.
 bool is_z85_key(const std::string& s);
 
+// How logs and messages name a public key: its first 8 characters and "…"
+// ("rq:rM>}U…"), which an operator finds at the start of the .pub file's
+// "public = " line. Only ever given public keys; the zmq adapter's refusal
+// lines use the same form.
+std::string fingerprint(const std::string& public_key_z85);
+
 }  // namespace hub::keys
