@@ -96,6 +96,8 @@ inline constexpr const char* kBusy = "busy";
 inline constexpr const char* kInternal = "internal";
 // The database refused one item that passed every check (bus/committer.h).
 inline constexpr const char* kUnstorable = "unstorable";
+// An operator disabled the sending unit (bus/disabled_units.h): refused unread.
+inline constexpr const char* kUnitDisabled = "unit_disabled";
 }  // namespace code
 
 struct ParseError {
