@@ -4,11 +4,13 @@
 // and uncounted and are listed, enabling sends them; the change is recorded
 // with the kernel's name of the operator. With two hubs on one database, a
 // unit disabled through one hub's socket is refused by the other at once.
+// Deadlines run on for a disabled receiver: its chain is told, it is not.
 #include <catch2/catch.hpp>
 
 #include <chrono>
 
 #include "test_hub.h"
+#include "util/time_parse.h"
 
 using hub::Json;
 using namespace hub::testing;
@@ -201,4 +203,41 @@ TEST_CASE("hubctl unit names what is wrong with an unknown unit or a bad command
   CHECK_THAT(hubctl(d, "unit list --disabled", &code), Catch::Contains("no unit is disabled"));
   CHECK(code == 0);
   CHECK(hubd.stop() == 0);
+}
+
+TEST_CASE("a disabled receiver's deadlines run on: its chain is told when it is overdue, it gets its work when enabled",
+          "[disable][deadlines]") {
+  TestDeployment d;
+  InProcessHub hub(d, *hub::parse_iso8601("2026-12-07T09:00:00+08:00"));
+  auto sender = d.client("test.sender");
+  auto company = d.client("pm.jinxiu");
+  auto community = d.client("community.jianshe");
+  company->hello();
+  community->hello();
+  REQUIRE(company->wait_kind("welcome"));
+  REQUIRE(community->wait_kind("welcome"));
+  int code = -1;
+  hubctl(d, "unit disable pm.jinxiu --reason 'system down for maintenance'", &code);
+  REQUIRE(code == 0);
+  const auto case_id = send_accepted(*sender, "DL-1", "test.routed", "jinxiu", Json::object())["case"].get<std::int64_t>();
+  const std::string id = query_one(d, "SELECT id FROM deliveries WHERE case_id = " + std::to_string(case_id));
+
+  // Sign by 13:00: the reminder at 12:00 waits for the company; the notice at 13:00 reaches the community.
+  hub.clock().set(*hub::parse_iso8601("2026-12-07T12:00:00+08:00"));
+  REQUIRE(wait_until(d, "SELECT count(*) FROM updates WHERE kind = 'reminder' AND delivery_id = " + id, "1"));
+  hub.clock().set(*hub::parse_iso8601("2026-12-07T13:00:00+08:00"));
+  auto notice = community->wait_for([](const Json& j) { return is_delivery(j); });
+  REQUIRE(notice);
+  CHECK((*notice)["escalation"]["responsible"] == "pm.jinxiu");
+  CHECK_FALSE(company->wait_for([](const Json& j) { return is_delivery(j) || j.value("kind", "") == "reminder"; }, 600ms));
+  CHECK(query_one(d, "SELECT state || ' ' || attempts FROM deliveries WHERE id = " + id) == "pending 0");
+
+  // Enabled: the company, still connected, gets the delivery and the reminder without asking.
+  hubctl(d, "unit enable pm.jinxiu", &code);
+  REQUIRE(code == 0);
+  auto delivery = company->wait_for([](const Json& j) { return is_delivery(j); });
+  REQUIRE(delivery);
+  CHECK((*delivery)["delivery"] == std::stoll(id));
+  CHECK((*delivery)["attempt"] == 1);
+  CHECK(company->wait_kind("reminder"));
 }
