@@ -27,6 +27,13 @@ Operator commands (local operator socket; every action is logged with your login
                                  the figures units are evaluated on: received, signed and
                                  resolved on time, overdue now, returned, extended, reopened,
                                  median and p90 time to sign and to resolve
+  hubctl unit disable ID [--reason TEXT]
+                                 stop a unit at once on every hub: its messages are refused
+                                 (unit_disabled), nothing is sent to it; what waits for it is kept
+  hubctl unit enable ID          let it in again; what waited for it is sent at once
+  hubctl unit show ID [--limit N]
+                                 whether it is disabled, by whom and why, and what waits for it
+  hubctl unit list [--disabled]  every unit (or the disabled ones) with what waits for each
   hubctl status                  whether the hub answers, and its version
 
 Unit commands (act as the unit whose key file you hold; the hub knows you by the key):
@@ -47,7 +54,7 @@ int main(int argc, char** argv) {
   using namespace hub::apps;
   const std::map<std::string, int (*)(const Args&)> commands = {
       {"case", run_case},     {"log", run_log},   {"parked", run_parked}, {"replay", run_replay},
-      {"report", run_report}, {"status", run_status}, {"send", run_send}, {"keygen", run_keygen}};
+      {"report", run_report}, {"status", run_status}, {"unit", run_unit},   {"send", run_send},     {"keygen", run_keygen}};
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
     std::cout << kHelpText;
     return argc < 2 ? ExitCode::kUsage : ExitCode::kOk;

@@ -3,7 +3,6 @@
 // socket's folder is secured at start or the hub refuses to start, and a
 // socket this user may not open is reported as such, not as a hub that is down.
 #include <grp.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,18 +26,6 @@ const std::string kBin = std::string(HUB_BINARY_DIR) + "/bin/";
 
 const DeploymentOptions kParkFast{
     .max_attempts = 2, .backoff_ms = 200, .extra_yaml = "", .shared_database = "", .hub_id = "test", .keys_from = ""};
-
-// How the hub must name this test process: its login, and the session's
-// login when that is someone else (read here from the same kernel sources).
-std::string expected_operator() {
-  const std::string me = ::getpwuid(::geteuid())->pw_name;
-  std::ifstream in("/proc/self/loginuid");
-  unsigned long long login = 4294967295ULL;
-  in >> login;
-  if (!in || login >= 4294967295ULL || login == ::geteuid()) return me;
-  const passwd* pw = ::getpwuid(static_cast<uid_t>(login));
-  return (pw ? std::string(pw->pw_name) : "uid " + std::to_string(login)) + " (as " + me + ")";
-}
 
 // Adds `line` to the hub: section of the deployment's top-level file.
 void add_hub_setting(const TestDeployment& d, const std::string& line) {

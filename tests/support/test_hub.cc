@@ -1,6 +1,7 @@
 #include "test_hub.h"
 
 #include <arpa/inet.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -300,6 +301,17 @@ int run_command(const std::string& command, std::string& out) {
   while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
   const int status = ::pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string expected_operator() {
+  // Read here from the same kernel sources the hub reads.
+  const std::string me = ::getpwuid(::geteuid())->pw_name;
+  std::ifstream in("/proc/self/loginuid");
+  unsigned long long login = 4294967295ULL;
+  in >> login;
+  if (!in || login >= 4294967295ULL || login == ::geteuid()) return me;
+  const passwd* pw = ::getpwuid(static_cast<uid_t>(login));
+  return (pw ? std::string(pw->pw_name) : "uid " + std::to_string(login)) + " (as " + me + ")";
 }
 
 }  // namespace hub::testing

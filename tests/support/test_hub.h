@@ -149,4 +149,8 @@ std::string hubctl(const TestDeployment& d, const std::string& args, int* exit_c
 // Runs a program (hubctl, python) and returns its exit code; output in `out`.
 int run_command(const std::string& command, std::string& out);
 
+// How the hub names this test process as an operator (ops/peer_identity.h):
+// its login, and the session's login when that is someone else ("alice (as root)").
+std::string expected_operator();
+
 }  // namespace hub::testing

@@ -76,10 +76,11 @@ std::string describe(const store::BatchInput& b) {
 
 Committer::Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
                      const Clock& clock, const CatalogHolder& catalog, const Presence& presence,
-                     Dispatcher& dispatcher, std::function<void()> hook_work, CommitQueue::Lane lane)
+                     const DisabledUnits& disabled, Dispatcher& dispatcher, std::function<void()> hook_work,
+                     CommitQueue::Lane lane)
     : db_(std::move(conninfo), lane == CommitQueue::Lane::kAll ? "committer" : "committer (cases and acks)"),
       queue_(queue), outbox_(outbox), log_(log), clock_(clock), catalog_(catalog), presence_(presence),
-      dispatcher_(dispatcher), hook_work_(std::move(hook_work)), lane_(lane) {}
+      disabled_(disabled), dispatcher_(dispatcher), hook_work_(std::move(hook_work)), lane_(lane) {}
 
 Committer::~Committer() { join(); }
 
@@ -108,7 +109,9 @@ void Committer::run() {
       const auto& hub = c->deployment().hub;
       batch.direct.hub_id = hub.id;
       batch.direct.lease = hub.delivery.backoff_initial;
-      batch.direct.here = [this](const std::string& unit) { return presence_.is_online(unit); };
+      batch.direct.here = [this](const std::string& unit) {
+        return presence_.is_online(unit) && !disabled_.contains(unit);
+      };
     }
     commit(std::move(batch));
   }

@@ -19,6 +19,7 @@
 
 #include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
+#include "bus/disabled_units.h"
 #include "bus/dispatcher.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
@@ -30,7 +31,8 @@ namespace hub::bus {
 
 class Committer {
  public:
-  // New cases' deliveries to units online at this hub (`presence`) are
+  // New cases' deliveries to units online at this hub (`presence`) and not
+  // disabled (`disabled`: theirs wait unclaimed) are
   // written already claimed and handed to `dispatcher` after the commit
   // (store::DirectDispatch). The dispatcher is woken for claims only when the
   // commit left work for them (deliveries to units elsewhere, replies,
@@ -40,7 +42,8 @@ class Committer {
   // check replies and get on_reply tasks, its lifecycle policy, directory
   // and router give deadlines and re-route returned cases.
   Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-            const Clock& clock, const CatalogHolder& catalog, const Presence& presence, Dispatcher& dispatcher,
+            const Clock& clock, const CatalogHolder& catalog, const Presence& presence,
+            const DisabledUnits& disabled, Dispatcher& dispatcher,
             std::function<void()> hook_work, CommitQueue::Lane lane = CommitQueue::Lane::kAll);
   ~Committer();
   void start();
@@ -64,6 +67,7 @@ class Committer {
   const Clock& clock_;
   const CatalogHolder& catalog_;
   const Presence& presence_;
+  const DisabledUnits& disabled_;
   Dispatcher& dispatcher_;
   std::function<void()> hook_work_;
   const CommitQueue::Lane lane_;

@@ -11,9 +11,10 @@ constexpr int kClaimLimit = 1000;
 }  // namespace
 
 Dispatcher::Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog,
-                       Presence& presence, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock)
+                       Presence& presence, const DisabledUnits& disabled, const Outbox& outbox,
+                       const log::RoutingLog& log, const Clock& clock)
     : db_(std::move(conninfo), "dispatcher"), hub_id_(std::move(hub_id)), catalog_(catalog), presence_(presence),
-      outbox_(outbox), log_(log), clock_(clock) {}
+      disabled_(disabled), outbox_(outbox), log_(log), clock_(clock) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
@@ -109,7 +110,7 @@ void Dispatcher::run() {
 
 bool Dispatcher::dispatch_once(store::PgConnection& db, bool announce) {
   const auto catalog = catalog_.get();
-  store::ClaimRequest request{presence_.online(), clock_.now(), hub_id_, catalog->deployment().hub.delivery, kClaimLimit,
+  store::ClaimRequest request{disabled_.without(presence_.online()), clock_.now(), hub_id_, catalog->deployment().hub.delivery, kClaimLimit,
                               announce};
   auto claimed = store::claim_due(db, request);
   if (!claimed.ok()) {
@@ -136,7 +137,8 @@ void Dispatcher::send_deliveries(std::vector<std::pair<std::string, protocol::Ou
 
 void Dispatcher::send(const std::string& unit, std::string body) {
   // The attempt is already counted; the row is sent again after its backoff,
-  // once the unit is back.
+  // once the unit is back (or enabled again: claimed while it was being disabled).
+  if (disabled_.contains(unit)) return;
   if (Status s = outbox_.send_expecting_ack(unit, std::move(body)); !s.ok()) presence_.forget(unit);
 }
 

@@ -8,7 +8,8 @@
 // it claims due rows for the units online at this hub
 // (store/dispatch_claims.h), sends them, and logs what it did. Sending is
 // at-least-once: a row is sent again after its backoff until acked, and parked
-// after the configured attempts.
+// after the configured attempts. Units an operator disabled (bus/disabled_units.h)
+// are left out of every claim and send: their rows wait, attempts uncounted.
 #pragma once
 
 #include <condition_variable>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "bus/catalog_holder.h"
+#include "bus/disabled_units.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
 #include "hub/clock.h"
@@ -31,7 +33,7 @@ namespace hub::bus {
 class Dispatcher {
  public:
   Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog, Presence& presence,
-             const Outbox& outbox, const log::RoutingLog& log, const Clock& clock);
+             const DisabledUnits& disabled, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock);
   ~Dispatcher();
   void start();
   void stop();
@@ -57,6 +59,7 @@ class Dispatcher {
   const std::string hub_id_;
   const CatalogHolder& catalog_;
   Presence& presence_;
+  const DisabledUnits& disabled_;
   const Outbox& outbox_;
   const log::RoutingLog& log_;
   const Clock& clock_;

@@ -12,6 +12,7 @@
 #include "plugin_host/settings_check.h"
 #include "store/migrations.h"
 #include "store/runtime_grants.h"
+#include "store/unit_status.h"
 
 namespace hub::bus {
 namespace {
@@ -50,6 +51,7 @@ Result<std::unique_ptr<Hub>> Hub::start(HubOptions options) {
 
 Status Hub::start_all() {
   const auto& d = options_.deployment;
+  std::vector<std::string> disabled_at_start;
   {
     const bool two_roles = !options_.owner_conninfo.empty() && options_.owner_conninfo != options_.conninfo;
     auto db = store::PgConnection::connect(two_roles ? options_.owner_conninfo : options_.conninfo);
@@ -76,6 +78,9 @@ Status Hub::start_all() {
     if (Status s = check_calendar(catalog_->get()->lifecycle(), clock_->now()); !s.ok()) return s;
     // Routes see the stored directory changes from the first case on.
     if (Status s = DirectoryRefresher(*catalog_, *clock_).refresh(*db); !s.ok()) return s;
+    auto disabled = store::load_disabled_units(*db);
+    if (!disabled.ok()) return disabled.status();
+    disabled_at_start = std::move(disabled.value());
   }
 
   std::map<std::string, Adapter*> adapters;
@@ -93,6 +98,8 @@ Status Hub::start_all() {
                                      [quotas = quotas_.get()](const std::string& unit) {
                                        quotas->expect_ack(unit, std::chrono::steady_clock::now());
                                      });
+  disabled_units_ = std::make_unique<DisabledUnits>(*outbox_, [this] { dispatcher_->wake(); });
+  disabled_units_->replace(disabled_at_start);
 
   auto logger = spdlog::get("routing");
   if (!logger) logger = spdlog::default_logger();
@@ -101,11 +108,11 @@ Status Hub::start_all() {
       logger, [holder](const std::string& type) { return holder->get()->case_type_name(type); });
   presence_ = std::make_unique<Presence>(std::chrono::seconds(d.hub.heartbeat_timeout_seconds));
   queue_ = std::make_unique<CommitQueue>(options_.commit_queue);
-  dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *outbox_,
-                                             *routing_log_, *clock_);
+  dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *disabled_units_,
+                                             *outbox_, *routing_log_, *clock_);
   for (const auto lane : {CommitQueue::Lane::kAll, CommitQueue::Lane::kCasesAndAcks})
     committers_.push_back(std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_,
-                                                      *catalog_, *presence_, *dispatcher_,
+                                                      *catalog_, *presence_, *disabled_units_, *dispatcher_,
                                                       [this] { hook_runner_->kick(); }, lane));
   directory_ = std::make_unique<DirectoryRefresher>(*catalog_, *clock_);
   hook_runner_ = std::make_unique<hooks::HookRunner>(
@@ -124,7 +131,9 @@ Status Hub::start_all() {
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
   watcher_ = std::make_unique<DeadlineWatcher>(options_.conninfo, *catalog_, *routing_log_, *clock_,
                                                [this] { dispatcher_->kick(); });
-  peer_wake_ = std::make_unique<PeerWake>(options_.conninfo, d.hub.id, [this] { dispatcher_->wake(); });
+  const auto reload_disabled = [this](store::PgConnection& db) { return disabled_units_->reload(db); };
+  peer_wake_ = std::make_unique<PeerWake>(options_.conninfo, d.hub.id, [this] { dispatcher_->wake(); },
+                                          reload_disabled);
   dispatcher_->start();
   peer_wake_->start();
   for (auto& c : committers_) c->start();
@@ -132,7 +141,7 @@ Status Hub::start_all() {
   watcher_->start();
 
   auto ops = ops::OperatorService::start(d.hub.operator_socket, d.hub.operator_group, options_.conninfo, *catalog_,
-                                         *clock_, [this] { dispatcher_->kick(); });
+                                         *clock_, [this] { dispatcher_->kick(); }, reload_disabled);
   if (!ops.ok()) return ops.status();
   operator_service_ = std::move(ops.value());
   return start_adapters();
@@ -209,6 +218,7 @@ std::string Hub::unit_for_key(std::string_view key) noexcept {
 
 void Hub::on_message(const std::string& unit, std::string body) noexcept {
   try {
+    if (disabled_units_->refuse(unit)) return;  // disabled by an operator: answered, nothing read or kept
     intake_->handle(unit, body);
   } catch (const std::exception& e) {
     spdlog::error("intake: message from {} dropped after an internal error: {}", unit, e.what());

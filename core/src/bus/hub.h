@@ -20,6 +20,7 @@
 #include "bus/committer.h"
 #include "bus/deadline_watcher.h"
 #include "bus/directory_refresh.h"
+#include "bus/disabled_units.h"
 #include "bus/dispatcher.h"
 #include "bus/intake.h"
 #include "bus/peer_wake.h"
@@ -75,6 +76,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<CatalogHolder> catalog_;
   std::vector<std::unique_ptr<plugin_host::Loaded<Adapter>>> adapters_;
   std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<DisabledUnits> disabled_units_;
   std::unique_ptr<log::RoutingLog> routing_log_;
   std::unique_ptr<Presence> presence_;
   std::unique_ptr<UnitQuotas> quotas_;

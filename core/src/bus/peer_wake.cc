@@ -14,8 +14,10 @@ constexpr auto kWaitStep = std::chrono::milliseconds(100);
 constexpr auto kRetry = std::chrono::seconds(1);
 }  // namespace
 
-PeerWake::PeerWake(std::string conninfo, std::string hub_id, std::function<void()> wake)
-    : conninfo_(std::move(conninfo)), hub_id_(std::move(hub_id)), wake_(std::move(wake)) {}
+PeerWake::PeerWake(std::string conninfo, std::string hub_id, std::function<void()> wake,
+                   std::function<Status(store::PgConnection&)> units_changed)
+    : conninfo_(std::move(conninfo)), hub_id_(std::move(hub_id)), wake_(std::move(wake)),
+      units_changed_(std::move(units_changed)) {}
 
 PeerWake::~PeerWake() { stop(); }
 
@@ -24,6 +26,14 @@ void PeerWake::start() { thread_ = std::thread([this] { run(); }); }
 void PeerWake::stop() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
+}
+
+bool PeerWake::reload_units(store::WorkListener& listener) {
+  if (Status s = units_changed_(listener.connection()); !s.ok()) {
+    spdlog::warn("disabled units: cannot read them from the database ({}); trying again in a second", s.message());
+    return false;
+  }
+  return true;
 }
 
 void PeerWake::run() {
@@ -49,15 +59,21 @@ void PeerWake::run() {
                      "to learn of each other's new work",
                      hub_id_);
       first = false;
-      wake_();  // announcements made while this hub was not listening are lost
+      // Announcements made while this hub was not listening are lost.
+      wake_();
+      if (!reload_units(*listener)) {
+        listener.reset();
+        next_try = std::chrono::steady_clock::now() + kRetry;
+      }
+      continue;
     }
     auto heard = listener->wait(kWaitStep);
-    if (!heard.ok()) {
+    if (!heard.ok() || (heard->units && !reload_units(*listener))) {
       listener.reset();
       next_try = std::chrono::steady_clock::now() + kRetry;
       continue;
     }
-    if (*heard) wake_();
+    if (heard->work) wake_();
   }
 }
 

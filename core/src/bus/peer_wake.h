@@ -8,6 +8,11 @@
 // the database is unreachable it retries every second; the dispatcher's own
 // 200 ms poll covers the gap. Warns at start when another connection uses
 // this hub's id.
+//
+// It also keeps this hub's set of disabled units current: `units_changed`
+// reads the set on the listening connection after every (re)connect and
+// whenever a hub (this one too) announces a change (store/unit_status.h). When
+// that read fails, the thread connects again after a second and reads again.
 #pragma once
 
 #include <atomic>
@@ -15,21 +20,28 @@
 #include <string>
 #include <thread>
 
+#include "store/pg.h"
+#include "store/work_signal.h"
+
 namespace hub::bus {
 
 class PeerWake {
  public:
-  PeerWake(std::string conninfo, std::string hub_id, std::function<void()> wake);
+  PeerWake(std::string conninfo, std::string hub_id, std::function<void()> wake,
+           std::function<Status(store::PgConnection&)> units_changed);
   ~PeerWake();
   void start();
   void stop();
 
  private:
   void run();
+  // false (logged) when the set of disabled units could not be read.
+  bool reload_units(store::WorkListener& listener);
 
   const std::string conninfo_;
   const std::string hub_id_;
   const std::function<void()> wake_;
+  const std::function<Status(store::PgConnection&)> units_changed_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -16,7 +16,9 @@
 #include "ops/operator_queries.h"
 #include "ops/parked.h"
 #include "ops/report.h"
+#include "ops/unit_admin.h"
 #include "store/db_link.h"
+#include "util/printable.h"
 
 namespace hub::ops {
 namespace {
@@ -53,9 +55,9 @@ Result<UniqueFd> listen_at(const std::string& path) {
 
 struct OperatorService::Impl {
   Impl(std::string path, OperatorAccess a, std::string conninfo, const bus::CatalogHolder& c, const Clock& k,
-       std::function<void()> r)
+       std::function<void()> r, std::function<Status(store::PgConnection&)> u)
       : socket_path(std::move(path)), access(std::move(a)), db(std::move(conninfo), "operator socket"), catalog(c),
-        clock(k), replayed(std::move(r)) {}
+        clock(k), replayed(std::move(r)), units_changed(std::move(u)) {}
   ~Impl() {
     if (listener) ::unlink(socket_path.c_str());
   }
@@ -72,6 +74,7 @@ struct OperatorService::Impl {
   const bus::CatalogHolder& catalog;
   const Clock& clock;
   std::function<void()> replayed;
+  std::function<Status(store::PgConnection&)> units_changed;
   std::atomic<bool> stopping{false};
   std::thread thread;
 };
@@ -80,13 +83,15 @@ Result<std::unique_ptr<OperatorService>> OperatorService::start(const std::strin
                                                                 const std::string& operator_group,
                                                                 const std::string& conninfo,
                                                                 const bus::CatalogHolder& catalog, const Clock& clock,
-                                                                std::function<void()> replayed) {
+                                                                std::function<void()> replayed,
+                                                                std::function<Status(store::PgConnection&)> units_changed) {
   auto access = OperatorAccess::resolve(operator_group);
   if (!access.ok()) return access.status();
   if (Status s = access->secure_folder(std::filesystem::path(socket_path).parent_path().string()); !s.ok()) return s;
   auto listener = listen_at(socket_path);
   if (!listener.ok()) return listener.status();
-  auto impl = std::make_unique<Impl>(socket_path, std::move(access.value()), conninfo, catalog, clock, std::move(replayed));
+  auto impl = std::make_unique<Impl>(socket_path, std::move(access.value()), conninfo, catalog, clock,
+                                     std::move(replayed), std::move(units_changed));
   impl->listener = std::move(listener.value());
   if (Status s = impl->access.secure_socket(socket_path); !s.ok()) return s;
   Impl* raw = impl.get();
@@ -169,6 +174,7 @@ void OperatorService::Impl::add_type_names(Json& answer) const {
   };
   if (answer.contains("events")) name_rows(answer["events"], "case_type");
   if (answer.contains("history")) name_rows(answer["history"], "case_type");
+  if (answer.contains("oldest")) name_rows(answer["oldest"], "type");  // what waits for a unit
   name_one("case");
   name_one("item");
   // Parked work: listed by kind, and by outcome when replayed.
@@ -188,7 +194,9 @@ Json OperatorService::Impl::handle(Json request, const std::string& who) {
   const std::string op = request.value("op", "");
   store::PgConnection* conn = db.get();
   if (conn == nullptr) return {{"ok", false}, {"error", "the hub's database is unreachable now; try again shortly"}};
-  Result<Json> result = Status::InvalidArgument("unknown op '" + op + "' (expected case, events, parked, replay, report or status)");
+  Result<Json> result = Status::InvalidArgument(
+      "unknown op '" + op + "' (expected case, events, parked, replay, report, status, disable_unit, enable_unit, unit "
+      "or units)");
   if (op == "case") result = show_case(*conn, request);
   else if (op == "events") result = list_events(*conn, request);
   else if (op == "parked") result = request.contains("show") ? show_parked(*conn, request) : list_parked(*conn, request);
@@ -200,10 +208,21 @@ Json OperatorService::Impl::handle(Json request, const std::string& who) {
     result = all ? replay_parked(*conn, *catalog.get(), request, who, clock.now())
                  : replay(*conn, *catalog.get(), request, who, clock.now());
     if (result.ok()) replayed();
-  }
+  } else if (op == "disable_unit" || op == "enable_unit") {
+    result = op == "disable_unit" ? disable_unit(*conn, *catalog.get(), request, who, clock.now())
+                                  : enable_unit(*conn, *catalog.get(), request, who, clock.now());
+    if (result.ok() && (*result)["changed"] == true) {
+      spdlog::warn("operator {}: {}", who, printable((*result)["action"].get<std::string>()));
+      if (Status s = units_changed(*conn); !s.ok())
+        spdlog::warn("disabled units: this hub applies the change when it can read it: {}", s.message());
+    }
+  } else if (op == "unit") result = show_unit(*conn, *catalog.get(), request);
+  else if (op == "units") result = list_units(*conn, *catalog.get(), request);
   // Every action is logged with the operator; the polling of `hubctl log --follow` only at debug.
-  if (op == "events") spdlog::debug("operator {}: {}", who, request.dump());
-  else if (op != "replay") spdlog::info("operator {}: {}", who, request.dump());
+  // Requests carry operators' text (reasons): escaped like units' text.
+  if (op == "events") spdlog::debug("operator {}: {}", who, printable_json(request.dump()));
+  else if (op != "replay")
+    spdlog::info("operator {}: {}", who, printable_json(request.dump()));
   if (result.ok()) add_type_names(result.value());
   if (!result.ok()) {
     db.check(result.status());

@@ -98,6 +98,8 @@ inline constexpr const char* kRateLimited = "rate_limited";
 inline constexpr const char* kInternal = "internal";
 // The database refused one item that passed every check (bus/committer.h).
 inline constexpr const char* kUnstorable = "unstorable";
+// An operator disabled the sending unit (bus/disabled_units.h): refused unread.
+inline constexpr const char* kUnitDisabled = "unit_disabled";
 }  // namespace code
 
 struct ParseError {

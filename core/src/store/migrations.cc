@@ -251,6 +251,21 @@ ALTER TABLE plugin_state ADD COLUMN version bigint NOT NULL DEFAULT 1;
 ALTER TABLE hook_tasks ADD COLUMN retries integer NOT NULL DEFAULT 0;
 ALTER TABLE hook_tasks ADD COLUMN retry_since timestamptz;
 )SQL"},
+      {8, "units disabled by an operator", R"SQL(
+-- One row per unit an operator ever disabled (store/unit_status.h). Enabling
+-- it again updates the row rather than deleting it, so the hub's runtime role
+-- needs no DELETE here; who did what and when is in the events. Every hub
+-- keeps the set of disabled units in memory: loaded at start and again when
+-- any hub announces a change (NOTIFY xinhui_units).
+CREATE TABLE unit_status (
+  unit       text PRIMARY KEY,
+  disabled   boolean NOT NULL,
+  changed_at timestamptz NOT NULL,   -- when it was last disabled or enabled
+  changed_by text NOT NULL,          -- the operator, as the kernel named them
+  reason     text NOT NULL DEFAULT '' -- the operator's reason for disabling; '' once enabled
+);
+CREATE INDEX unit_status_disabled ON unit_status (unit) WHERE disabled;
+)SQL"},
   };
   return all;
 }

@@ -29,6 +29,7 @@ const std::vector<TableRights>& runtime_table_rights() {
       {"hook_tasks", "SELECT, INSERT, UPDATE"},
       {"directory_overrides", "SELECT, INSERT, UPDATE"},
       {"lifecycle_requests", "SELECT, INSERT, UPDATE"},
+      {"unit_status", "SELECT, INSERT, UPDATE"},
   };
   return all;
 }

@@ -2,6 +2,8 @@
 
 #include <poll.h>
 
+#include <string_view>
+
 namespace hub::store {
 
 Status announce_work(PgConnection& db, const std::string& hub_id) {
@@ -14,8 +16,9 @@ Result<WorkListener> WorkListener::start(const std::string& conninfo, const std:
   if (!db.ok()) return db.status();
   const std::string name = "xinhui-hub " + hub_id;
   if (auto r = db->exec_params("SELECT set_config('application_name', $1, false)", {name}); !r.ok()) return r.status();
-  // kWorkChannel is a constant identifier: LISTEN takes no parameter.
-  if (auto r = db->exec(std::string("LISTEN ") + kWorkChannel); !r.ok()) return r.status();
+  // The channels are constant identifiers: LISTEN takes no parameter.
+  for (const char* channel : {kWorkChannel, kUnitsChannel})
+    if (auto r = db->exec(std::string("LISTEN ") + channel); !r.ok()) return r.status();
   auto others = db->exec_params(
       "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", {name});
   if (!others.ok()) return others.status();
@@ -25,7 +28,7 @@ Result<WorkListener> WorkListener::start(const std::string& conninfo, const std:
   return WorkListener(std::move(db.value()), hub_id);
 }
 
-Result<bool> WorkListener::wait(std::chrono::milliseconds timeout) {
+Result<WorkListener::Heard> WorkListener::wait(std::chrono::milliseconds timeout) {
   PGconn* conn = db_.native_handle();
   auto lost = [&] {
     return Status::Unavailable(std::string("the database connection for other hubs' announcements was lost: ") +
@@ -33,18 +36,19 @@ Result<bool> WorkListener::wait(std::chrono::milliseconds timeout) {
   };
   // Announcements libpq already read (with a command's result) come first.
   auto take = [&] {
-    bool from_others = false;
+    Heard heard;
     while (PGnotify* n = PQnotifies(conn)) {
-      if (hub_id_ != n->extra) from_others = true;
+      if (std::string_view(n->relname) == kUnitsChannel) heard.units = true;
+      else if (hub_id_ != n->extra) heard.work = true;
       PQfreemem(n);
     }
-    return from_others;
+    return heard;
   };
   if (!db_.ok()) return lost();
-  if (take()) return true;
+  if (Heard heard = take(); heard.work || heard.units) return heard;
   pollfd fd{PQsocket(conn), POLLIN, 0};
   if (fd.fd < 0) return lost();
-  if (::poll(&fd, 1, static_cast<int>(timeout.count())) <= 0) return false;  // timeout or EINTR: nothing yet
+  if (::poll(&fd, 1, static_cast<int>(timeout.count())) <= 0) return Heard{};  // timeout or EINTR: nothing yet
   if (PQconsumeInput(conn) == 0 || !db_.ok()) return lost();
   return take();
 }

@@ -10,12 +10,15 @@
 // connection of its own (WorkListener) and ignores its own announcements.
 // Announcements carry the hub id, so hubs sharing one id do not wake each
 // other: every hub needs its own id (hub.id or hubd --hub-id).
+// The same connection also listens for changes of the disabled units
+// (store/unit_status.h, channel xinhui_units), from every hub this one included.
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "store/pg.h"
+#include "store/unit_status.h"
 
 namespace hub::store {
 
@@ -31,9 +34,17 @@ class WorkListener {
   // connections of that name (another hub with this id, or one that just died).
   static Result<WorkListener> start(const std::string& conninfo, const std::string& hub_id, int& same_id_elsewhere);
 
-  // Waits up to `timeout` for announcements and consumes every one waiting:
-  // true when one came from another hub. kUnavailable once the connection is lost.
-  Result<bool> wait(std::chrono::milliseconds timeout);
+  struct Heard {
+    bool work = false;   // another hub committed new work
+    bool units = false;  // a hub (this one too) disabled or enabled a unit
+  };
+  // Waits up to `timeout` for announcements and consumes every one waiting.
+  // kUnavailable once the connection is lost.
+  Result<Heard> wait(std::chrono::milliseconds timeout);
+
+  // The listening connection, for reading what an announcement announced.
+  // Notifications that arrive while it runs a statement are kept for wait().
+  PgConnection& connection() { return db_; }
 
  private:
   WorkListener(PgConnection db, std::string hub_id) : db_(std::move(db)), hub_id_(std::move(hub_id)) {}
