@@ -1,5 +1,8 @@
 #include "load_threads.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -341,6 +344,11 @@ void Sender::loop() {
 }
 
 void Sender::run() noexcept {
+  // The flooding sender runs at idle priority (see flood_ctx in main.cc).
+  if (scenario_.fairness == Fairness::kFlood && index_ == 0) {
+    const sched_param idle{};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+  }
   try {
     loop();
   } catch (const std::exception& e) {

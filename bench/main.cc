@@ -1,5 +1,6 @@
 // hub_bench: drives the real hubd over ZeroMQ with CURVE and the durable
 // PostgreSQL store, and prints what it measured. See bench/README.md.
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -149,9 +150,12 @@ class ScenarioRun {
     if (!metrics_db.ok()) return metrics_db.status();
 
     zmq::context_t ctx(2);
-    // The flooding sender gets an I/O thread of its own: its encryption must not
-    // delay the quiet senders' messages inside the bench before they reach the hub.
+    // The flooding sender gets an I/O thread of its own, at idle priority (its
+    // sending thread too, load_threads.cc): a hostile unit's encryption runs on
+    // its own machine, so on a small test machine it must neither delay the quiet
+    // senders' messages inside the bench nor take CPU the hub would have.
     zmq::context_t flood_ctx(1);
+    flood_ctx.set(zmq::ctxopt::thread_sched_policy, SCHED_IDLE);
     std::vector<std::unique_ptr<Receiver>> receivers;
     std::vector<std::unique_ptr<Sender>> senders;
     struct Cleanup {  // threads stop, then sockets go before their context

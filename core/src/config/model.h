@@ -37,9 +37,9 @@ struct Limit {
 // counts, whatever its kind (sends, acks, replies, heartbeats, garbage). Over
 // it, messages are dropped unread (docs/PROTOCOL.md, "Quotas").
 struct UnitQuota {
-  std::int64_t messages_per_second = 1000;
-  std::int64_t burst_messages = 2000;
-  std::int64_t bytes_per_second = 8 * 1024 * 1024;
+  std::int64_t messages_per_second = 200;
+  std::int64_t burst_messages = 1000;
+  std::int64_t bytes_per_second = 2 * 1024 * 1024;
   std::int64_t burst_bytes = 16 * 1024 * 1024;
   bool operator==(const UnitQuota&) const = default;
 };
