@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 
+#include "attack_runner.h"
 #include "test_hub.h"
 
 using hub::Json;
@@ -97,17 +98,11 @@ class DisabledArena {
   int good_ = 0;
 };
 
-struct Attack {
-  const char* name;
-  std::function<std::string(DisabledArena&)> run;  // the answers seen
-  std::string expected;                            // a substring of them
-};
-
 std::string case_body(int i) {
   return fmt::format(R"({{"kind":"send","reference":"FLOOD-{}","type":"test.faulty","compound":"","payload":{{}}}})", i);
 }
 
-std::vector<Attack> attacks() {
+std::vector<Attack<DisabledArena>> attacks() {
   return {
       {"20,000 valid cases at full speed",
        [](DisabledArena& a) { return a.flood(a.attacker(), 20000, case_body) + ", " + a.stored_from_attacker(); },
@@ -136,15 +131,7 @@ std::vector<Attack> attacks() {
 TEST_CASE("a disabled unit flooding the hub costs a lookup per message and stops nobody else", "[attack][disable]") {
   DisabledArena arena;
   REQUIRE(arena.healthy().empty());
-  for (const Attack& attack : attacks()) {
-    const std::string seen = attack.run(arena);
-    const std::string health = arena.healthy();
-    std::cout << fmt::format("attack: disabled unit: {:<62} | {} | {}\n", attack.name, seen,
-                             health.empty() ? "hub alive, other units' case flowed" : "FAILED: " + health)
-              << std::flush;
-    CHECK_THAT(seen, Catch::Contains(attack.expected));
-    REQUIRE(health.empty());
-  }
+  run_attacks(arena, attacks(), "disabled unit: ");
   // Enabled again, the same connection is read: a heartbeat behind the flood is answered.
   int code = -1;
   hubctl(arena.deployment(), std::string("unit enable ") + kAttacker, &code);

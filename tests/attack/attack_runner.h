@@ -1,0 +1,45 @@
+// tests/attack/attack_runner.h: what every attack harness here shares.
+//
+// An attack is a name, what it does to an arena (a real hubd with units
+// connected) returning the answers it saw, and a text those answers must
+// contain. run_attacks() runs each in turn and, after each, asks the arena's
+// healthy() (hubd alive and a well-behaved unit's case flowing end to end:
+// "" or what failed), printing one line per attack:
+//   attack: <prefix><name> | <answers seen> | hub alive, other units' case flowed
+// An attack flags what must never happen by writing "TOO MANY" or "BEYOND" in
+// its answers; either fails the run.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace hub::testing {
+
+template <class Arena>
+struct Attack {
+  const char* name;
+  std::function<std::string(Arena&)> run;  // returns the answers seen
+  std::string expected;                    // a substring of them
+};
+
+template <class Arena>
+void run_attacks(Arena& arena, const std::vector<Attack<Arena>>& attacks, const std::string& prefix = "") {
+  for (const auto& attack : attacks) {
+    const std::string seen = attack.run(arena);
+    const std::string health = arena.healthy();
+    std::cout << fmt::format("attack: {}{:<62} | {} | {}\n", prefix, attack.name, seen,
+                             health.empty() ? "hub alive, other units' case flowed" : "FAILED: " + health)
+              << std::flush;
+    CHECK_THAT(seen, Catch::Contains(attack.expected));
+    CHECK_THAT(seen, !Catch::Contains("TOO MANY") && !Catch::Contains("BEYOND"));
+    REQUIRE(health.empty());
+  }
+}
+
+}  // namespace hub::testing
