@@ -26,9 +26,9 @@ bool print_fairness_verdict(std::ostream& out, const std::vector<ScenarioResult>
                      f.quiet_e2e_p50_ms, f.quiet_e2e_p99_ms, f.quiet_accept_p99_ms, f.quiet_samples);
   const double window = flood->window_s > 0 ? flood->window_s : 1;
   out << fmt::format(
-      "  the flooding unit, over the whole run: {} sends (about {:.0f}/s), {} accepted (its burst, then its quota), "
-      "{} dropped unread, {} busy, {} rate_limited answers\n",
-      f.flood_sent, static_cast<double>(f.flood_sent) / window, f.flood_accepted, f.flood_dropped, f.flood_busy,
+      "  the flooding unit, over the whole run: {} sends ({:.0f}/s in the window), {} accepted (its burst, then its "
+      "quota), {} dropped unread, {} busy, {} rate_limited answers\n",
+      f.flood_sent, static_cast<double>(f.flood_sent_in_window) / window, f.flood_accepted, f.flood_dropped, f.flood_busy,
       f.rate_limited_answers);
   const double limit = std::max(2 * q.quiet_e2e_p99_ms, q.quiet_e2e_p99_ms + 5);
   const bool ok = q.quiet_samples > 0 && f.quiet_samples > 0 && f.quiet_e2e_p99_ms <= limit;

@@ -293,6 +293,7 @@ class ScenarioRun {
       if (fairness && i > 0) quiet_accept.insert(quiet_accept.end(), s.accept_latency_ns.begin(), s.accept_latency_ns.end());
       if (fairness && i == 0) {
         r_.fair.flood_sent = s.sent;
+        r_.fair.flood_sent_in_window = s.sent_in_window;
         r_.fair.flood_accepted = s.accepted;
         r_.fair.flood_dropped = s.dropped;
         r_.fair.flood_busy = s.busy;

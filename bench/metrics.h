@@ -99,7 +99,7 @@ struct ScenarioResult {
   struct Fairness {
     std::int64_t quiet_samples = 0;
     double quiet_e2e_p50_ms = 0, quiet_e2e_p99_ms = 0, quiet_accept_p99_ms = 0;
-    std::int64_t flood_sent = 0, flood_accepted = 0, flood_dropped = 0, flood_busy = 0, rate_limited_answers = 0;
+    std::int64_t flood_sent = 0, flood_sent_in_window = 0, flood_accepted = 0, flood_dropped = 0, flood_busy = 0, rate_limited_answers = 0;
   } fair;
 
   // Resources over the window.
