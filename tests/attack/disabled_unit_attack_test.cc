@@ -15,6 +15,7 @@
 
 #include "attack_runner.h"
 #include "test_hub.h"
+#include "well_behaved_flow.h"
 
 using hub::Json;
 using namespace hub::testing;
@@ -29,10 +30,7 @@ class DisabledArena {
   DisabledArena() : hubd_(d_) {
     hubd_.start();
     attacker_ = d_.client(kAttacker);
-    registry_ = d_.client("registry");
-    company_ = d_.client("pm.jinxiu");
-    company_->hello();
-    REQUIRE(company_->wait_kind("welcome"));
+    calm_ = std::make_unique<WellBehavedFlow>(d_);
     int code = -1;
     hubctl(d_, std::string("unit disable ") + kAttacker + " --reason 'flood test'", &code);
     REQUIRE(code == 0);
@@ -75,27 +73,13 @@ class DisabledArena {
   }
 
   // hubd runs and a well-behaved case flows end to end; "" or what failed.
-  std::string healthy() {
-    if (hubd_.wait_exit(0ms) != -1) return "hubd is gone";
-    const std::string ref = "CALM-" + std::to_string(++good_);
-    const Json accepted = send_accepted(*registry_, ref, "registry.fee_check", "jinxiu",
-                                        {{"dwelling", "1-1-101"}, {"seller", "王五"}, {"buyer", "赵六"}, {"application_id", ref}});
-    const auto case_id = accepted["case"].get<std::int64_t>();
-    auto delivery = company_->wait_for(
-        [&](const Json& j) { return j.value("kind", "") == "delivery" && j["case"] == case_id; }, 15s);
-    if (!delivery) return "the well-behaved case was not delivered";
-    company_->ack_delivery((*delivery)["delivery"].get<std::int64_t>());
-    if (!wait_until(d_, "SELECT count(*) FROM deliveries WHERE case_id = " + std::to_string(case_id) +
-                            " AND state = 'acked'", "1", 15s))
-      return "the well-behaved delivery's ack was not stored";
-    return "";
-  }
+  std::string healthy() { return calm_->check(hubd_); }
 
  private:
   TestDeployment d_;
   HubProcess hubd_;
-  std::unique_ptr<UnitClient> attacker_, registry_, company_;
-  int good_ = 0;
+  std::unique_ptr<UnitClient> attacker_;
+  std::unique_ptr<WellBehavedFlow> calm_;
 };
 
 std::string case_body(int i) {

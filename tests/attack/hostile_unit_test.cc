@@ -16,6 +16,7 @@
 
 #include "attack_runner.h"
 #include "test_hub.h"
+#include "well_behaved_flow.h"
 
 using hub::Json;
 using namespace hub::testing;
@@ -44,17 +45,14 @@ class Arena {
     hubd_.start();
     attacker_ = deployment_.client("test.sender");
     flooder_ = deployment_.client("test.flooder");
-    registry_ = deployment_.client("registry");
-    company_ = deployment_.client("pm.jinxiu");
-    company_->hello();
-    REQUIRE(company_->wait_kind("welcome"));
+    calm_ = std::make_unique<WellBehavedFlow>(deployment_);
   }
 
   const TestDeployment& deployment() const { return deployment_; }
   HubProcess& hubd() { return hubd_; }
   UnitClient& attacker() { return *attacker_; }
   UnitClient& flooder() { return *flooder_; }
-  UnitClient& company() { return *company_; }
+  UnitClient& company() { return calm_->company(); }
 
   // Sends one raw body as the attacker and returns the summary of the answer
   // (one is expected for every body the hub reads).
@@ -76,60 +74,15 @@ class Arena {
   }
 
   // A well-behaved case delivered to the company and not yet acked: its delivery id.
-  std::int64_t unacked_delivery() {
-    const std::string reference = "VICTIM-" + std::to_string(++good_);
-    registry_->send_case(reference, "registry.fee_check", "jinxiu",
-                         {{"dwelling", "3-2-502"}, {"seller", "张三"}, {"buyer", "李四"}, {"application_id", reference}});
-    auto accepted = registry_->wait_answer(reference, 15s);
-    REQUIRE(accepted);
-    REQUIRE((*accepted)["kind"] == "accepted");
-    const auto case_id = (*accepted)["case"].get<std::int64_t>();
-    auto delivery = company_->wait_for([&](const Json& j) { return j.value("kind", "") == "delivery" && j["case"] == case_id; }, 15s);
-    REQUIRE(delivery);
-    return (*delivery)["delivery"].get<std::int64_t>();
-  }
-
-  // hubd is running and a well-behaved case flows end to end; "" or what failed.
-  // `took`, when given, is how long the case took from send to delivery.
-  std::string healthy(std::chrono::milliseconds* took = nullptr) {
-    const auto started = std::chrono::steady_clock::now();
-    if (hubd_.wait_exit(0ms) != -1) return "hubd is gone";
-    const std::string reference = "GOOD-" + std::to_string(++good_);
-    registry_->send_case(reference, "registry.fee_check", "jinxiu",
-                         {{"dwelling", "3-2-501"}, {"seller", "张三"}, {"buyer", "李四"}, {"application_id", reference}});
-    auto accepted = registry_->wait_answer(reference, 15s);
-    if (!accepted || (*accepted)["kind"] != "accepted") return "the well-behaved case was not accepted";
-    const auto case_id = (*accepted)["case"].get<std::int64_t>();
-    accepted_.push_back(case_id);
-    auto delivery = company_->wait_for([&](const Json& j) { return j.value("kind", "") == "delivery" && j["case"] == case_id; }, 15s);
-    if (!delivery) return "the well-behaved case was not delivered";
-    if (took) *took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    company_->ack_delivery((*delivery)["delivery"].get<std::int64_t>());
-    if (!wait_until(deployment_, "SELECT count(*) FROM deliveries WHERE case_id = " + std::to_string(case_id) +
-                                     " AND acked_at IS NOT NULL", "1", 15s))
-      return "the well-behaved delivery's ack was not stored";
-    return "";
-  }
-
-  // Every case accepted so far is stored, each with its deliveries acked.
-  std::string nothing_lost() const {
-    std::string ids;
-    for (auto id : accepted_) ids += (ids.empty() ? "" : ",") + std::to_string(id);
-    const std::string stored = query_one(deployment_, "SELECT count(*) FROM cases WHERE id IN (" + ids + ")");
-    const std::string acked = query_one(deployment_, "SELECT count(*) FROM deliveries WHERE case_id IN (" + ids +
-                                                         ") AND acked_at IS NOT NULL");
-    const std::string expected = std::to_string(accepted_.size());
-    if (stored != expected || acked != expected)
-      return "stored " + stored + ", acked " + acked + " of " + expected + " accepted cases";
-    return "";
-  }
+  std::int64_t unacked_delivery() { return calm_->unacked_delivery(); }
+  std::string healthy(std::chrono::milliseconds* took = nullptr) { return calm_->check(hubd_, took); }
+  std::string nothing_lost() const { return calm_->nothing_lost(); }
 
  private:
   TestDeployment deployment_;
   HubProcess hubd_;
-  std::unique_ptr<UnitClient> attacker_, flooder_, registry_, company_;
-  std::vector<std::int64_t> accepted_;
-  int good_ = 0;
+  std::unique_ptr<UnitClient> attacker_, flooder_;
+  std::unique_ptr<WellBehavedFlow> calm_;
 };
 
 std::string str(const std::map<std::string, int>& counted) {

@@ -22,6 +22,7 @@
 
 #include "attack_runner.h"
 #include "test_hub.h"
+#include "well_behaved_flow.h"
 
 using hub::Json;
 using namespace hub::testing;
@@ -77,10 +78,7 @@ class Arena {
  public:
   Arena() : hubd_(deployment_) {
     hubd_.start();
-    registry_ = deployment_.client("registry");
-    company_ = deployment_.client("pm.jinxiu");
-    company_->hello();
-    REQUIRE(company_->wait_kind("welcome"));
+    calm_ = std::make_unique<WellBehavedFlow>(deployment_);
   }
 
   const TestDeployment& deployment() const { return deployment_; }
@@ -93,32 +91,10 @@ class Arena {
   }
 
   // A case accepted here must end stored with its deliveries acked.
-  void expect_acked(std::int64_t case_id) { accepted_.push_back(case_id); }
-
+  void expect_acked(std::int64_t case_id) { calm_->expect_acked(case_id); }
   // hubd is running and the registry's fee check reaches the company and is acked; "" or what failed.
-  std::string healthy() {
-    if (hubd_.wait_exit(0ms) != -1) return "hubd is gone";
-    const std::string reference = "WELL-" + std::to_string(accepted_.size() + 1);
-    const Json accepted = send_accepted(*registry_, reference, "registry.fee_check", "jinxiu",
-                                        {{"dwelling", "1-1-101"}, {"seller", "王五"}, {"buyer", "赵六"},
-                                         {"application_id", reference}});
-    expect_acked(accepted["case"]);
-    const auto delivery = company_->wait_for(
-        [&](const Json& m) { return m.value("kind", "") == "delivery" && m["case"] == accepted["case"]; }, 15s);
-    if (!delivery) return "the well-behaved case was not delivered";
-    company_->ack_delivery((*delivery)["delivery"]);
-    return "";
-  }
-
-  // Every case expected acked is stored with all its deliveries acked.
-  std::string nothing_lost() const {
-    std::string ids;
-    for (auto id : accepted_) ids += (ids.empty() ? "" : ",") + std::to_string(id);
-    const std::string sql = "SELECT count(*) FILTER (WHERE acked_at IS NULL) || '/' || count(DISTINCT case_id) "
-                            "FROM deliveries WHERE case_id IN (" + ids + ")";
-    const std::string expected = "0/" + std::to_string(accepted_.size());
-    return wait_until(deployment_, sql, expected, 15s) ? "" : "unacked/cases: " + query_one(deployment_, sql);
-  }
+  std::string healthy() { return calm_->check(hubd_); }
+  std::string nothing_lost() const { return calm_->nothing_lost(); }
 
  private:
   std::string pub(const std::string& unit) const { return deployment_.dir() + "/keys/" + unit + ".pub"; }
@@ -136,8 +112,7 @@ class Arena {
 
   TestDeployment deployment_;
   HubProcess hubd_;
-  std::unique_ptr<UnitClient> registry_, company_;
-  std::vector<std::int64_t> accepted_;
+  std::unique_ptr<WellBehavedFlow> calm_;
 };
 
 std::vector<Attack<Arena>> attacks() {
