@@ -125,8 +125,8 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
        "the fairness scenarios instead: seven units at 100 cases/s each, without and then with an eighth flooding "
        "the hub; prints a verdict (see bench/README.md)")
       ("flood-rate", po::value(&o.flood_rate)->default_value(o.flood_rate),
-       "with --fairness: messages/s the flooding unit sends (20 x its quota, more than the hub commits); 0 = as fast "
-       "as its connection takes, which on a small machine measures the bench's own CPU as much as the hub")
+       "with --fairness: messages/s the flooding unit sends (default 25 x its quota, below the zmq adapter's "
+       "flood guard, so only the quota holds it back); 0 = as fast as its connection takes (the guard cuts it)")
       ("keep", po::bool_switch(&o.keep), "keep the temp folder (configs, hubd logs) and print its path")
       ("verbose,v", po::bool_switch(&o.verbose), "progress and PostgreSQL messages");
   po::variables_map vm;

@@ -56,7 +56,7 @@ struct BenchOptions {
   int growth_rate = 1000;     // the fixed load of the latency and cost columns, cases/s
   int growth_threads = 2;     // load threads driving the units
   bool fairness = false;      // --fairness: the two fairness scenarios instead of the table's
-  int flood_rate = 20000;     // --flood-rate: messages/s of the flooding sender; 0: as fast as its connection takes
+  int flood_rate = 5000;      // --flood-rate: messages/s of the flooding sender; 0: as fast as its connection takes
   bool keep = false;          // keep the temp folder (and hubd logs) for inspection
   bool verbose = false;
 };

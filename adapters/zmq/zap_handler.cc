@@ -35,7 +35,9 @@ ZapHandler::ZapHandler(zmq::context_t& context, AdapterHost& host, ZapRules rule
     : socket_(context, zmq::socket_type::rep),
       host_(host),
       rules_(std::move(rules)),
-      handshakes_(rules_.handshakes_per_second, rules_.handshake_burst) {
+      handshakes_(rules_.handshakes_per_second, rules_.handshake_burst),
+      flood_(rules_.max_messages_per_second, std::chrono::seconds(rules_.flood_penalty_seconds),
+             std::chrono::seconds(rules_.flood_penalty_seconds) * 60) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.bind(kZapEndpoint);
 }
@@ -67,6 +69,13 @@ void ZapHandler::answer_request() {
                          (key == rules_.hub_public_key ? " (the hub's own public key: a client holds the hub's key pair)"
                                                        : " (no unit has this public key)"));
     send_reply(socket_, request_id, "400", "unknown key", "");
+    return;
+  }
+  if (const auto left = flood_.penalty_left(key, std::chrono::steady_clock::now()); left.count() > 0) {
+    log_refusal("penalty " + key, "refused connection: unit " + unit + "'s key " + fingerprint(key) + " from " +
+                                    address + " for " + std::to_string(left.count()) +
+                                    " s more: its last connection was cut for flooding");
+    send_reply(socket_, request_id, "400", "cut for flooding", "");
     return;
   }
   if (!rules_.allowed_addresses.allows(unit, address)) {

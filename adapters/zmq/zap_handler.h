@@ -5,7 +5,8 @@
 // (nothing can be refused earlier: docs/OPERATIONS.md shows the firewall rules
 // for that). The handler refuses, in this order: an address over its handshake
 // rate (HandshakeLimiter), the hub's own public key, a key the host does not
-// know, and a unit's key from outside the unit's allowed_addresses. It accepts
+// know, a key whose connection was cut for flooding while its penalty lasts
+// (flood_guard.h), and a unit's key from outside the unit's allowed_addresses. It accepts
 // the rest with User-Id = the client's public key (Z85), which libzmq attaches
 // to every message of that connection: the adapter resolves it to a unit again
 // for every message, so that a key revoked at a reload stops working on open
@@ -20,6 +21,7 @@
 #include <zmq.hpp>
 
 #include "address_allow_list.h"
+#include "flood_guard.h"
 #include "handshake_limiter.h"
 #include "hub/adapter.h"
 #include "refusal_log.h"
@@ -31,6 +33,8 @@ struct ZapRules {
   int handshakes_per_second = 0;  // per address; 0: no limit
   int handshake_burst = 1;
   AddressAllowList allowed_addresses;
+  int max_messages_per_second = 0;  // per connection; 0: no limit (flood_guard.h)
+  int flood_penalty_seconds = 10;
 };
 
 class ZapHandler {
@@ -49,11 +53,15 @@ class ZapHandler {
   // logs how many were left out, when some were.
   void log_refusal(const std::string& subject, const std::string& line);
 
+  // Connections cut for flooding, and their keys' penalties (refused here).
+  FloodGuard& flood() { return flood_; }
+
  private:
   zmq::socket_t socket_;
   AdapterHost& host_;
   ZapRules rules_;
   HandshakeLimiter handshakes_;
+  FloodGuard flood_;
   RefusalLog refusals_;
 };
 

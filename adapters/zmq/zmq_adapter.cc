@@ -1,5 +1,7 @@
 #include "zmq_adapter.h"
 
+#include <sys/socket.h>
+
 #include <array>
 #include <cerrno>
 #include <exception>
@@ -101,7 +103,8 @@ Status ZmqAdapter::start(const nlohmann::json& settings, AdapterHost& host) noex
       return Status::InvalidArgument("unit " + holder + " has the hub's own public key (" + parsed.secret_key_file +
                                      "): whoever holds the hub's key pair could act as that unit; give the unit a "
                                      "pair of its own ('hubctl keygen --unit " + holder + "')");
-    ZapRules rules{key.public_z85, parsed.handshakes_per_second, parsed.handshake_burst, parsed.allowed_addresses};
+    ZapRules rules{key.public_z85,           parsed.handshakes_per_second,   parsed.handshake_burst,
+                   parsed.allowed_addresses, parsed.max_messages_per_second, parsed.flood_penalty_seconds};
     auto sockets = std::make_unique<Sockets>(host, std::move(rules));  // binds the ZAP handler before the ROUTER
     zmq::socket_t& router = sockets->router;
     router.set(zmq::sockopt::curve_server, 1);
@@ -255,6 +258,12 @@ void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t fram
     return;
   }
   const std::string key(user_id);
+  // A flooding connection is cut before its messages cost more (flood_guard.h).
+  switch (sockets_->zap.flood().admit(routing_id, key, std::chrono::steady_clock::now())) {
+    case FloodGuard::Verdict::kRead: break;
+    case FloodGuard::Verdict::kDrop: return;
+    case FloodGuard::Verdict::kCut: cut_flooding_connection(kept[0], routing_id, key); return;
+  }
   // Asked for every message: a reload may have removed or rotated the key since the handshake.
   const std::string unit = host_->unit_for_key(key);
   if (unit.empty()) {
@@ -298,6 +307,31 @@ void ZmqAdapter::refuse_revoked(const std::string& routing_id, const std::string
                             (forgotten ? " of unit " + *forgotten : std::string()) +
                             " no longer belongs to any unit (removed or rotated at a reload); answered key_revoked, "
                             "and nothing more from or to that connection");
+}
+
+void ZmqAdapter::cut_flooding_connection(const zmq::message_t& message, const std::string& routing_id,
+                                         const std::string& key) {
+  // libzmq has no call to close one peer of a ROUTER: the socket the message
+  // came from is shut down under it, and libzmq closes the connection as if
+  // the peer had gone. Its routing id is never reused, so nothing else is hit.
+  const int fd = zmq_msg_get(message.handle(), ZMQ_SRCFD);
+  int type = 0;
+  socklen_t length = sizeof type;
+  const bool shut = fd >= 0 && ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0 && type == SOCK_STREAM &&
+                    ::shutdown(fd, SHUT_RDWR) == 0;
+  std::optional<std::string> unit;
+  {
+    std::lock_guard lock(mutex_);
+    unit = routes_.forget_connection(routing_id);
+  }
+  FloodGuard& flood = sockets_->zap.flood();
+  sockets_->zap.log_refusal(
+      "flood " + key,
+      "zmq: " + std::string(shut ? "cut" : "stopped reading") + " the connection of " +
+          (unit ? "unit " + *unit : std::string("the key ")) + " (key " + key.substr(0, 8) + "…): more than " +
+          std::to_string(flood.messages_per_second()) + " messages a second (adapters[zmq].settings." +
+          "max_messages_per_second); its key is refused for " + std::to_string(flood.last_penalty(key).count()) +
+          " s");
 }
 
 bool ZmqAdapter::route_still_valid(AdapterHost& host, const std::string& unit, const Route& route) {

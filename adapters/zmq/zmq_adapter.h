@@ -87,6 +87,8 @@ class ZmqAdapter final : public Adapter {
   // `kept` holds the first (up to) two of the `frame_count` frames after the routing id.
   void handle_incoming(const std::string& routing_id, std::size_t frame_count, std::vector<zmq::message_t>& kept);
   void send_queued();
+  // Shuts down the socket `message` came from and forgets its route (flood_guard.h).
+  void cut_flooding_connection(const zmq::message_t& message, const std::string& routing_id, const std::string& key);
   // Answers a message whose connection's key no longer belongs to a unit (once
   // per connection) and forgets the connection's route.
   void refuse_revoked(const std::string& routing_id, const std::string& key);

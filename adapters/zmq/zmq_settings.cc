@@ -12,6 +12,8 @@ constexpr std::int64_t kDefaultSendHighWaterMark = 100000;
 constexpr std::int64_t kDefaultHandshakesPerSecond = 20;
 constexpr std::int64_t kDefaultHandshakeBurst = 40;
 constexpr std::int64_t kMostHandshakesPerSecond = 100000;
+constexpr std::int64_t kDefaultMaxMessagesPerSecond = 10000;
+constexpr std::int64_t kDefaultFloodPenaltySeconds = 10;
 
 std::string setting_name(const char* name) { return std::string("adapters[zmq].settings.") + name; }
 
@@ -58,6 +60,13 @@ std::vector<SettingDecl> setting_declarations() {
        "and logged at most once a minute per address; 0 means no limit"},
       {"handshake_burst", SettingType::kInt, kDefaultHandshakeBurst, false,
        "handshakes one source address may make at once before handshakes_per_second applies"},
+      {"max_messages_per_second", SettingType::kInt, kDefaultMaxMessagesPerSecond, false,
+       "messages one connection may send per second (in bursts of as many) before the adapter cuts it and "
+       "refuses its key at the handshake for flood_penalty_seconds; far above any unit's quota, it stops a "
+       "flood from costing the hub the CPU to read it; 0 means no limit"},
+      {"flood_penalty_seconds", SettingType::kInt, kDefaultFloodPenaltySeconds, false,
+       "how long the key of a connection cut for flooding is refused at the handshake; doubled for each "
+       "further cut within the hour, up to 60 times this"},
       {"allowed_addresses", SettingType::kMap, nullptr, false,
        "per unit id, the networks (CIDR, IPv4 or IPv6) it may connect from, e.g. "
        "{registry: [10.20.0.0/16, \"2001:db8:4::/48\"]}; a unit not named may connect from anywhere"},
@@ -88,6 +97,16 @@ Status parse_settings(const nlohmann::json& settings, ZmqSettings& out) noexcept
       return s;
     parsed.handshakes_per_second = static_cast<int>(rate);
     parsed.handshake_burst = static_cast<int>(burst);
+    std::int64_t messages = 0, penalty = 0;
+    if (Status s = read_int(settings, "max_messages_per_second", kDefaultMaxMessagesPerSecond, 0, 100'000'000,
+                            messages);
+        !s.ok())
+      return s;
+    if (Status s = read_int(settings, "flood_penalty_seconds", kDefaultFloodPenaltySeconds, 1, 86400, penalty);
+        !s.ok())
+      return s;
+    parsed.max_messages_per_second = static_cast<int>(messages);
+    parsed.flood_penalty_seconds = static_cast<int>(penalty);
     const auto allowed = settings.find("allowed_addresses");
     if (Status s = AddressAllowList::parse(allowed == settings.end() ? nlohmann::json() : *allowed,
                                            parsed.allowed_addresses);

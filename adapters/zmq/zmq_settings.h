@@ -20,6 +20,8 @@ struct ZmqSettings {
   int send_high_water_mark = 100000;  // per connected client; 0 means no limit
   int handshakes_per_second = 20;     // per source address; 0 means no limit
   int handshake_burst = 40;           // handshakes one address may make at once
+  int max_messages_per_second = 10000;  // per connection, beyond which it is cut (flood_guard.h); 0: no limit
+  int flood_penalty_seconds = 10;     // a cut connection's key is refused this long, doubling with repeats
   AddressAllowList allowed_addresses;  // by unit; a unit not named connects from anywhere
 
   // ZMQ_MAXMSGSIZE: above max_message_bytes, so that a body somewhat too large is

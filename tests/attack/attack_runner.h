@@ -19,7 +19,19 @@
 #include <string>
 #include <vector>
 
+#include "test_hub.h"
+
 namespace hub::testing {
+
+// A deployment whose zmq adapter does not cut flooding connections
+// (adapters/zmq/flood_guard.h): the harnesses that flood at full speed attack
+// what lies behind the guard (the parser, the quotas, the lookups); the guard
+// itself is attacked in flood_guard_attack_test.cc.
+inline DeploymentOptions flood_guard_lifted() {
+  DeploymentOptions options;
+  options.zmq_settings = "max_messages_per_second: 0";
+  return options;
+}
 
 template <class Arena>
 struct Attack {

@@ -76,7 +76,7 @@ class DisabledArena {
   std::string healthy() { return calm_->check(hubd_); }
 
  private:
-  TestDeployment d_;
+  TestDeployment d_{flood_guard_lifted()};
   HubProcess hubd_;
   std::unique_ptr<UnitClient> attacker_;
   std::unique_ptr<WellBehavedFlow> calm_;

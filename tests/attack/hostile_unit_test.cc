@@ -79,7 +79,7 @@ class Arena {
   std::string nothing_lost() const { return calm_->nothing_lost(); }
 
  private:
-  TestDeployment deployment_;
+  TestDeployment deployment_{flood_guard_lifted()};
   HubProcess hubd_;
   std::unique_ptr<UnitClient> attacker_, flooder_;
   std::unique_ptr<WellBehavedFlow> calm_;

@@ -1,5 +1,7 @@
 #include "unit_client.h"
 
+#include <zmq_addon.hpp>
+
 namespace hub::testing {
 
 UnitClient::UnitClient(const std::string& endpoint, const keys::KeyPair& unit_key, const std::string& hub_public_key)
@@ -14,6 +16,12 @@ UnitClient::UnitClient(const std::string& endpoint, const keys::KeyPair& unit_ke
 void UnitClient::send_raw(const std::vector<std::string>& frames) {
   for (std::size_t i = 0; i < frames.size(); ++i)
     socket_.send(zmq::buffer(frames[i]), i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+}
+
+bool UnitClient::try_send_raw(const std::vector<std::string>& frames) {
+  std::vector<zmq::const_buffer> buffers;
+  for (const auto& f : frames) buffers.push_back(zmq::buffer(f));
+  return zmq::send_multipart(socket_, buffers, zmq::send_flags::dontwait).has_value();
 }
 
 void UnitClient::send(const Json& message) { send_raw({"xh1", message.dump()}); }

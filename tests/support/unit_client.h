@@ -24,6 +24,9 @@ class UnitClient {
   UnitClient(const std::string& endpoint, const keys::KeyPair& unit_key, const std::string& hub_public_key);
 
   void send_raw(const std::vector<std::string>& frames);
+  // Sends without waiting: false when the socket would block (its queue to
+  // the hub full, or no connection to queue on).
+  bool try_send_raw(const std::vector<std::string>& frames);
   void send(const Json& message);  // frames ["xh1", message]
   void hello() { send({{"kind", "hello"}, {"client", "test"}}); }
   void send_case(const std::string& reference, const std::string& type, const std::string& compound, Json payload);

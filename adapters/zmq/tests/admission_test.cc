@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "address_allow_list.h"
+#include "flood_guard.h"
 #include "handshake_limiter.h"
 #include "refusal_log.h"
 
@@ -141,4 +142,39 @@ TEST_CASE("refusals: many subjects keep bounded memory and the global cap still 
   int logged = 0;
   for (int i = 0; i < 5000; ++i) logged += log.admit("k" + std::to_string(i % 40), t0 + std::chrono::milliseconds(i)).log;
   CHECK(logged == 5);
+}
+
+TEST_CASE("a connection over its message rate is cut once, what it still sent is dropped, its key waits",
+          "[zmq][limits]") {
+  FloodGuard guard(100, 10s, 40s);
+  int read = 0;
+  for (int i = 0; i < 100; ++i) read += guard.admit("conn-1", "KEY-A", t0) == FloodGuard::Verdict::kRead;
+  CHECK(read == 100);  // the burst
+  CHECK(guard.admit("conn-2", "KEY-B", t0) == FloodGuard::Verdict::kRead);  // another connection's own bucket
+  CHECK(guard.penalty_left("KEY-A", t0) == 0s);
+  CHECK(guard.admit("conn-1", "KEY-A", t0) == FloodGuard::Verdict::kCut);
+  CHECK(guard.admit("conn-1", "KEY-A", t0) == FloodGuard::Verdict::kDrop);
+  CHECK(guard.admit("conn-1", "KEY-A", t0 + 1h) == FloodGuard::Verdict::kDrop);  // a cut connection stays cut
+  CHECK(guard.penalty_left("KEY-A", t0) == 10s);
+  CHECK(guard.penalty_left("KEY-A", t0 + 9500ms) == 1s);
+  CHECK(guard.penalty_left("KEY-A", t0 + 10s) == 0s);
+  CHECK(guard.penalty_left("KEY-B", t0) == 0s);
+
+  // Cut again within the hour: the penalty doubles, up to the longest.
+  const auto later = t0 + 20s;
+  for (int i = 0; i < 100; ++i) REQUIRE(guard.admit("conn-3", "KEY-A", later) == FloodGuard::Verdict::kRead);
+  CHECK(guard.admit("conn-3", "KEY-A", later) == FloodGuard::Verdict::kCut);
+  CHECK(guard.last_penalty("KEY-A") == 20s);
+  for (int i = 0; i < 101; ++i) guard.admit("conn-4", "KEY-A", later + 1min);
+  CHECK(guard.last_penalty("KEY-A") == 40s);
+  for (int i = 0; i < 101; ++i) guard.admit("conn-5", "KEY-A", later + 2min);
+  CHECK(guard.last_penalty("KEY-A") == 40s);
+  // More than an hour after the last penalty ended, a cut starts again at the first penalty.
+  for (int i = 0; i < 101; ++i) guard.admit("conn-6", "KEY-A", later + 3h);
+  CHECK(guard.last_penalty("KEY-A") == 10s);
+}
+
+TEST_CASE("a flood guard of 0 messages a second never cuts", "[zmq][limits]") {
+  FloodGuard guard(0, 10s, 40s);
+  for (int i = 0; i < 100000; ++i) REQUIRE(guard.admit("conn-1", "KEY-A", t0) == FloodGuard::Verdict::kRead);
 }

@@ -3,6 +3,8 @@
 // condition variable or a socket, with a deadline.
 #include <catch2/catch.hpp>
 
+#include <array>
+
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -215,6 +217,11 @@ class Client {
     REQUIRE(zmq::send_multipart(socket_, buffers));
   }
   void send(const std::string& body) { send_frames({"xh1", body}); }
+  // Sends without waiting; false when the socket would block (no connection, or its queue full).
+  bool try_send(const std::string& body) {
+    const std::array<zmq::const_buffer, 2> frames = {zmq::buffer(std::string_view("xh1")), zmq::buffer(body)};
+    return zmq::send_multipart(socket_, frames, zmq::send_flags::dontwait).has_value();
+  }
   // The next message's frames, or nothing after `patience`.
   std::optional<std::vector<std::string>> receive(std::chrono::milliseconds patience = kPatience) {
     socket_.set(zmq::sockopt::rcvtimeo, static_cast<int>(patience.count()));
@@ -291,13 +298,15 @@ TEST_CASE("the module exports the SDK's ABI version and declares its settings") 
   CHECK(info.name == "zmq");
   std::map<std::string, hub::SettingDecl> declared;
   for (const auto& d : info.settings) declared[d.name] = d;
-  REQUIRE(declared.size() == 7);
+  REQUIRE(declared.size() == 9);
   CHECK(declared.at("bind").required);
   CHECK(declared.at("secret_key_file").required);
   CHECK(declared.at("max_message_bytes").default_value == 1048576);
   CHECK(declared.at("send_high_water_mark").default_value == 100000);
   CHECK(declared.at("handshakes_per_second").default_value == 20);
   CHECK(declared.at("handshake_burst").default_value == 40);
+  CHECK(declared.at("max_messages_per_second").default_value == 10000);
+  CHECK(declared.at("flood_penalty_seconds").default_value == 10);
   CHECK(declared.at("allowed_addresses").type == hub::SettingType::kMap);
   for (const auto& [name, d] : declared) CHECK_FALSE(d.help.empty());
 }
@@ -400,6 +409,37 @@ TEST_CASE("handshakes beyond an address's rate are refused and logged") {
   }
   CHECK(refused >= 1);  // five handshakes within well under four seconds
   CHECK(f.host.wait_for_warning("refused connection from 127.0.0.1: more than 1 CURVE handshakes a second"));
+}
+
+TEST_CASE("a connection flooding beyond max_messages_per_second is cut, its key refused for the penalty, the "
+          "others served") {
+  Fixture f(1048576, {{"max_messages_per_second", 50}, {"flood_penalty_seconds", 2}});
+  auto company = f.connect_and_greet(f.company);
+  auto registry = f.connect(f.registry);
+  REQUIRE(registry->next_handshake_event() == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+  for (int i = 0; i < 2000; ++i) registry->try_send(R"({"kind":"heartbeat"})");
+  CHECK(f.host.wait_for_warning("zmq: cut the connection of unit registry (key " + f.registry.public_z85.substr(0, 8) +
+                                "…): more than 50 messages a second"));
+  // libzmq reconnects by itself: refused while the penalty lasts, then let in.
+  CHECK(registry->next_handshake_event() == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+  CHECK(f.host.wait_for_warning("refused connection: unit registry's key " + f.registry.public_z85.substr(0, 8)));
+  const auto from_registry = [&] {
+    const auto all = f.host.messages();
+    return std::count_if(all.begin(), all.end(), [](const Received& m) { return m.unit == "registry"; });
+  };
+  CHECK(from_registry() <= 51);  // the burst, then nothing after the cut
+  // The other unit was served throughout.
+  REQUIRE(f.adapter->send("wuye.hengda", R"({"kind":"heartbeat"})").ok());
+  CHECK(company->receive_body() == nlohmann::json{{"kind", "heartbeat"}});
+  // After the penalty the unit connects again (libzmq does not retry a refused
+  // handshake by itself: the unit's client connects anew) and is read.
+  bool back = false;
+  for (const auto deadline = Clock::now() + 10s; !back && Clock::now() < deadline;) {
+    auto again = f.connect(f.registry);
+    back = again->next_handshake_event() == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+    if (!back) std::this_thread::sleep_for(500ms);  // the penalty is 2 s
+  }
+  CHECK(back);
 }
 
 TEST_CASE("a unit's key from outside its allowed_addresses is refused; other units connect as before") {
