@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
                                         deployment->routes.size());
   hub::bus::HubOptions hub_options{std::move(*deployment), conninfo, module_dir, nullptr};
   hub_options.owner_conninfo = owner_conninfo;
+  hub_options.dispatch_poll = std::chrono::milliseconds(options->dispatch_poll_ms);
   deployment.reset();
   auto hub = hub::bus::Hub::start(std::move(hub_options));
   if (!hub.ok()) {

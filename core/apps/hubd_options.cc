@@ -37,7 +37,10 @@ std::optional<HubdOptions> parse_hubd_options(int argc, char** argv, int& exit_c
       ("module-dir", po::value(&o.module_dir), "where plugin and adapter .so files are (overrides hub.plugin_dir)")
       ("hub-id", po::value(&o.hub_id),
        "this hub's id (overrides hub.id): every hub sharing one database needs its own; it stamps the leases "
-       "this hub takes and is told to units in 'welcome'");
+       "this hub takes and is told to units in 'welcome'")
+      ("dispatch-poll-ms", po::value(&o.dispatch_poll_ms)->default_value(o.dispatch_poll_ms),
+       "how often (ms, 10 to 60000) the dispatcher looks for work due without an announcement: resends after "
+       "their backoff, and work of other hubs if their announcements were lost");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -62,6 +65,11 @@ std::optional<HubdOptions> parse_hubd_options(int argc, char** argv, int& exit_c
   }
   if (vm.count("hub-id") && !valid_hub_id(o.hub_id)) {
     std::cerr << "hubd: --hub-id must be 1 to 64 characters among a-z, 0-9, '.', '_' and '-'\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  if (o.dispatch_poll_ms < 10 || o.dispatch_poll_ms > 60000) {
+    std::cerr << "hubd: --dispatch-poll-ms must be between 10 and 60000\n";
     exit_code = 2;
     return std::nullopt;
   }

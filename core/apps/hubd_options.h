@@ -12,6 +12,7 @@ struct HubdOptions {
   std::string log_level = "info";
   std::string module_dir;  // overrides hub.plugin_dir
   std::string hub_id;      // overrides hub.id (several hubs sharing one config file)
+  int dispatch_poll_ms = 200;  // how often the dispatcher looks for due work nobody announced
 };
 
 // Parses argv. Prints help or errors itself; returns nullopt with `exit_code`

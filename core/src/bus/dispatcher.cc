@@ -6,15 +6,14 @@
 
 namespace hub::bus {
 namespace {
-constexpr auto kTick = std::chrono::milliseconds(200);
 constexpr int kClaimLimit = 1000;
 }  // namespace
 
 Dispatcher::Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog,
                        Presence& presence, const DisabledUnits& disabled, const Outbox& outbox,
-                       const log::RoutingLog& log, const Clock& clock)
+                       const log::RoutingLog& log, const Clock& clock, std::chrono::milliseconds poll)
     : db_(std::move(conninfo), "dispatcher"), hub_id_(std::move(hub_id)), catalog_(catalog), presence_(presence),
-      disabled_(disabled), outbox_(outbox), log_(log), clock_(clock) {}
+      disabled_(disabled), outbox_(outbox), log_(log), clock_(clock), poll_(poll) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
@@ -94,7 +93,7 @@ void Dispatcher::run() {
     }
     if (!claimed.empty()) send_deliveries(claimed, *catalog_.get());
     if (!claim) continue;
-    next_tick = std::chrono::steady_clock::now() + kTick;
+    next_tick = std::chrono::steady_clock::now() + poll_;
     store::PgConnection* db = db_.get();
     if (db == nullptr) {
       more = false;  // the other hubs' own polls find the work

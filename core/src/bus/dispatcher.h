@@ -4,7 +4,8 @@
 // units online here (store::DirectDispatch) are handed over with send_claimed()
 // and sent at once, without touching the database. Everything else is claimed:
 // when a commit left work for claims, when another hub on the database
-// announces new work, when a unit says hello, and every tick for redelivery,
+// announces new work, when a unit says hello, and every poll interval (hubd
+// --dispatch-poll-ms, 200 ms by default) for redelivery,
 // it claims due rows for the units online at this hub
 // (store/dispatch_claims.h), sends them, and logs what it did. Sending is
 // at-least-once: a row is sent again after its backoff until acked, and parked
@@ -12,6 +13,7 @@
 // are left out of every claim and send: their rows wait, attempts uncounted.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -33,7 +35,8 @@ namespace hub::bus {
 class Dispatcher {
  public:
   Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog, Presence& presence,
-             const DisabledUnits& disabled, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock);
+             const DisabledUnits& disabled, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock,
+             std::chrono::milliseconds poll = std::chrono::milliseconds(200));
   ~Dispatcher();
   void start();
   void stop();
@@ -63,6 +66,7 @@ class Dispatcher {
   const Outbox& outbox_;
   const log::RoutingLog& log_;
   const Clock& clock_;
+  const std::chrono::milliseconds poll_;  // the longest wait between two looks for due work
 
   std::mutex mu_;
   std::condition_variable wake_;

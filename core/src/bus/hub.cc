@@ -109,7 +109,7 @@ Status Hub::start_all() {
   presence_ = std::make_unique<Presence>(std::chrono::seconds(d.hub.heartbeat_timeout_seconds));
   queue_ = std::make_unique<CommitQueue>(options_.commit_queue);
   dispatcher_ = std::make_unique<Dispatcher>(options_.conninfo, d.hub.id, *catalog_, *presence_, *disabled_units_,
-                                             *outbox_, *routing_log_, *clock_);
+                                             *outbox_, *routing_log_, *clock_, options_.dispatch_poll);
   for (const auto lane : {CommitQueue::Lane::kAll, CommitQueue::Lane::kCasesAndAcks})
     committers_.push_back(std::make_unique<Committer>(options_.conninfo, *queue_, *outbox_, *routing_log_, *clock_,
                                                       *catalog_, *presence_, *disabled_units_, *dispatcher_,

@@ -10,6 +10,7 @@
 // answered), then stops the adapters and the other workers.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,9 @@ struct HubOptions {
   // role than conninfo, that runtime role is granted its rights after the
   // migrations (store/runtime_grants.h).
   std::string owner_conninfo = {};
+  // How often the dispatcher looks for work due without an announcement
+  // (resends after their backoff; other hubs' work whose NOTIFY was lost).
+  std::chrono::milliseconds dispatch_poll = std::chrono::milliseconds(200);
 };
 
 class Hub final : public AdapterHost {
