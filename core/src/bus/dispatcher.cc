@@ -48,7 +48,7 @@ void Dispatcher::wake() {
 void Dispatcher::unit_arrived(const std::string& unit) {
   {
     std::lock_guard lock(mu_);
-    arrived_.insert(unit);
+    arrived_[unit] = clock_.now();
     kicked_ = true;
   }
   wake_.notify_one();
@@ -73,7 +73,7 @@ void Dispatcher::run() {
   bool more = false;
   auto next_tick = std::chrono::steady_clock::now();
   for (;;) {
-    std::set<std::string> arrived;
+    std::map<std::string, TimePoint> arrived;
     std::vector<std::pair<std::string, protocol::OutgoingDelivery>> claimed;
     bool claim = true;
     bool announce = false;
@@ -99,8 +99,8 @@ void Dispatcher::run() {
       more = false;  // the other hubs' own polls find the work
       continue;
     }
-    for (const auto& unit : arrived)
-      if (Status s = db_.check(store::make_due_now(*db, unit, clock_.now())); !s.ok())
+    for (const auto& [unit, at] : arrived)
+      if (Status s = db_.check(store::make_due_now(*db, unit, at)); !s.ok())
         spdlog::warn("dispatcher: cannot resend pending work to {}: {}", unit, s.message());
     db = db_.get();
     more = db != nullptr && dispatch_once(*db, announce);

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -73,7 +74,9 @@ class Dispatcher {
   bool kicked_ = false;              // GUARDED_BY(mu_)
   bool announce_ = false;            // GUARDED_BY(mu_): tell the other hubs at the next claim
   bool stopping_ = false;            // GUARDED_BY(mu_)
-  std::set<std::string> arrived_;    // GUARDED_BY(mu_)
+  // Units that arrived, with when (the latest arrival): what was dispatched to
+  // them before then is sent again at once. GUARDED_BY(mu_)
+  std::map<std::string, TimePoint> arrived_;
   std::vector<std::pair<std::string, protocol::OutgoingDelivery>> claimed_;  // GUARDED_BY(mu_)
   std::thread thread_;
 };

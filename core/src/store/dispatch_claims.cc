@@ -201,24 +201,24 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
   return out;
 }
 
-Status make_due_now(PgConnection& db, const std::string& unit, TimePoint now) {
+Status make_due_now(PgConnection& db, const std::string& unit, TimePoint since) {
   // Due since it was first due (its dispatch or creation): a returning unit's
   // work goes before newer work of the units that stayed, in its own order.
   // With several hubs this is the takeover of what a dead hub had sent.
-  const std::string at = to_iso8601(now);
+  const std::string at = to_iso8601(since);
   auto d = db.exec_params(
-      "UPDATE deliveries SET next_attempt_at = least(dispatched_at, $2::timestamptz) WHERE state = 'pending' "
-      "AND receiver = $1 AND next_attempt_at > least(dispatched_at, $2::timestamptz)",
+      "UPDATE deliveries SET next_attempt_at = dispatched_at WHERE state = 'pending' "
+      "AND receiver = $1 AND dispatched_at <= $2::timestamptz AND next_attempt_at > dispatched_at",
       {unit, at});
   if (!d.ok()) return d.status();
   auto r = db.exec_params(
-      "UPDATE replies SET next_attempt_at = least(created_at, $2::timestamptz) WHERE state = 'pending' "
-      "AND recipient = $1 AND next_attempt_at > least(created_at, $2::timestamptz)",
+      "UPDATE replies SET next_attempt_at = created_at WHERE state = 'pending' "
+      "AND recipient = $1 AND created_at <= $2::timestamptz AND next_attempt_at > created_at",
       {unit, at});
   if (!r.ok()) return r.status();
   return db.exec_params(
-               "UPDATE updates SET next_attempt_at = least(created_at, $2::timestamptz) WHERE state = 'pending' "
-               "AND recipient = $1 AND next_attempt_at > least(created_at, $2::timestamptz)",
+               "UPDATE updates SET next_attempt_at = created_at WHERE state = 'pending' "
+               "AND recipient = $1 AND created_at <= $2::timestamptz AND next_attempt_at > created_at",
                {unit, at})
       .status();
 }

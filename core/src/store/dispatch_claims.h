@@ -55,9 +55,12 @@ struct ClaimRequest {
 
 Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& request);
 
-// Makes every pending row for `unit` due now (the unit just said hello, or
-// was heard again after a silence): due since it first was, so that it goes
-// before newer work in the claims' order.
-Status make_due_now(PgConnection& db, const std::string& unit, TimePoint now);
+// Makes every pending row for `unit` dispatched (or created) up to `since`
+// due now (the unit said hello at `since`, or was heard again after a
+// silence, or was enabled): due since it first was, so that it goes before
+// newer work in the claims' order. Rows dispatched after `since` were sent to
+// the unit's current connection and keep their backoff: pulled forward, they
+// would be sent twice, the second copy possibly first.
+Status make_due_now(PgConnection& db, const std::string& unit, TimePoint since);
 
 }  // namespace hub::store
