@@ -37,7 +37,7 @@ class Dispatcher {
  public:
   Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog, Presence& presence,
              const DisabledUnits& disabled, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock,
-             std::chrono::milliseconds poll = std::chrono::milliseconds(200));
+             std::chrono::milliseconds poll);
   ~Dispatcher();
   void start();
   void stop();
