@@ -63,7 +63,7 @@ void ZapHandler::answer_request() {
   char key_buffer[41] = {};
   zmq_z85_encode(key_buffer, static_cast<const std::uint8_t*>(request[kCredentials].data()), kCurveKeyBytes);
   const std::string key(key_buffer);
-  const std::string unit = key == rules_.hub_public_key ? std::string() : host_.unit_for_key(key);
+  const std::string unit = key == rules_.hub_public_key ? std::string() : host_.authenticate(Credential::curve_key(key)).unit;
   if (unit.empty()) {
     log_refusal(key, "refused connection: unknown CURVE key " + fingerprint(key) + " from " + address +
                          (key == rules_.hub_public_key ? " (the hub's own public key: a client holds the hub's key pair)"

@@ -99,7 +99,7 @@ Status ZmqAdapter::start(const nlohmann::json& settings, AdapterHost& host) noex
     CurveServerKey key;
     if (Status s = read_curve_server_key(parsed.secret_key_file, key); !s.ok()) return s;
 
-    if (const std::string holder = host.unit_for_key(key.public_z85); !holder.empty())
+    if (const std::string holder = host.authenticate(Credential::curve_key(key.public_z85)).unit; !holder.empty())
       return Status::InvalidArgument("unit " + holder + " has the hub's own public key (" + parsed.secret_key_file +
                                      "): whoever holds the hub's key pair could act as that unit; give the unit a "
                                      "pair of its own ('hubctl keygen --unit " + holder + "')");
@@ -147,15 +147,25 @@ Status ZmqAdapter::start(const nlohmann::json& settings, AdapterHost& host) noex
   }
 }
 
-Status ZmqAdapter::send(const std::string& unit, std::string body) noexcept {
+Reach ZmqAdapter::reach(const std::string& /*unit*/) const noexcept { return Reach::kWhileConnected; }
+
+Status ZmqAdapter::answer(const Origin& origin, std::string body) noexcept {
+  return enqueue(origin.unit, origin.request, std::move(body));
+}
+
+Status ZmqAdapter::send(const std::string& unit, std::string body) noexcept { return enqueue(unit, 0, std::move(body)); }
+
+Status ZmqAdapter::enqueue(const std::string& unit, std::uint64_t connection, std::string body) noexcept {
   try {
     Route route;
     AdapterHost* host = nullptr;
     {
       std::lock_guard lock(mutex_);
       if (!accepting_) return Status::Unavailable("the zmq adapter is not running");
-      const Route* found = routes_.find(unit);
-      if (found == nullptr) return Status::Unavailable("unit " + unit + " is not connected to the zmq adapter");
+      const Route* found = connection == 0 ? routes_.find(unit) : routes_.find_connection(unit, connection);
+      if (found == nullptr)
+        return Status::Unavailable(connection == 0 ? "unit " + unit + " is not connected to the zmq adapter"
+                                                   : "the connection of unit " + unit + " that asked is gone");
       route = *found;
       host = host_;
     }
@@ -165,7 +175,7 @@ Status ZmqAdapter::send(const std::string& unit, std::string body) noexcept {
     std::lock_guard lock(mutex_);
     if (!accepting_) return Status::Unavailable("the zmq adapter is not running");
     const bool was_idle = queue_.empty();
-    queue_.push_back({unit, std::move(body)});
+    queue_.push_back({unit, std::move(body), connection});
     if (was_idle) wake_io_thread();
     return {};
   } catch (const std::exception& e) {
@@ -265,20 +275,21 @@ void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t fram
     case FloodGuard::Verdict::kCut: cut_flooding_connection(kept[0], routing_id, key); return;
   }
   // Asked for every message: a reload may have removed or rotated the key since the handshake.
-  const std::string unit = host_->unit_for_key(key);
-  if (unit.empty()) {
+  const Identity identity = host_->authenticate(Credential::curve_key(key));
+  if (!identity.ok()) {
     refuse_revoked(routing_id, key);
     return;
   }
+  const std::string& unit = identity.unit;
   if (!told_revoked_.empty()) told_revoked_.erase(routing_id);  // the key was given back
-  std::optional<std::string> displaced;
+  RouteTable::Remembered remembered;
   {
     std::lock_guard lock(mutex_);
-    displaced = routes_.remember(unit, routing_id, key);
+    remembered = routes_.remember(unit, routing_id, key);
   }
-  if (displaced)
-    host_->log_warn("zmq: the connection of unit " + *displaced + " was taken over by unit " + unit +
-                    " (same ZeroMQ routing id); " + *displaced + " must reconnect");
+  if (remembered.displaced)
+    host_->log_warn("zmq: the connection of unit " + *remembered.displaced + " was taken over by unit " + unit +
+                    " (same ZeroMQ routing id); " + *remembered.displaced + " must reconnect");
 
   std::array<std::string_view, kFramesPerMessage> frames;
   for (std::size_t i = 0; i < kept.size(); ++i) frames[i] = view(kept[i]);
@@ -290,7 +301,7 @@ void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t fram
     send_to_peer(sockets_->router, routing_id, *verdict.error);
     return;
   }
-  host_->on_message(unit, std::string(verdict.body));
+  host_->on_message(Origin{unit, remembered.connection}, std::string(verdict.body));
 }
 
 void ZmqAdapter::refuse_revoked(const std::string& routing_id, const std::string& key) {
@@ -335,7 +346,7 @@ void ZmqAdapter::cut_flooding_connection(const zmq::message_t& message, const st
 }
 
 bool ZmqAdapter::route_still_valid(AdapterHost& host, const std::string& unit, const Route& route) {
-  if (host.unit_for_key(route.key) == unit) return true;
+  if (host.authenticate(Credential::curve_key(route.key)).unit == unit) return true;
   bool forgotten = false;
   {
     std::lock_guard lock(mutex_);
@@ -354,7 +365,7 @@ void ZmqAdapter::send_queued() {
   while (zmq_recv(sockets_->wake_receiver.handle(), &ignored, sizeof ignored, ZMQ_DONTWAIT) >= 0) {
   }
   struct Addressed {
-    Route route;  // empty routing id: the unit's route was forgotten since send()
+    Route route;  // empty routing id: the unit's route (or the connection answered) was forgotten since
     Outgoing message;
   };
   std::vector<Addressed> batch;
@@ -362,7 +373,8 @@ void ZmqAdapter::send_queued() {
     std::lock_guard lock(mutex_);
     batch.reserve(queue_.size());
     for (Outgoing& message : queue_) {
-      const Route* route = routes_.find(message.unit);
+      const Route* route = message.connection == 0 ? routes_.find(message.unit)
+                                                   : routes_.find_connection(message.unit, message.connection);
       batch.push_back({route ? *route : Route(), std::move(message)});
     }
     queue_.clear();

@@ -6,7 +6,7 @@
 // every body to the host tagged with the unit.
 //
 // Revocation: the connection's key (ZAP User-Id) is resolved to a unit through
-// host.unit_for_key on every message and before every send, so a key the host
+// host.authenticate on every message and before every send, so a key the host
 // no longer knows (removed or rotated away at a reload) stops at once on open
 // connections too. Its next message is not handed to the host: the connection
 // is answered "key_revoked" once (later messages are dropped silently), and its
@@ -19,6 +19,10 @@
 // I/O thread, which sends. start()/stop() may be called from any thread and are
 // serialised with each other. No method throws.
 //
+// Answers: each connection has a number (route_table.h), given to the host as
+// the Origin::request of its messages; answer() sends to that connection if it
+// is still one of the unit's recent ones, else returns Unavailable.
+//
 // Send semantics: send() returns Unavailable at once when no message from the
 // unit has been seen (or its route was forgotten, or the route's key no longer
 // belongs to the unit), OK once queued; the key is checked again when sending. A queued
@@ -28,9 +32,9 @@
 // the unit speaks again. Delivery guarantees are the host's (acks, redelivery).
 // stop() drops what is still queued.
 //
-// Host callbacks (unit_for_key, on_message, log_*) run on the I/O thread, never
+// Host callbacks (authenticate, on_message, log_*) run on the I/O thread, never
 // under the adapter's mutex: they may call send(), but not stop(). send() also
-// calls unit_for_key, on the caller's thread (outside the mutex).
+// calls authenticate, on the caller's thread (outside the mutex).
 //
 // Oversized bodies: ZMQ_MAXMSGSIZE is 2 x max_message_bytes + 64 KiB, so a body
 // over max_message_bytes is still read and answered with error "oversized"; only
@@ -71,6 +75,8 @@ class ZmqAdapter final : public Adapter {
 
   AdapterInfo info() const noexcept override;
   Status start(const nlohmann::json& settings, AdapterHost& host) noexcept override;
+  Reach reach(const std::string& unit) const noexcept override;
+  Status answer(const Origin& origin, std::string body) noexcept override;
   Status send(const std::string& unit, std::string body) noexcept override;
   void stop() noexcept override;
 
@@ -79,7 +85,11 @@ class ZmqAdapter final : public Adapter {
   struct Outgoing {
     std::string unit;
     std::string body;
+    std::uint64_t connection = 0;  // the connection answered (RouteTable numbers); 0: the unit's latest
   };
+
+  // Queues `body` for the unit's connection number `connection` (0: its latest).
+  Status enqueue(const std::string& unit, std::uint64_t connection, std::string body) noexcept;
 
   // Everything below runs on the I/O thread unless marked otherwise.
   void run_io_thread() noexcept;

@@ -222,7 +222,15 @@ std::vector<Attack<Arena>> attacks() {
        [](Arena& a) {
          const std::string before = query_one(a.deployment(), "SELECT count(*) FROM events WHERE kind = 'rejected'");
          for (int i = 0; i < 5000; ++i) a.attacker().send_raw({"xh1", fmt::format(R"({{"kind":"x{}"}})", i)});
-         const std::string answers = str(a.answers(5000));
+         // Each is answered: read and refused, or, beyond what the hub holds
+         // unread for one unit (its lane in the intake pool), "busy" unread.
+         auto counted = a.answers(5000);
+         const int refused = counted["error unknown_kind"], busy = counted["error busy"];
+         counted.erase("error unknown_kind");
+         counted.erase("error busy");
+         const std::string answers = refused + busy == 5000 && counted.empty() && refused >= 2000
+                                         ? "5000 answered, unknown_kind or busy"
+                                         : fmt::format("{} unknown_kind, {} busy, others: {}", refused, busy, str(counted));
          // Each is answered; at most the budget of a burst (100) and 10 a second more become events.
          a.attacker().send_raw({"xh1", R"({"kind":"x-last"})"});
          a.next_answer();
@@ -230,7 +238,7 @@ std::vector<Attack<Arena>> attacks() {
                               std::stoi(before);
          return answers + fmt::format(", {} recorded as events{}", recorded, recorded < 500 ? "" : " (TOO MANY)");
        },
-       "5000× error unknown_kind"},
+       "5000 answered, unknown_kind or busy"},
       {"20,000 cases at full speed from a unit with a quota of 100/s",
        flood_over_quota, "within the quota"},
       {"5,000 acks of deliveries that are not the attacker's, at full speed",

@@ -111,10 +111,15 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
        << ", backoff_max_ms: " << options.backoff_ms * 4 << ", backoff_multiplier: 2.0}\n"
        << "include:\n";
   yaml << "  - " << source << "xinhui.yaml\n";
+  if (!options.more_yaml.empty()) {
+    std::ofstream(dir_ + "/test_more.yaml") << options.more_yaml;
+    yaml << "  - " << dir_ << "/test_more.yaml\n";
+  }
   yaml << "  - " << dir_ << "/test_extra.yaml\n"
        << "adapters:\n  - name: zmq\n    file: zmq\n    settings: {bind: \"" << endpoint_
        << "\", secret_key_file: " << keys_dir << "/hub.key"
-       << (options.zmq_settings.empty() ? "" : ", " + options.zmq_settings) << "}\n";
+       << (options.zmq_settings.empty() ? "" : ", " + options.zmq_settings) << "}\n"
+       << options.more_adapters;
   config_path_ = dir_ + "/hub.yaml";
   std::ofstream(config_path_) << yaml.str();
 

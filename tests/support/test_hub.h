@@ -42,6 +42,12 @@ struct DeploymentOptions {
   // More entries of the zmq adapter's settings map, in YAML flow style, e.g.
   // "allowed_addresses: {test.stranger: [10.9.0.0/16]}".
   std::string zmq_settings = {};
+  // More adapters, as YAML list items under adapters: (after zmq), e.g.
+  // "  - {name: test_loop, file: test_loop, settings: {}}\n".
+  std::string more_adapters = {};
+  // A config file of its own (units:, routes:, ...) included before the
+  // test-only one, so that its routes are tried first.
+  std::string more_yaml = {};
 };
 
 class TestDeployment {

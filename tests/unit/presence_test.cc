@@ -29,3 +29,18 @@ TEST_CASE("a unit the adapter could not reach is offline until it speaks, and is
   p.forget("never.heard");  // harmless
   CHECK(p.online().size() == 1);
 }
+
+TEST_CASE("a unit an adapter reaches at any time is online without a word, and forgetting it changes nothing",
+          "[presence]") {
+  Presence p(std::chrono::seconds(15));
+  p.set_always_online({"registry"});
+  CHECK(p.is_online("registry"));
+  CHECK(p.online() == std::vector<std::string>{"registry"});
+  p.forget("registry");
+  CHECK(p.is_online("registry"));
+  p.seen("registry");
+  CHECK(p.online() == std::vector<std::string>{"registry"});  // listed once
+  p.set_always_online({});  // a reload took its push adapter away
+  p.forget("registry");
+  CHECK_FALSE(p.is_online("registry"));
+}

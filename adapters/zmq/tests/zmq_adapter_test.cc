@@ -90,6 +90,7 @@ int free_port() {
 
 struct Received {
   std::string unit, body;
+  std::uint64_t request = 0;  // the connection's number (hub::Origin::request)
 };
 
 // Knows a fixed set of keys; records everything the adapter reports.
@@ -97,10 +98,12 @@ class TestHost : public hub::AdapterHost {
  public:
   explicit TestHost(std::map<std::string, std::string> unit_of_key) : unit_of_key_(std::move(unit_of_key)) {}
 
-  std::string unit_for_key(std::string_view key) noexcept override {
+  hub::Identity authenticate(const hub::Credential& credential) noexcept override {
     std::lock_guard lock(mutex_);
-    const auto it = unit_of_key_.find(std::string(key));
-    return it == unit_of_key_.end() ? std::string() : it->second;
+    const auto it = unit_of_key_.find(credential.id);
+    if (credential.kind != hub::Credential::Kind::kCurveKey || it == unit_of_key_.end())
+      return hub::Identity{"", "key_revoked", "unknown key"};
+    return hub::Identity{it->second, "", ""};
   }
   // As a reload does: the key belongs to `unit` from now on, or (unit "") to nobody.
   void assign_key(const std::string& key, const std::string& unit) {
@@ -110,8 +113,8 @@ class TestHost : public hub::AdapterHost {
     else
       unit_of_key_[key] = unit;
   }
-  void on_message(const std::string& unit, std::string body) noexcept override {
-    record([&] { messages_.push_back({unit, std::move(body)}); });
+  void on_message(const hub::Origin& origin, std::string body) noexcept override {
+    record([&] { messages_.push_back({origin.unit, std::move(body), origin.request}); });
   }
   void log_info(std::string_view line) noexcept override { record([&] { infos_.emplace_back(line); }); }
   void log_warn(std::string_view line) noexcept override { record([&] { warnings_.emplace_back(line); }); }
@@ -468,6 +471,28 @@ TEST_CASE("send() reaches the unit's own client and no other") {
   REQUIRE(f.adapter->send("registry", R"({"kind":"accepted","case":7})").ok());
   CHECK(company->receive_body() == nlohmann::json{{"kind", "delivery"}, {"delivery", 1}});
   CHECK(registry->receive_body() == nlohmann::json{{"kind", "accepted"}, {"case", 7}});
+}
+
+TEST_CASE("an answer goes to the connection that asked, not to the unit's latest; send() goes to the latest") {
+  Fixture f;
+  auto first = f.connect_and_greet(f.registry);
+  auto second = f.connect_and_greet(f.registry);  // the same unit, a second counter
+  const auto greeted = f.host.messages();
+  REQUIRE(greeted.size() == 2);
+  const std::uint64_t first_request = greeted[0].request, second_request = greeted[1].request;
+  CHECK(first_request != 0);
+  CHECK(second_request != first_request);
+
+  REQUIRE(f.adapter->answer({"registry", first_request}, R"({"kind":"accepted","reference":"A"})").ok());
+  CHECK(first->receive_body()["reference"] == "A");
+  REQUIRE(f.adapter->send("registry", R"({"kind":"delivery","delivery":3})").ok());
+  CHECK(second->receive_body()["delivery"] == 3);
+  CHECK_FALSE(first->receive(200ms).has_value());
+  CHECK_FALSE(second->receive(200ms).has_value());
+  // Another unit's number is not the registry's connection; an unknown number is gone.
+  CHECK(f.adapter->answer({"wuye.hengda", first_request}, "{}").code() == hub::StatusCode::kUnavailable);
+  CHECK(f.adapter->answer({"registry", 999999}, "{}").code() == hub::StatusCode::kUnavailable);
+  CHECK(f.adapter->reach("registry") == hub::Reach::kWhileConnected);
 }
 
 TEST_CASE("a connection presenting another unit's routing id does not get that unit's messages") {

@@ -12,6 +12,6 @@
 
 namespace hub {
 
-inline constexpr char kAbiVersion[] = "5453a98ada2bf975";
+inline constexpr char kAbiVersion[] = "d966a5b3496a7036";
 
 }  // namespace hub

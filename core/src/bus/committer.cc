@@ -180,15 +180,16 @@ void Committer::refuse_unstorable(const store::BatchInput& item, const Status& w
       "the hub's database could not hold this message, so nothing of it was stored: check its text and values, "
       "correct them and send it again (the hub's operators see the reason in the hub's log)";
   store::BatchInput record = empty_like(item);
-  auto rejected = [&](const std::string& unit, const std::string& type, const std::string& reference) {
-    (void)outbox_.send(unit, protocol::error(protocol::code::kUnstorable, message, false, reference));
+  auto rejected = [&](const std::string& unit, const protocol::AnswerTo& to, const std::string& type,
+                      const std::string& reference) {
+    (void)outbox_.answer(unit, to, protocol::error(protocol::code::kUnstorable, message, false, reference));
     record.events.push_back(store::storable(store::Event{
         "rejected", 0, 0, 0, type, unit, "",
         {{"code", protocol::code::kUnstorable}, {"message", message}, {"reference", reference}}}));
   };
-  for (const auto& c : item.cases) rejected(c.c.origin, c.c.type, c.c.reference);
-  for (const auto& r : item.replies) rejected(r.sender, "", r.reply.reference);
-  for (const auto& t : item.transitions) rejected(t.unit, "", t.request.reference);
+  for (const auto& c : item.cases) rejected(c.c.origin, c.answer_to, c.c.type, c.c.reference);
+  for (const auto& r : item.replies) rejected(r.sender, r.answer_to, "", r.reply.reference);
+  for (const auto& t : item.transitions) rejected(t.unit, t.answer_to, "", t.request.reference);
   for (const auto& e : item.events) record.events.push_back(store::storable(e));
   // Acks are not answered (an unacked delivery is sent again) and not recorded.
   if (record.events.empty()) return;
@@ -200,19 +201,19 @@ void Committer::answer(const store::BatchInput& batch, const store::BatchOutput&
   for (std::size_t i = 0; i < batch.cases.size(); ++i) {
     const auto& c = batch.cases[i].c;
     const auto& o = out.cases[i];
-    (void)outbox_.send(c.origin, protocol::accepted(c.reference, o.id, o.duplicate, o.deliveries, o.parked_reason));
+    (void)outbox_.answer(c.origin, batch.cases[i].answer_to, protocol::accepted(c.reference, o.id, o.duplicate, o.deliveries, o.parked_reason));
   }
   for (std::size_t i = 0; i < batch.replies.size(); ++i) {
     const auto& r = batch.replies[i];
     const auto& o = out.replies[i];
-    (void)outbox_.send(r.sender, o.error_code.empty()
+    (void)outbox_.answer(r.sender, r.answer_to, o.error_code.empty()
                                      ? protocol::reply_accepted(r.reply.reference, o.reply_id, o.duplicate)
                                      : protocol::error(o.error_code, o.message, false, r.reply.reference, o.problems));
   }
   for (std::size_t i = 0; i < batch.transitions.size(); ++i) {
     const auto& t = batch.transitions[i];
     const auto& o = out.transitions[i];
-    (void)outbox_.send(t.unit, o.error_code.empty()
+    (void)outbox_.answer(t.unit, t.answer_to, o.error_code.empty()
                                    ? protocol::transition_accepted(t.request.reference, protocol::kind_name(t.request.kind),
                                                                    o.case_id, o.deliveries, o.duplicate)
                                    : protocol::error(o.error_code, o.message, false, t.request.reference));
@@ -225,11 +226,12 @@ void Committer::answer_failure(const store::BatchInput& batch, const Status& why
   const std::string message = busy ? "the hub is busy: nothing was stored; send again later"
                                    : "the hub's database is temporarily unavailable: nothing was stored; send again";
   const bool retry = true;  // REQUIRES: transient(why)
-  for (const auto& c : batch.cases) (void)outbox_.send(c.c.origin, protocol::error(code, message, retry, c.c.reference));
+  for (const auto& c : batch.cases)
+    (void)outbox_.answer(c.c.origin, c.answer_to, protocol::error(code, message, retry, c.c.reference));
   for (const auto& r : batch.replies)
-    (void)outbox_.send(r.sender, protocol::error(code, message, retry, r.reply.reference));
+    (void)outbox_.answer(r.sender, r.answer_to, protocol::error(code, message, retry, r.reply.reference));
   for (const auto& t : batch.transitions)
-    (void)outbox_.send(t.unit, protocol::error(code, message, retry, t.request.reference));
+    (void)outbox_.answer(t.unit, t.answer_to, protocol::error(code, message, retry, t.request.reference));
   // Acks are not answered: unacked deliveries are sent again and acked again.
 }
 

@@ -35,17 +35,17 @@ std::vector<std::string> DisabledUnits::without(std::vector<std::string> units) 
   return units;
 }
 
-bool DisabledUnits::refuse(const std::string& unit) noexcept {
+bool DisabledUnits::refuse(const std::string& unit, const protocol::AnswerTo& to) noexcept {
   if (!contains(unit)) return false;
   try {
-    count_refusal(unit);
+    count_refusal(unit, to);
   } catch (const std::exception& e) {  // out of memory: the message is dropped all the same
     spdlog::error("disabled units: a message of {} dropped unanswered: {}", unit, e.what());
   }
   return true;
 }
 
-void DisabledUnits::count_refusal(const std::string& unit) {
+void DisabledUnits::count_refusal(const std::string& unit, const protocol::AnswerTo& to) {
   const auto now = SteadyClock::now();
   bool answer = false, log_first = false;
   long refused = 0;
@@ -76,7 +76,7 @@ void DisabledUnits::count_refusal(const std::string& unit) {
       "unit " + unit + " is disabled by the hub's operators: nothing it sends is read or stored, and nothing is sent "
       "to it. 本单位已被枢纽运维人员停用，请联系枢纽运维人员。",
       false, "");
-  if (Status s = outbox_.send(unit, body); !s.ok())
+  if (Status s = outbox_.answer(unit, to, body); !s.ok())
     spdlog::debug("disabled units: answer to {} not sent: {}", unit, s.message());
 }
 

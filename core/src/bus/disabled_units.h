@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "bus/outbox.h"
+#include "protocol/answer_to.h"
 #include "store/pg.h"
 
 namespace hub::bus {
@@ -44,7 +45,7 @@ class DisabledUnits {
   // True when `unit` is disabled: its message is to be dropped unread. The
   // unit is answered unit_disabled unless it was within the last second; the
   // hub's log says so at the first refusal and then once a minute with a count.
-  bool refuse(const std::string& unit) noexcept;
+  bool refuse(const std::string& unit, const protocol::AnswerTo& to) noexcept;
 
   // Takes the store's set (store::load_disabled_units) and logs what changed.
   // Serialized: the operator socket and the listener may reload at once.
@@ -61,7 +62,7 @@ class DisabledUnits {
     long since_logged = 0;               // messages refused since that line
   };
   // Answers and logs one refused message of `unit`, within their rates.
-  void count_refusal(const std::string& unit);
+  void count_refusal(const std::string& unit, const protocol::AnswerTo& to);
 
   const Outbox& outbox_;
   const std::function<void()> enabled_;

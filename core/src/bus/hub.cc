@@ -83,13 +83,13 @@ Status Hub::start_all() {
     disabled_at_start = std::move(disabled.value());
   }
 
-  std::map<std::string, Adapter*> adapters;
+  std::vector<NamedAdapter> adapters;
   for (const auto& a : d.adapters) {
     auto loaded = plugin_host::load_adapter(plugin_host::resolve_module_path(a.file, options_.module_dir), a.sha256);
     if (!loaded.ok())
       return Status(loaded.status().code(), a.where.file + ":" + std::to_string(a.where.line) + ": adapter " + a.name +
                                                 ": " + loaded.status().message());
-    adapters[a.name] = &***loaded;
+    adapters.push_back(NamedAdapter{a.name, &***loaded});
     adapters_.push_back(std::move(loaded.value()));
   }
   quotas_ = std::make_unique<UnitQuotas>();
@@ -129,6 +129,14 @@ Status Hub::start_all() {
   intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, json_limits, heartbeat_seconds},
                                      *catalog_, *quotas_, *queue_,
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
+  intake_pool_ = std::make_unique<IntakePool>(
+      options_.intake_pool, [this](const std::string& unit, const protocol::AnswerTo& to, const std::string& body) {
+        try {
+          intake_->handle(unit, to, body);
+        } catch (const std::exception& e) {
+          spdlog::error("intake: message from {} dropped after an internal error: {}", unit, e.what());
+        }
+      });
   watcher_ = std::make_unique<DeadlineWatcher>(options_.conninfo, *catalog_, *routing_log_, *clock_,
                                                [this] { dispatcher_->kick(); });
   const auto reload_disabled = [this](store::PgConnection& db) { return disabled_units_->reload(db); };
@@ -144,17 +152,28 @@ Status Hub::start_all() {
                                          *clock_, [this] { dispatcher_->kick(); }, reload_disabled);
   if (!ops.ok()) return ops.status();
   operator_service_ = std::move(ops.value());
-  return start_adapters();
+  if (Status s = start_adapters(); !s.ok()) return s;
+  // Adapters know their reach once started: units reached at any time are
+  // online from now on, and their pending work goes out.
+  presence_->set_always_online(outbox_->reachable_any_time());
+  dispatcher_->wake();
+  return {};
 }
 
 Status Hub::start_adapters() {
   const auto& d = options_.deployment;
+  const PortTargets targets{
+      [this](const Credential& credential) { return authenticate(credential); },
+      [this](const std::string& unit, const protocol::AnswerTo& to, std::string body) {
+        on_message(unit, to, std::move(body));
+      }};
   for (std::size_t i = 0; i < d.adapters.size(); ++i) {
     Adapter& adapter = **adapters_[i];
     const auto& cfg = d.adapters[i];
     auto settings = plugin_host::check_settings(adapter.info().settings, cfg.settings, "adapter " + cfg.name);
     if (!settings.ok()) return settings.status();
-    if (Status s = adapter.start(*settings, *this); !s.ok())
+    ports_.push_back(std::make_unique<AdapterPort>(i, cfg.name, targets));
+    if (Status s = adapter.start(*settings, *ports_.back()); !s.ok())
       return Status(s.code(), "adapter " + cfg.name + ": " + s.message());
     spdlog::info("adapter {} started ({})", cfg.name, cfg.settings.dump());
   }
@@ -171,8 +190,10 @@ void Hub::stop() {
     // Acks of what was sent keep arriving for a moment: commit them too, or
     // those deliveries are sent again after the restart.
     const auto give_up = std::chrono::steady_clock::now() + kAckGrace;
-    while (!queue_->quiet_for(kAckQuiet) && std::chrono::steady_clock::now() < give_up)
+    while ((!queue_->quiet_for(kAckQuiet) || (intake_pool_ && !intake_pool_->idle())) &&
+           std::chrono::steady_clock::now() < give_up)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (intake_pool_) intake_pool_->stop();  // what was read reaches the queue (and is answered "busy")
     queue_->close();
   }
   for (auto& c : committers_) c->join();  // everything taken in is committed and answered
@@ -203,29 +224,29 @@ Status Hub::reload(config::Deployment next) {
                                       "; send SIGHUP again once it is back");
   if (Status s = directory_->install(*catalog, *db); !s.ok()) return s;
   quotas_->configure(next, std::chrono::steady_clock::now());
+  presence_->set_always_online(outbox_->reachable_any_time());
   spdlog::info("reload: applied {}: {}", next.file, describe_reload(running->deployment(), next));
   dispatcher_->kick();
   return {};
 }
 
-std::string Hub::unit_for_key(std::string_view key) noexcept {
-  try {
-    return catalog_->get()->unit_for_key(key, clock_->now());
-  } catch (...) {
-    return {};
-  }
+Identity Hub::authenticate(const Credential& credential) const {
+  if (credential.kind != Credential::Kind::kCurveKey)
+    return Identity{"", protocol::code::kUnsupportedCredential,
+                    "this hub does not accept this kind of credential yet: connect with your unit's CURVE key"};
+  std::string unit = catalog_->get()->unit_for_key(credential.id, clock_->now());
+  if (unit.empty())
+    return Identity{"", protocol::code::kKeyRevoked,
+                    "this key belongs to no unit of this hub (removed or replaced by the operator): use your "
+                    "unit's current key, or ask the hub's operator"};
+  return Identity{std::move(unit), "", ""};
 }
 
-void Hub::on_message(const std::string& unit, std::string body) noexcept {
-  try {
-    if (disabled_units_->refuse(unit)) return;  // disabled by an operator: answered, nothing read or kept
-    intake_->handle(unit, body);
-  } catch (const std::exception& e) {
-    spdlog::error("intake: message from {} dropped after an internal error: {}", unit, e.what());
-  }
+void Hub::on_message(const std::string& unit, const protocol::AnswerTo& to, std::string body) {
+  if (disabled_units_->refuse(unit, to)) return;  // disabled by an operator: answered, nothing read or kept
+  if (!intake_->admit(unit, to, body)) return;
+  if (const auto admission = intake_pool_->submit(unit, to, std::move(body)); admission != IntakePool::Admission::kQueued)
+    intake_->not_pooled(unit, to, admission);
 }
-
-void Hub::log_info(std::string_view line) noexcept { spdlog::info("{}", line); }
-void Hub::log_warn(std::string_view line) noexcept { spdlog::warn("{}", line); }
 
 }  // namespace hub::bus

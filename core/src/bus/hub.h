@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bus/adapter_port.h"
 #include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/committer.h"
@@ -24,6 +25,7 @@
 #include "bus/disabled_units.h"
 #include "bus/dispatcher.h"
 #include "bus/intake.h"
+#include "bus/intake_pool.h"
 #include "bus/peer_wake.h"
 #include "bus/presence.h"
 #include "bus/unit_quotas.h"
@@ -50,23 +52,24 @@ struct HubOptions {
   // How often the dispatcher looks for work due without an announcement
   // (resends after their backoff; other hubs' work whose NOTIFY was lost).
   std::chrono::milliseconds dispatch_poll = std::chrono::milliseconds(200);
+  // The threads reading units' messages, and how much may wait for them.
+  IntakePoolLimits intake_pool = {};
 };
 
-class Hub final : public AdapterHost {
+class Hub final {
  public:
   static Result<std::unique_ptr<Hub>> start(HubOptions options);
-  ~Hub() override;
+  ~Hub();
   void stop();
   // Applies a reloaded configuration (bus/reload_plan.h says what it may
   // change) without dropping a connection. On error nothing changed and the
   // running configuration stays. Thread-safe.
   Status reload(config::Deployment next);
 
-  // AdapterHost
-  std::string unit_for_key(std::string_view public_key_z85) noexcept override;
-  void on_message(const std::string& unit, std::string body) noexcept override;
-  void log_info(std::string_view line) noexcept override;
-  void log_warn(std::string_view line) noexcept override;
+  // Which unit a credential belongs to now (every adapter asks, through its port).
+  Identity authenticate(const Credential& credential) const;
+  // A message from `unit`, whose answer goes `to` (from an adapter's port).
+  void on_message(const std::string& unit, const protocol::AnswerTo& to, std::string body);
 
  private:
   explicit Hub(HubOptions options);
@@ -79,6 +82,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<plugin_host::PluginSet> plugins_;
   std::unique_ptr<CatalogHolder> catalog_;
   std::vector<std::unique_ptr<plugin_host::Loaded<Adapter>>> adapters_;
+  std::vector<std::unique_ptr<AdapterPort>> ports_;  // ports_[i] is adapters_[i]'s host
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<DisabledUnits> disabled_units_;
   std::unique_ptr<log::RoutingLog> routing_log_;
@@ -92,6 +96,7 @@ class Hub final : public AdapterHost {
   std::unique_ptr<hooks::HookRunner> hook_runner_;
   std::unique_ptr<DeadlineWatcher> watcher_;
   std::unique_ptr<Intake> intake_;
+  std::unique_ptr<IntakePool> intake_pool_;  // runs intake_->handle
   std::unique_ptr<ops::OperatorService> operator_service_;
   std::mutex reload_mu_;
   bool stopped_ = false;

@@ -15,26 +15,27 @@ std::string quota_text(const config::UnitQuota& q) {
 
 }  // namespace
 
-void Intake::answer(const std::string& unit, std::string body) const {
-  if (Status s = outbox_.send(unit, std::move(body)); !s.ok())
+void Intake::answer(const std::string& unit, const protocol::AnswerTo& to, std::string body) const {
+  if (Status s = outbox_.answer(unit, to, std::move(body)); !s.ok())
     spdlog::debug("intake: answer to {} not sent: {}", unit, s.message());
 }
 
-void Intake::over_quota(const std::string& unit, const UnitQuotas::Refusal& refusal) const {
+void Intake::over_quota(const std::string& unit, const protocol::AnswerTo& to,
+                        const UnitQuotas::Refusal& refusal) const {
   if (refusal.to_log > 0)
     spdlog::warn("quota: unit {} sends more than its quota of {}: {} message(s) dropped unread since the last such "
                  "line (raise hub.unit_quota or the unit's quota if this is its normal load)",
                  unit, quota_text(refusal.quota), refusal.to_log);
   if (refusal.answer)
-    answer(unit, protocol::error(protocol::code::kRateLimited,
+    answer(unit, to, protocol::error(protocol::code::kRateLimited,
                                  "unit " + unit + " sent more than its quota of " + quota_text(refusal.quota) +
                                      ": messages were dropped unread; slow down, and send again whatever was "
                                      "not answered",
                                  true, ""));
 }
 
-void Intake::not_queued(const std::string& unit, CommitQueue::Admission admission, const std::string& reference,
-                        const std::string& what) const {
+void Intake::not_queued(const std::string& unit, const protocol::AnswerTo& to, CommitQueue::Admission admission,
+                        const std::string& reference, const std::string& what) const {
   std::string message;
   switch (admission) {
     case CommitQueue::Admission::kQueued: return;
@@ -47,7 +48,26 @@ void Intake::not_queued(const std::string& unit, CommitQueue::Admission admissio
     case CommitQueue::Admission::kHubFull: message = "the hub is busy: " + what + "; send again later"; break;
     case CommitQueue::Admission::kClosed: message = "the hub is stopping: " + what + "; send again later"; break;
   }
-  answer(unit, protocol::error(protocol::code::kBusy, message, true, reference));
+  answer(unit, to, protocol::error(protocol::code::kBusy, message, true, reference));
+}
+
+void Intake::not_pooled(const std::string& unit, const protocol::AnswerTo& to,
+                        IntakePool::Admission admission) const {
+  std::string message;
+  switch (admission) {
+    case IntakePool::Admission::kQueued: return;
+    case IntakePool::Admission::kUnitFull:
+      message = "unit " + unit + " already has as many messages waiting to be read as the hub holds for one unit: "
+                "nothing of this message was read; wait for the answers to those, then send it again";
+      break;
+    case IntakePool::Admission::kHubFull:
+      message = "the hub is busy: nothing of this message was read; send it again later";
+      break;
+    case IntakePool::Admission::kStopped:
+      message = "the hub is stopping: nothing of this message was read; send it again later";
+      break;
+  }
+  answer(unit, to, protocol::error(protocol::code::kBusy, message, true, ""));
 }
 
 void Intake::record_rejection(const std::string& unit, const std::string& case_type, Json detail) {
@@ -59,14 +79,14 @@ void Intake::record_rejection(const std::string& unit, const std::string& case_t
     spdlog::debug("intake: a refusal of {} was not recorded: the commit queue is full", unit);
 }
 
-void Intake::refuse(const std::string& unit, const std::string& reference, const std::string& code,
+void Intake::refuse(const std::string& unit, const protocol::AnswerTo& to, const std::string& reference, const std::string& code,
                     const std::string& message, Problems problems, const std::string& case_type) {
   if (problems.size() > kMostProblems) {
     const std::size_t more = problems.size() - kMostProblems;
     problems.resize(kMostProblems);
     problems.push_back({"", std::to_string(more) + " more problem(s) not listed: fix these and send again"});
   }
-  answer(unit, protocol::rejected(reference, code, message, problems));
+  answer(unit, to, protocol::rejected(reference, code, message, problems));
   Json detail{{"code", code}, {"message", message}, {"reference", reference}};
   if (!problems.empty()) {
     detail["problems"] = Json::array();
@@ -75,11 +95,13 @@ void Intake::refuse(const std::string& unit, const std::string& reference, const
   record_rejection(unit, case_type, std::move(detail));
 }
 
-void Intake::handle(const std::string& unit, const std::string& body) {
-  if (auto refusal = quotas_.admit(unit, body, std::chrono::steady_clock::now())) {
-    over_quota(unit, *refusal);
-    return;
-  }
+bool Intake::admit(const std::string& unit, const protocol::AnswerTo& to, const std::string& body) {
+  const auto refusal = quotas_.admit(unit, body, std::chrono::steady_clock::now());
+  if (refusal) over_quota(unit, to, *refusal);
+  return !refusal;
+}
+
+void Intake::handle(const std::string& unit, const protocol::AnswerTo& to, const std::string& body) {
   // A unit heard again after a silence or a hub restart gets its pending work
   // at once, not after the backoff (clients reconnect without a new hello).
   if (presence_.seen(unit)) unit_arrived_(unit);
@@ -87,7 +109,7 @@ void Intake::handle(const std::string& unit, const std::string& body) {
   if (auto* error = std::get_if<protocol::ParseError>(&parsed)) {
     Problems problems;
     if (!error->pointer.empty()) problems.push_back({error->pointer, error->message});
-    answer(unit, protocol::error(error->code, error->message, false, error->reference, problems));
+    answer(unit, to, protocol::error(error->code, error->message, false, error->reference, problems));
     Json detail{{"code", error->code}, {"message", error->message}};
     if (!error->pointer.empty()) detail["pointer"] = error->pointer;
     record_rejection(unit, "", std::move(detail));
@@ -99,12 +121,12 @@ void Intake::handle(const std::string& unit, const std::string& body) {
       [&](auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, protocol::Hello>) {
-          answer(unit, protocol::welcome(unit, settings_.hub_id, settings_.heartbeat_seconds));
+          answer(unit, to, protocol::welcome(unit, settings_.hub_id, settings_.heartbeat_seconds));
           unit_arrived_(unit);
         } else if constexpr (std::is_same_v<T, protocol::Heartbeat>) {
-          answer(unit, protocol::heartbeat());
+          answer(unit, to, protocol::heartbeat());
         } else if constexpr (std::is_same_v<T, protocol::Send>) {
-          handle_send(unit, std::move(m), bytes);
+          handle_send(unit, to, std::move(m), bytes);
         } else if constexpr (std::is_same_v<T, protocol::Ack>) {
           // Acks are never answered (PROTOCOL.md): one the queue cannot take is
           // dropped, and the delivery comes again after its backoff to be acked then.
@@ -112,42 +134,43 @@ void Intake::handle(const std::string& unit, const std::string& body) {
             spdlog::debug("intake: an ack of {} was dropped: the commit queue is full", unit);
         } else if constexpr (std::is_same_v<T, protocol::Reply>) {
           const std::string reference = m.reference;
-          not_queued(unit, queue_.push(store::NewReply{unit, std::move(m)}, bytes), reference,
+          not_queued(unit, to, queue_.push(store::NewReply{unit, std::move(m), to}, bytes), reference,
                      "this reply was not stored");
         } else if constexpr (std::is_same_v<T, protocol::Transition>) {
           const std::string reference = m.reference;
-          not_queued(unit, queue_.push(store::NewTransition{unit, std::move(m)}, bytes), reference,
+          not_queued(unit, to, queue_.push(store::NewTransition{unit, std::move(m), to}, bytes), reference,
                      "this request was not carried out");
         }
       },
       message);
 }
 
-void Intake::handle_send(const std::string& unit, protocol::Send send, std::size_t bytes) {
+void Intake::handle_send(const std::string& unit, const protocol::AnswerTo& to, protocol::Send send,
+                         std::size_t bytes) {
   const auto catalog = catalog_.get();
   const auto* type = catalog->case_type(send.type);
   if (type == nullptr) {
-    refuse(unit, send.reference, protocol::code::kUnknownCaseType,
+    refuse(unit, to, send.reference, protocol::code::kUnknownCaseType,
            "case type '" + send.type + "' is not configured in this hub", {}, send.type);
     return;
   }
   const auto* sender = catalog->unit(unit);
   if (sender == nullptr || !sender->may_send.count(send.type)) {
-    refuse(unit, send.reference, protocol::code::kNotAllowed,
+    refuse(unit, to, send.reference, protocol::code::kNotAllowed,
            "unit " + unit + " may not send case type " + send.type + " (" + type->name +
                "); ask the hub's operators to add it to the unit's may_send",
            {}, send.type);
     return;
   }
   if (!send.compound.empty() && catalog->directory().compound(send.compound) == nullptr) {
-    refuse(unit, send.reference, protocol::code::kInvalidPayload, "compound '" + send.compound + "' is not in the directory",
+    refuse(unit, to, send.reference, protocol::code::kInvalidPayload, "compound '" + send.compound + "' is not in the directory",
            {{"", "unknown compound " + send.compound}}, send.type);
     return;
   }
   CaseView c{0, send.type, unit, send.reference, send.compound, std::move(send.payload)};
   Problems problems = type->impl->validate(c);
   if (!problems.empty()) {
-    refuse(unit, c.reference, protocol::code::kInvalidPayload,
+    refuse(unit, to, c.reference, protocol::code::kInvalidPayload,
            std::to_string(problems.size()) + " problem(s) in the payload of " + c.type + ": fix them and send again",
            std::move(problems), c.type);
     return;
@@ -155,9 +178,10 @@ void Intake::handle_send(const std::string& unit, protocol::Send send, std::size
   router::Decision decision = catalog->router().route(c, catalog->directory());
   std::string payload_json = store::json_param(c.payload);
   c.payload = Json();  // the store takes the text; the tree is not kept in the queue
-  store::NewCase item{std::move(c), std::move(payload_json), std::move(decision), type->plugin, type->hooks, type->enriched};
+  store::NewCase item{std::move(c),        std::move(payload_json), std::move(decision), type->plugin,
+                      type->hooks,         type->enriched,          to};
   const std::string reference = item.c.reference;
-  not_queued(unit, queue_.push(std::move(item), bytes), reference, "nothing was stored");
+  not_queued(unit, to, queue_.push(std::move(item), bytes), reference, "nothing was stored");
 }
 
 }  // namespace hub::bus

@@ -1,9 +1,10 @@
 // bus/intake.h: what the hub does with one message from a unit, up to the
 // commit queue.
 //
-// Runs on the adapter's thread. Authentication is already done: `unit` comes
-// from the unit's key. First the unit's quota is asked (bus/unit_quotas.h): a
-// message over it is dropped unread. Refusals (malformed message, unknown case
+// Authentication is already done: `unit` comes from the unit's credential.
+// First admit() asks the unit's quota (bus/unit_quotas.h), on the adapter's
+// thread: a message over it is dropped unread. handle() then reads it (on the
+// intake pool, bus/intake_pool.h). Refusals (malformed message, unknown case
 // type, type not allowed, invalid payload) are answered here at once and, up
 // to the unit's budget (bus/rejection_budget.h), recorded as events; accepted
 // work goes to the commit queue and is answered after its commit, or answered
@@ -16,11 +17,13 @@
 
 #include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
+#include "bus/intake_pool.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
 #include "bus/rejection_budget.h"
 #include "bus/unit_quotas.h"
 #include "hub/clock.h"
+#include "protocol/answer_to.h"
 
 namespace hub::bus {
 
@@ -42,18 +45,25 @@ class Intake {
       : settings_(std::move(settings)), catalog_(catalog), quotas_(quotas), queue_(queue), presence_(presence),
         outbox_(outbox), unit_arrived_(std::move(unit_arrived)) {}
 
-  void handle(const std::string& unit, const std::string& body);
+  // False when the message is over the unit's quota (answered rate_limited
+  // within its rate, and dropped): then it must not be handled.
+  bool admit(const std::string& unit, const protocol::AnswerTo& to, const std::string& body);
+  // Reads, checks and answers or queues one admitted message; its answers go `to`.
+  void handle(const std::string& unit, const protocol::AnswerTo& to, const std::string& body);
+  // Answers an admitted message the intake pool did not take (`admission`),
+  // unread: "busy", to be sent again.
+  void not_pooled(const std::string& unit, const protocol::AnswerTo& to, IntakePool::Admission admission) const;
 
  private:
-  void handle_send(const std::string& unit, protocol::Send send, std::size_t bytes);
-  void refuse(const std::string& unit, const std::string& reference, const std::string& code,
+  void handle_send(const std::string& unit, const protocol::AnswerTo& to, protocol::Send send, std::size_t bytes);
+  void refuse(const std::string& unit, const protocol::AnswerTo& to, const std::string& reference, const std::string& code,
               const std::string& message, Problems problems, const std::string& case_type);
-  void over_quota(const std::string& unit, const UnitQuotas::Refusal& refusal) const;
+  void over_quota(const std::string& unit, const protocol::AnswerTo& to, const UnitQuotas::Refusal& refusal) const;
   // Answers a message the queue did not take (`what`: "nothing was stored", ...).
-  void not_queued(const std::string& unit, CommitQueue::Admission admission, const std::string& reference,
-                  const std::string& what) const;
+  void not_queued(const std::string& unit, const protocol::AnswerTo& to, CommitQueue::Admission admission,
+                  const std::string& reference, const std::string& what) const;
   void record_rejection(const std::string& unit, const std::string& case_type, Json detail);
-  void answer(const std::string& unit, std::string body) const;
+  void answer(const std::string& unit, const protocol::AnswerTo& to, std::string body) const;
 
   const IntakeSettings settings_;
   const CatalogHolder& catalog_;

@@ -1,46 +1,57 @@
 // bus/outbox.h: sends message bodies to units through their adapters.
 //
-// Thread-safe: adapters' send() is thread-safe, and each send looks the
-// unit's adapter up in the current catalog (units come and go at a reload).
+// Two ways out, as hub/adapter.h defines them: answer() takes the answer to a
+// message back to the adapter and request it came in by; send() carries a
+// message the hub starts through the unit's adapters, in units.yaml's order,
+// until one takes it.
+//
+// Thread-safe: adapters' send() and answer() are thread-safe, and each call
+// looks the unit up in the current catalog (units come and go at a reload).
 #pragma once
 
 #include <functional>
-#include <map>
 #include <string>
+#include <vector>
 
 #include "bus/catalog_holder.h"
 #include "hub/adapter.h"
+#include "protocol/answer_to.h"
 
 namespace hub::bus {
 
+struct NamedAdapter {
+  std::string name;  // as hub.yaml names it
+  Adapter* adapter = nullptr;
+};
+
 class Outbox {
  public:
-  // `adapters`: adapter name → adapter (fixed while hubd runs).
-  // `ack_expected` is told of every message sent with send_expecting_ack()
-  // (the unit's ack credit, bus/unit_quotas.h); may be empty.
-  Outbox(std::map<std::string, Adapter*> adapters, const CatalogHolder& catalog,
-         std::function<void(const std::string& unit)> ack_expected = {})
-      : adapters_(std::move(adapters)), catalog_(catalog), ack_expected_(std::move(ack_expected)) {}
+  // `adapters`: every running adapter, in hub.yaml's order (fixed while hubd
+  // runs; protocol::AnswerTo::adapter indexes it). `ack_expected` is told of
+  // every message sent with send_expecting_ack() (the unit's ack credit,
+  // bus/unit_quotas.h); may be empty.
+  Outbox(std::vector<NamedAdapter> adapters, const CatalogHolder& catalog,
+         std::function<void(const std::string& unit)> ack_expected = {});
 
   // For deliveries, forwarded replies and updates: messages the unit acks.
-  Status send_expecting_ack(const std::string& unit, std::string body) const {
-    Status s = send(unit, std::move(body));
-    if (s.ok() && ack_expected_) ack_expected_(unit);
-    return s;
-  }
+  Status send_expecting_ack(const std::string& unit, std::string body) const;
 
-  // Unavailable when the unit is not connected; NotFound when it is not configured.
-  Status send(const std::string& unit, std::string body) const {
-    const auto catalog = catalog_.get();
-    const UnitEntry* u = catalog->unit(unit);
-    if (u == nullptr) return Status::NotFound("unit " + unit + " is not configured");
-    auto a = adapters_.find(u->unit->adapter);
-    if (a == adapters_.end()) return Status::NotFound("adapter " + u->unit->adapter + " is not running");
-    return a->second->send(unit, std::move(body));
-  }
+  // Through the first of the unit's adapters that takes it. Unavailable when
+  // none can reach the unit now; NotFound when it is not configured.
+  Status send(const std::string& unit, std::string body) const;
+
+  // The answer to a message from `unit`, to the adapter and request in `to`
+  // (AnswerTo::kAnyAdapter: as send()).
+  Status answer(const std::string& unit, const protocol::AnswerTo& to, std::string body) const;
+
+  // The configured units that one of their adapters reaches at any time
+  // (Reach::kAnyTime): the dispatcher treats them as always online.
+  std::vector<std::string> reachable_any_time() const;
 
  private:
-  const std::map<std::string, Adapter*> adapters_;
+  Adapter* adapter_named(const std::string& name) const;
+
+  const std::vector<NamedAdapter> adapters_;
   const CatalogHolder& catalog_;
   const std::function<void(const std::string&)> ack_expected_;
 };

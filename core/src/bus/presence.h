@@ -1,8 +1,10 @@
 // bus/presence.h: which units are connected to this hub now.
 //
 // A unit is online from any message it sends until it has been silent for the
-// heartbeat timeout. Deliveries are only claimed for online units, so an
-// offline receiver costs rows in the database, not attempts or memory.
+// heartbeat timeout, or always when one of its adapters reaches it at any time
+// (hub/adapter.h, the dispatch rule). Deliveries are only claimed for online
+// units, so an offline receiver costs rows in the database, not attempts or
+// memory.
 // Thread-safe.
 #pragma once
 
@@ -10,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace hub::bus {
@@ -25,6 +28,9 @@ class Presence {
   // The unit's connection is gone (the adapter could not send to it): offline
   // until it speaks again.
   void forget(const std::string& unit);
+  // Replaces the units that are online whatever they say (set at start and
+  // at every reload from the adapters' reach).
+  void set_always_online(std::vector<std::string> units);
   std::vector<std::string> online() const;
   bool is_online(const std::string& unit) const;
 
@@ -37,6 +43,7 @@ class Presence {
     bool forgotten = false;
   };
   std::unordered_map<std::string, Heard> last_seen_;  // GUARDED_BY(mu_)
+  std::unordered_set<std::string> always_online_;     // GUARDED_BY(mu_)
 };
 
 }  // namespace hub::bus

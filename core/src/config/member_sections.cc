@@ -1,4 +1,6 @@
 // Readers of the units: and case_types: sections (see sections.h).
+#include <algorithm>
+
 #include "config/sections.h"
 #include "keys/key_file.h"
 #include "util/time_parse.h"
@@ -82,6 +84,22 @@ void read_previous_key(const YamlNode& node, Unit& unit, LoadContext& ctx) {
   ctx.unit_key_places.push_back(key_place(*map, node, true, ctx.deployment.units.size()));
 }
 
+// `adapter:` is one name or a list of names, each an adapter of hub.yaml, none twice.
+void read_unit_adapters(const YamlNode& node, Unit& unit, LoadContext& ctx) {
+  const auto names = node.one_or_list();
+  if (!names) return;
+  if (names->empty()) node.error("names no adapter: name at least one adapter of hub.yaml");
+  for (const YamlNode& name : *names) {
+    std::string id = read_reference(name, SymbolKind::kAdapter, ctx);
+    if (id.empty()) continue;
+    if (std::find(unit.adapters.begin(), unit.adapters.end(), id) != unit.adapters.end()) {
+      name.error("adapter '" + id + "' is named twice: name each adapter once");
+      continue;
+    }
+    unit.adapters.push_back(std::move(id));
+  }
+}
+
 void read_unit(const YamlNode& node, LoadContext& ctx) {
   Unit unit;
   unit.where = node.where();
@@ -91,7 +109,7 @@ void read_unit(const YamlNode& node, LoadContext& ctx) {
   if (map) {
     unit.id = read_declared_id(*map, "id", SymbolKind::kUnit, ctx);
     unit.name = read_display_name(*map, "name");
-    unit.adapter = read_reference(*map, "adapter", SymbolKind::kAdapter, ctx);
+    if (const auto adapters = map->get("adapter")) read_unit_adapters(*adapters, unit, ctx);
     if (const auto may_send = map->get("may_send"))
       for_each_item(*may_send, [&](const YamlNode& type) {
         unit.may_send.push_back(read_reference(type, SymbolKind::kCaseType, ctx));

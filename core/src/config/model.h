@@ -62,7 +62,9 @@ struct PreviousKey {
 struct Unit {
   std::string id;            // e.g. "registry", "pm.jinxiu", "cgj.zone07"
   std::string name;          // Chinese display name
-  std::string adapter;       // adapter name this unit connects through
+  // The adapters this unit connects through, in the order the hub tries them
+  // for its own messages (units.yaml: `adapter:` one name or a list).
+  std::vector<std::string> adapters;
   std::string public_key;    // CURVE public key, Z85 (40 chars)
   std::optional<PreviousKey> previous_key;
   std::vector<std::string> may_send;  // case type ids

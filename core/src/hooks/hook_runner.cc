@@ -238,7 +238,8 @@ HookOutcome HookRunner::commit_effects(store::PgConnection& db, const bus::Catal
     }
     auto d = decide(catalog, f, c);
     if (!d.ok()) return HookOutcome::Of(Kind::kError, d.status().message());
-    follow_ups.cases.push_back({std::move(c), {}, std::move(d).value(), type->plugin, type->hooks, type->enriched});
+    follow_ups.cases.push_back(
+        {std::move(c), {}, std::move(d).value(), type->plugin, type->hooks, type->enriched, protocol::AnswerTo{}});
   }
   std::vector<store::Event> events;
   for (const auto& change : effects.directory_changes) {

@@ -100,6 +100,10 @@ inline constexpr const char* kInternal = "internal";
 inline constexpr const char* kUnstorable = "unstorable";
 // An operator disabled the sending unit (bus/disabled_units.h): refused unread.
 inline constexpr const char* kUnitDisabled = "unit_disabled";
+// The credential belongs to no unit now (removed or replaced at a reload).
+inline constexpr const char* kKeyRevoked = "key_revoked";
+// The hub does not accept this kind of credential (hub/adapter.h, Credential).
+inline constexpr const char* kUnsupportedCredential = "unsupported_credential";
 }  // namespace code
 
 struct ParseError {

@@ -18,6 +18,7 @@
 
 #include "config/model.h"
 #include "hub/case.h"
+#include "protocol/answer_to.h"
 #include "protocol/answers.h"
 #include "protocol/messages.h"
 #include "router/router.h"
@@ -38,6 +39,7 @@ struct NewCase {
   // Deliveries wait ("held") until on_accepted has attached the case's annex
   // (CaseTypeDecl::enriched); REQUIRES run_hooks.
   bool hold_for_annex = false;
+  protocol::AnswerTo answer_to;  // where "accepted" or the error goes
 };
 
 struct CaseOutcome {
@@ -50,6 +52,7 @@ struct CaseOutcome {
 struct NewReply {
   std::string sender;  // the unit that sent it (from its key)
   protocol::Reply reply;
+  protocol::AnswerTo answer_to;
 };
 
 struct ReplyOutcome {
@@ -64,6 +67,7 @@ struct ReplyOutcome {
 struct NewTransition {
   std::string unit;  // the unit that sent it (from its key)
   protocol::Transition request;
+  protocol::AnswerTo answer_to;
 };
 
 struct TransitionOutcome {
