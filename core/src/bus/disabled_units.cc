@@ -9,9 +9,6 @@
 namespace hub::bus {
 namespace {
 
-constexpr auto kAnswerEvery = std::chrono::seconds(1);
-constexpr auto kLogEvery = std::chrono::minutes(1);
-
 std::string listed(const std::vector<std::string>& units) {
   std::string out;
   for (const auto& u : units) out += (out.empty() ? "" : ", ") + u;
@@ -46,31 +43,13 @@ bool DisabledUnits::refuse(const std::string& unit, const protocol::AnswerTo& to
 }
 
 void DisabledUnits::count_refusal(const std::string& unit, const protocol::AnswerTo& to) {
-  const auto now = SteadyClock::now();
-  bool answer = false, log_first = false;
-  long refused = 0;
-  {
-    std::lock_guard lock(refusals_mu_);
-    auto [it, first] = refusals_.try_emplace(unit);
-    Refusals& r = it->second;
-    ++r.since_logged;
-    if (first || now - r.answered >= kAnswerEvery) {
-      r.answered = now;
-      answer = true;
-    }
-    if (first || now - r.logged >= kLogEvery) {
-      log_first = first;
-      refused = r.since_logged;
-      r.logged = now;
-      r.since_logged = 0;
-    }
-  }
-  if (log_first)
+  const RefusalPacer::Verdict paced = refusals_.refuse(unit, RefusalPacer::SteadyClock::now());
+  if (paced.first)
     spdlog::warn("unit {} is disabled: its messages are refused unread (answered unit_disabled at most once a second)",
                  unit);
-  else if (refused > 0)
-    spdlog::warn("unit {} is disabled: {} message(s) refused in the last minute", unit, refused);
-  if (!answer) return;
+  else if (paced.to_log > 0)
+    spdlog::warn("unit {} is disabled: {} message(s) refused in the last minute", unit, paced.to_log);
+  if (!paced.answer) return;
   const std::string body = protocol::error(
       protocol::code::kUnitDisabled,
       "unit " + unit + " is disabled by the hub's operators: nothing it sends is read or stored, and nothing is sent "
@@ -94,10 +73,7 @@ Status DisabledUnits::reload(store::PgConnection& db) {
   if (disabled.empty() && enabled.empty()) return {};
   set_.store(next, std::memory_order_release);
   any_.store(!next->empty(), std::memory_order_release);
-  {
-    std::lock_guard refusals(refusals_mu_);
-    std::erase_if(refusals_, [&](const auto& entry) { return !next->count(entry.first); });
-  }
+  refusals_.forget_unless([&](const std::string& unit) { return next->count(unit) > 0; });
   if (!disabled.empty())
     spdlog::warn("disabled by an operator: {}: their messages are refused and nothing is sent to them", listed(disabled));
   if (!enabled.empty()) {

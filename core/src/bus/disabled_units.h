@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "bus/outbox.h"
+#include "bus/refusal_pacer.h"
 #include "protocol/answer_to.h"
 #include "store/pg.h"
 
@@ -55,12 +56,6 @@ class DisabledUnits {
 
  private:
   using Set = std::unordered_set<std::string>;
-  using SteadyClock = std::chrono::steady_clock;
-  struct Refusals {
-    SteadyClock::time_point answered{};  // the last unit_disabled answer
-    SteadyClock::time_point logged{};    // the last line in the hub's log
-    long since_logged = 0;               // messages refused since that line
-  };
   // Answers and logs one refused message of `unit`, within their rates.
   void count_refusal(const std::string& unit, const protocol::AnswerTo& to);
 
@@ -69,8 +64,7 @@ class DisabledUnits {
   std::atomic<std::shared_ptr<const Set>> set_;
   std::atomic<bool> any_{false};  // !set_->empty(): the lookup every message skips while nothing is disabled
   std::mutex reload_mu_;          // one reload at a time
-  std::mutex refusals_mu_;
-  std::unordered_map<std::string, Refusals> refusals_;  // GUARDED_BY(refusals_mu_); disabled units only
+  RefusalPacer refusals_;  // disabled units only
 };
 
 }  // namespace hub::bus

@@ -51,23 +51,26 @@ void Intake::not_queued(const std::string& unit, const protocol::AnswerTo& to, C
   answer(unit, to, protocol::error(protocol::code::kBusy, message, true, reference));
 }
 
-void Intake::not_pooled(const std::string& unit, const protocol::AnswerTo& to,
-                        IntakePool::Admission admission) const {
-  std::string message;
+void Intake::not_pooled(const std::string& unit, const protocol::AnswerTo& to, IntakePool::Admission admission) {
+  std::string why;
   switch (admission) {
     case IntakePool::Admission::kQueued: return;
     case IntakePool::Admission::kUnitFull:
-      message = "unit " + unit + " already has as many messages waiting to be read as the hub holds for one unit: "
-                "nothing of this message was read; wait for the answers to those, then send it again";
+      why = "unit " + unit + " already has as many messages waiting to be read as the hub holds for one unit";
       break;
-    case IntakePool::Admission::kHubFull:
-      message = "the hub is busy: nothing of this message was read; send it again later";
-      break;
-    case IntakePool::Admission::kStopped:
-      message = "the hub is stopping: nothing of this message was read; send it again later";
-      break;
+    case IntakePool::Admission::kHubFull: why = "the hub is busy"; break;
+    case IntakePool::Admission::kStopped: why = "the hub is stopping"; break;
   }
-  answer(unit, to, protocol::error(protocol::code::kBusy, message, true, ""));
+  const RefusalPacer::Verdict paced = unread_.refuse(unit, RefusalPacer::SteadyClock::now());
+  if (paced.to_log > 0)
+    spdlog::warn("intake: {}: {} message(s) of {} dropped unread since the last such line (answered busy at most "
+                 "once a second)",
+                 why, paced.to_log, unit);
+  if (paced.answer)
+    answer(unit, to, protocol::error(protocol::code::kBusy, why + ": messages were dropped unread; wait for the "
+                                                                  "answers you are owed, then send again whatever "
+                                                                  "was not answered",
+                                     true, ""));
 }
 
 void Intake::record_rejection(const std::string& unit, const std::string& case_type, Json detail) {

@@ -20,6 +20,7 @@
 #include "bus/intake_pool.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
+#include "bus/refusal_pacer.h"
 #include "bus/rejection_budget.h"
 #include "bus/unit_quotas.h"
 #include "hub/clock.h"
@@ -50,9 +51,10 @@ class Intake {
   bool admit(const std::string& unit, const protocol::AnswerTo& to, const std::string& body);
   // Reads, checks and answers or queues one admitted message; its answers go `to`.
   void handle(const std::string& unit, const protocol::AnswerTo& to, const std::string& body);
-  // Answers an admitted message the intake pool did not take (`admission`),
-  // unread: "busy", to be sent again.
-  void not_pooled(const std::string& unit, const protocol::AnswerTo& to, IntakePool::Admission admission) const;
+  // An admitted message the intake pool did not take (`admission`) is
+  // dropped unread: answered "busy" and logged, within the rates of
+  // bus/refusal_pacer.h.
+  void not_pooled(const std::string& unit, const protocol::AnswerTo& to, IntakePool::Admission admission);
 
  private:
   void handle_send(const std::string& unit, const protocol::AnswerTo& to, protocol::Send send, std::size_t bytes);
@@ -69,6 +71,7 @@ class Intake {
   const CatalogHolder& catalog_;
   UnitQuotas& quotas_;
   RejectionBudget rejections_;
+  RefusalPacer unread_;  // messages the intake pool did not take
   CommitQueue& queue_;
   Presence& presence_;
   const Outbox& outbox_;
