@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/committer.h"
 #include "bus/deadline_watcher.h"
@@ -27,6 +26,7 @@
 #include "bus/peer_wake.h"
 #include "bus/presence.h"
 #include "bus/unit_quotas.h"
+#include "catalog/catalog_holder.h"
 #include "config/model.h"
 #include "hooks/hook_runner.h"
 #include "hub/adapter.h"
@@ -77,7 +77,7 @@ class Hub final : public AdapterHost {
   SystemClock system_clock_;
   const Clock* clock_;
   std::unique_ptr<plugin_host::PluginSet> plugins_;
-  std::unique_ptr<CatalogHolder> catalog_;
+  std::unique_ptr<catalog::CatalogHolder> catalog_;
   std::vector<std::unique_ptr<plugin_host::Loaded<Adapter>>> adapters_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<DisabledUnits> disabled_units_;

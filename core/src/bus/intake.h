@@ -14,12 +14,12 @@
 #include <functional>
 #include <string>
 
-#include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
 #include "bus/rejection_budget.h"
 #include "bus/unit_quotas.h"
+#include "catalog/catalog_holder.h"
 #include "hub/clock.h"
 
 namespace hub::bus {
@@ -37,7 +37,7 @@ class Intake {
   static constexpr std::size_t kMostProblems = 100;
 
   // `unit_arrived` is called when a unit says hello (its pending work is resent).
-  Intake(IntakeSettings settings, const CatalogHolder& catalog, UnitQuotas& quotas, CommitQueue& queue,
+  Intake(IntakeSettings settings, const catalog::CatalogHolder& catalog, UnitQuotas& quotas, CommitQueue& queue,
          Presence& presence, const Outbox& outbox, std::function<void(const std::string&)> unit_arrived)
       : settings_(std::move(settings)), catalog_(catalog), quotas_(quotas), queue_(queue), presence_(presence),
         outbox_(outbox), unit_arrived_(std::move(unit_arrived)) {}
@@ -56,7 +56,7 @@ class Intake {
   void answer(const std::string& unit, std::string body) const;
 
   const IntakeSettings settings_;
-  const CatalogHolder& catalog_;
+  const catalog::CatalogHolder& catalog_;
   UnitQuotas& quotas_;
   RejectionBudget rejections_;
   CommitQueue& queue_;

@@ -8,7 +8,7 @@
 #include <map>
 #include <string>
 
-#include "bus/catalog_holder.h"
+#include "catalog/catalog_holder.h"
 #include "hub/adapter.h"
 
 namespace hub::bus {
@@ -18,7 +18,7 @@ class Outbox {
   // `adapters`: adapter name → adapter (fixed while hubd runs).
   // `ack_expected` is told of every message sent with send_expecting_ack()
   // (the unit's ack credit, bus/unit_quotas.h); may be empty.
-  Outbox(std::map<std::string, Adapter*> adapters, const CatalogHolder& catalog,
+  Outbox(std::map<std::string, Adapter*> adapters, const catalog::CatalogHolder& catalog,
          std::function<void(const std::string& unit)> ack_expected = {})
       : adapters_(std::move(adapters)), catalog_(catalog), ack_expected_(std::move(ack_expected)) {}
 
@@ -32,7 +32,7 @@ class Outbox {
   // Unavailable when the unit is not connected; NotFound when it is not configured.
   Status send(const std::string& unit, std::string body) const {
     const auto catalog = catalog_.get();
-    const UnitEntry* u = catalog->unit(unit);
+    const catalog::UnitEntry* u = catalog->unit(unit);
     if (u == nullptr) return Status::NotFound("unit " + unit + " is not configured");
     auto a = adapters_.find(u->unit->adapter);
     if (a == adapters_.end()) return Status::NotFound("adapter " + u->unit->adapter + " is not running");
@@ -41,7 +41,7 @@ class Outbox {
 
  private:
   const std::map<std::string, Adapter*> adapters_;
-  const CatalogHolder& catalog_;
+  const catalog::CatalogHolder& catalog_;
   const std::function<void(const std::string&)> ack_expected_;
 };
 
