@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Tests of check_layers.py on small core/src trees made for each test."""
+
+import io
+import sys
+import tempfile
+import unittest
+from contextlib import redirect_stdout
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import check_layers  # noqa: E402
+
+LAYERS = """\
+# lowest first
+util: small helpers ->
+store: durable rows -> util
+bus: the hub -> store util
+"""
+
+
+class CheckLayersTest(unittest.TestCase):
+    def setUp(self):
+        self.temp = tempfile.TemporaryDirectory()
+        self.root = Path(self.temp.name) / "src"
+        self.write("LAYERS", LAYERS)
+        self.write("util/ids.h", "#pragma once\n")
+        self.write("store/pg.h", '#pragma once\n#include "util/ids.h"\n')
+        self.write("bus/hub.cc", '#include "bus/hub.h"\n#include "hub/plugin.h"\n#include "store/pg.h"\n')
+
+    def tearDown(self):
+        self.temp.cleanup()
+
+    def write(self, relative, text):
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def test_allowed_includes_pass(self):
+        self.assertEqual(check_layers.check(self.root), [])
+
+    def test_forbidden_include_fails_with_file_and_line(self):
+        self.write("store/rows.cc", '#include "store/pg.h"\n\n#include "bus/hub.h"\n')
+        problems = check_layers.check(self.root)
+        self.assertEqual(len(problems), 1)
+        self.assertIn(f"{self.root / 'store' / 'rows.cc'}:3: store may not include from bus", problems[0])
+
+    def test_cycle_fails(self):
+        self.write("LAYERS", LAYERS.replace("util: small helpers ->", "util: small helpers -> bus"))
+        problems = check_layers.check(self.root)
+        self.assertTrue(any("cycle" in p and "util" in p and "bus" in p for p in problems), problems)
+
+    def test_dependency_listed_below_fails(self):
+        self.write("LAYERS", "bus: the hub -> store util\nutil: small helpers ->\nstore: durable rows -> util\n")
+        problems = check_layers.check(self.root)
+        self.assertTrue(any("listed below" in p for p in problems), problems)
+
+    def test_folder_without_line_fails(self):
+        self.write("router/router.h", "#pragma once\n")
+        problems = check_layers.check(self.root)
+        self.assertTrue(any("the folder router has no line" in p for p in problems), problems)
+
+    def test_unknown_folder_in_layers_fails(self):
+        self.write("LAYERS", LAYERS + "ops: the operator socket -> store nowhere\n")
+        self.write("ops/ops.h", "#pragma once\n")
+        problems = check_layers.check(self.root)
+        self.assertTrue(any("nowhere, which is not a folder" in p for p in problems), problems)
+
+    def test_file_outside_any_folder_fails(self):
+        self.write("stray.cc", "int x;\n")
+        problems = check_layers.check(self.root)
+        self.assertTrue(any("stray.cc: a file directly in" in p for p in problems), problems)
+
+    def test_main_exits_1_and_prints_problems(self):
+        self.write("util/ids.cc", '#include "store/pg.h"\n')
+        output = io.StringIO()
+        with redirect_stdout(output):
+            code = check_layers.main(["check_layers.py", str(self.root)])
+        self.assertEqual(code, 1)
+        self.assertIn("ids.cc:1: util may not include from store", output.getvalue())
+
+
+if __name__ == "__main__":
+    unittest.main()
