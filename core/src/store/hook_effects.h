@@ -1,5 +1,7 @@
 // store/hook_effects.h: what a hook asked for, buffered until it answers Ok,
 // and the versions of the state it read (checked when the effects commit).
+// Filled by hooks/hook_context.h; applied by the store (store/plugin_state.h,
+// store/hook_tasks.h), which is why it lives here, below the hooks.
 #pragma once
 
 #include <cstdint>
