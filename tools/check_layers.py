@@ -12,7 +12,7 @@ business. Fails (exit 1) with one line per problem, naming file:line, the rule
 broken and what to do, when:
   - a file includes from a folder its own folder may not include from;
   - a folder of core/src (or a file directly in core/src) has no line;
-  - a line names a folder that is not a folder of core/src, or is malformed;
+  - a line is malformed, or names a folder that is not a folder of core/src;
   - the layers form a cycle, or a folder depends on one listed below it.
 
 Usage: check_layers.py [CORE_SRC]   (default: core/src of this repository)
@@ -94,6 +94,9 @@ def check_layers_file(path, layers, folders, problems):
         problems.append(f"{path}: the folder {folder} has no line: add "
                         f"'{folder}: its role -> the folders it may include from'")
     for folder in layers.order:
+        if folder not in folders:
+            problems.append(f"{path}:{layers.line_of[folder]}: {folder} is not a folder of core/src: "
+                            f"remove its line, or fix its name")
         for dep in sorted(layers.allowed[folder]):
             if dep not in folders:
                 problems.append(f"{path}:{layers.line_of[folder]}: {folder} may include from {dep}, "

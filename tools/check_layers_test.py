@@ -67,6 +67,14 @@ class CheckLayersTest(unittest.TestCase):
         self.write("ops/ops.h", "#pragma once\n")
         self.assert_reported("nowhere, which is not a folder")
 
+    def test_line_without_folder_fails(self):
+        self.write("LAYERS", LAYERS + "gone: removed long ago -> util\n")
+        self.assert_reported("gone is not a folder of core/src")
+
+    def test_malformed_line_fails(self):
+        self.write("LAYERS", LAYERS + "ops the operator socket\n")
+        self.assert_reported("LAYERS:5: not 'folder: role -> folders it may include from'")
+
     def test_file_outside_any_folder_fails(self):
         self.write("stray.cc", "int x;\n")
         self.assert_reported("stray.cc: a file directly in")
