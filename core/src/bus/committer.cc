@@ -75,7 +75,7 @@ std::string describe(const store::BatchInput& b) {
 }  // namespace
 
 Committer::Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-                     const Clock& clock, const CatalogHolder& catalog, const Presence& presence,
+                     const Clock& clock, const catalog::CatalogHolder& catalog, const Presence& presence,
                      const DisabledUnits& disabled, Dispatcher& dispatcher, std::function<void()> hook_work,
                      CommitQueue::Lane lane)
     : db_(std::move(conninfo), lane == CommitQueue::Lane::kAll ? "committer" : "committer (cases and acks)"),
@@ -94,8 +94,8 @@ void Committer::run() {
   for (;;) {
     store::BatchInput batch = queue_.take(lane_);
     if (items(batch) == 0) return;  // closed and drained
-    const std::shared_ptr<const Catalog> catalog = catalog_.get();  // held until the batch is answered
-    const Catalog* c = catalog.get();
+    const std::shared_ptr<const catalog::Catalog> catalog = catalog_.get();  // held until the batch is answered
+    const catalog::Catalog* c = catalog.get();
     batch.hook_plugin_of = [c](const std::string& type) {
       const auto* t = c->case_type(type);
       return t && t->hooks ? t->plugin : std::string();

@@ -17,12 +17,12 @@
 #include <functional>
 #include <thread>
 
-#include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/disabled_units.h"
 #include "bus/dispatcher.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
+#include "catalog/catalog_holder.h"
 #include "hub/clock.h"
 #include "log/routing_log.h"
 #include "store/db_link.h"
@@ -42,7 +42,7 @@ class Committer {
   // check replies and get on_reply tasks, its lifecycle policy, directory
   // and router give deadlines and re-route returned cases.
   Committer(std::string conninfo, CommitQueue& queue, const Outbox& outbox, const log::RoutingLog& log,
-            const Clock& clock, const CatalogHolder& catalog, const Presence& presence,
+            const Clock& clock, const catalog::CatalogHolder& catalog, const Presence& presence,
             const DisabledUnits& disabled, Dispatcher& dispatcher,
             std::function<void()> hook_work, CommitQueue::Lane lane = CommitQueue::Lane::kAll);
   ~Committer();
@@ -65,7 +65,7 @@ class Committer {
   const Outbox& outbox_;
   const log::RoutingLog& log_;
   const Clock& clock_;
-  const CatalogHolder& catalog_;
+  const catalog::CatalogHolder& catalog_;
   const Presence& presence_;
   const DisabledUnits& disabled_;
   Dispatcher& dispatcher_;

@@ -11,7 +11,7 @@ constexpr auto kTick = std::chrono::milliseconds(250);
 constexpr int kClaimLimit = 200;
 }  // namespace
 
-DeadlineWatcher::DeadlineWatcher(std::string conninfo, const CatalogHolder& catalog, const log::RoutingLog& log,
+DeadlineWatcher::DeadlineWatcher(std::string conninfo, const catalog::CatalogHolder& catalog, const log::RoutingLog& log,
                                  const Clock& clock, std::function<void()> fired)
     : db_(std::move(conninfo), "deadline watcher"), catalog_(catalog), log_(log), clock_(clock),
       fired_(std::move(fired)) {}

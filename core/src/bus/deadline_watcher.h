@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "bus/catalog_holder.h"
+#include "catalog/catalog_holder.h"
 #include "hub/clock.h"
 #include "log/routing_log.h"
 #include "store/db_link.h"
@@ -22,7 +22,7 @@ namespace hub::bus {
 class DeadlineWatcher {
  public:
   // `fired` is called after a commit that created deliveries or updates (wakes the dispatcher).
-  DeadlineWatcher(std::string conninfo, const CatalogHolder& catalog, const log::RoutingLog& log, const Clock& clock,
+  DeadlineWatcher(std::string conninfo, const catalog::CatalogHolder& catalog, const log::RoutingLog& log, const Clock& clock,
                   std::function<void()> fired);
   ~DeadlineWatcher();
   void start();
@@ -33,7 +33,7 @@ class DeadlineWatcher {
   bool watch_once(store::PgConnection& db);  // true when it claimed a full batch
 
   store::DbLink db_;
-  const CatalogHolder& catalog_;
+  const catalog::CatalogHolder& catalog_;
   const log::RoutingLog& log_;
   const Clock& clock_;
   std::function<void()> fired_;

@@ -14,14 +14,14 @@ Status DirectoryRefresher::refresh(store::PgConnection& db) {
   return apply_locked(*catalog_.get(), db, std::move(fingerprint).value());
 }
 
-Status DirectoryRefresher::install(std::shared_ptr<const Catalog> next, store::PgConnection& db) {
+Status DirectoryRefresher::install(std::shared_ptr<const catalog::Catalog> next, store::PgConnection& db) {
   std::lock_guard lock(mu_);
   auto fingerprint = store::directory_fingerprint(db, clock_.now());
   if (!fingerprint.ok()) return fingerprint.status();
   return apply_locked(*next, db, std::move(fingerprint).value());
 }
 
-Status DirectoryRefresher::apply_locked(const Catalog& base, store::PgConnection& db, std::string fingerprint) {
+Status DirectoryRefresher::apply_locked(const catalog::Catalog& base, store::PgConnection& db, std::string fingerprint) {
   auto changes = store::effective_directory_changes(db, clock_.now());
   if (!changes.ok()) return changes.status();
   auto directory = std::make_shared<Directory>(base.deployment());

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <string>
 
-#include "bus/catalog_holder.h"
+#include "catalog/catalog_holder.h"
 #include "hub/clock.h"
 #include "store/pg.h"
 
@@ -20,17 +20,17 @@ namespace hub::bus {
 
 class DirectoryRefresher {
  public:
-  DirectoryRefresher(CatalogHolder& catalog, const Clock& clock) : catalog_(catalog), clock_(clock) {}
+  DirectoryRefresher(catalog::CatalogHolder& catalog, const Clock& clock) : catalog_(catalog), clock_(clock) {}
   Status refresh(store::PgConnection& db);
   // Publishes `next` (a reloaded configuration's catalog) with the stored,
   // effective overrides applied to its directory. Serialized with refresh(),
   // so that a refresh never brings back the catalog `next` replaced.
-  Status install(std::shared_ptr<const Catalog> next, store::PgConnection& db);
+  Status install(std::shared_ptr<const catalog::Catalog> next, store::PgConnection& db);
 
  private:
   // REQUIRES: mu_ held. Publishes `base` with the overrides applied.
-  Status apply_locked(const Catalog& base, store::PgConnection& db, std::string fingerprint);
-  CatalogHolder& catalog_;
+  Status apply_locked(const catalog::Catalog& base, store::PgConnection& db, std::string fingerprint);
+  catalog::CatalogHolder& catalog_;
   const Clock& clock_;
   std::mutex mu_;
   std::string applied_;  // GUARDED_BY(mu_): fingerprint of the overrides in the current catalog

@@ -9,7 +9,7 @@ namespace {
 constexpr int kClaimLimit = 1000;
 }  // namespace
 
-Dispatcher::Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog,
+Dispatcher::Dispatcher(std::string conninfo, std::string hub_id, const catalog::CatalogHolder& catalog,
                        Presence& presence, const DisabledUnits& disabled, const Outbox& outbox,
                        const log::RoutingLog& log, const Clock& clock, std::chrono::milliseconds poll)
     : db_(std::move(conninfo), "dispatcher"), hub_id_(std::move(hub_id)), catalog_(catalog), presence_(presence),
@@ -127,7 +127,7 @@ bool Dispatcher::dispatch_once(store::PgConnection& db, bool announce) {
 }
 
 void Dispatcher::send_deliveries(std::vector<std::pair<std::string, protocol::OutgoingDelivery>>& deliveries,
-                                 const Catalog& catalog) {
+                                 const catalog::Catalog& catalog) {
   for (auto& [receiver, d] : deliveries) {
     d.type_name = catalog.case_type_name(d.type);
     send(receiver, protocol::delivery(d));

@@ -22,10 +22,10 @@
 #include <utility>
 #include <vector>
 
-#include "bus/catalog_holder.h"
 #include "bus/disabled_units.h"
 #include "bus/outbox.h"
 #include "bus/presence.h"
+#include "catalog/catalog_holder.h"
 #include "hub/clock.h"
 #include "log/routing_log.h"
 #include "protocol/answers.h"
@@ -35,7 +35,7 @@ namespace hub::bus {
 
 class Dispatcher {
  public:
-  Dispatcher(std::string conninfo, std::string hub_id, const CatalogHolder& catalog, Presence& presence,
+  Dispatcher(std::string conninfo, std::string hub_id, const catalog::CatalogHolder& catalog, Presence& presence,
              const DisabledUnits& disabled, const Outbox& outbox, const log::RoutingLog& log, const Clock& clock,
              std::chrono::milliseconds poll);
   ~Dispatcher();
@@ -56,12 +56,12 @@ class Dispatcher {
  private:
   void run();
   bool dispatch_once(store::PgConnection& db, bool announce);  // true when it claimed a full batch
-  void send_deliveries(std::vector<std::pair<std::string, protocol::OutgoingDelivery>>& deliveries, const Catalog& catalog);
+  void send_deliveries(std::vector<std::pair<std::string, protocol::OutgoingDelivery>>& deliveries, const catalog::Catalog& catalog);
   void send(const std::string& unit, std::string body);
 
   store::DbLink db_;
   const std::string hub_id_;
-  const CatalogHolder& catalog_;
+  const catalog::CatalogHolder& catalog_;
   Presence& presence_;
   const DisabledUnits& disabled_;
   const Outbox& outbox_;

@@ -72,9 +72,9 @@ Status Hub::start_all() {
     auto plugins = plugin_host::PluginSet::load(d.plugins, options_.module_dir);
     if (!plugins.ok()) return plugins.status();
     plugins_ = std::move(plugins.value());
-    auto catalog = Catalog::build(d, *plugins_);
+    auto catalog = catalog::Catalog::build(d, *plugins_);
     if (!catalog.ok()) return catalog.status();
-    catalog_ = std::make_unique<CatalogHolder>(std::move(catalog.value()));
+    catalog_ = std::make_unique<catalog::CatalogHolder>(std::move(catalog.value()));
     if (Status s = check_calendar(catalog_->get()->lifecycle(), clock_->now()); !s.ok()) return s;
     // Routes see the stored directory changes from the first case on.
     if (Status s = DirectoryRefresher(*catalog_, *clock_).refresh(*db); !s.ok()) return s;
@@ -103,7 +103,7 @@ Status Hub::start_all() {
 
   auto logger = spdlog::get("routing");
   if (!logger) logger = spdlog::default_logger();
-  const CatalogHolder* holder = catalog_.get();
+  const catalog::CatalogHolder* holder = catalog_.get();
   routing_log_ = std::make_unique<log::RoutingLog>(
       logger, [holder](const std::string& type) { return holder->get()->case_type_name(type); });
   presence_ = std::make_unique<Presence>(std::chrono::seconds(d.hub.heartbeat_timeout_seconds));
@@ -214,7 +214,7 @@ Status Hub::reload(config::Deployment next) {
     return Status::InvalidArgument("these changes need a restart of hubd (systemctl restart or SIGTERM and start): " +
                                    listed);
   }
-  auto catalog = Catalog::build(next, *plugins_);
+  auto catalog = catalog::Catalog::build(next, *plugins_);
   if (!catalog.ok()) return catalog.status();
   if (Status s = check_calendar((*catalog)->lifecycle(), clock_->now()); !s.ok()) return s;
   auto db = store::PgConnection::connect(options_.conninfo);

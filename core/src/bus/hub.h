@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "bus/adapter_port.h"
-#include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/committer.h"
 #include "bus/deadline_watcher.h"
@@ -29,6 +28,7 @@
 #include "bus/peer_wake.h"
 #include "bus/presence.h"
 #include "bus/unit_quotas.h"
+#include "catalog/catalog_holder.h"
 #include "config/model.h"
 #include "hooks/hook_runner.h"
 #include "hub/adapter.h"
@@ -80,7 +80,7 @@ class Hub final {
   SystemClock system_clock_;
   const Clock* clock_;
   std::unique_ptr<plugin_host::PluginSet> plugins_;
-  std::unique_ptr<CatalogHolder> catalog_;
+  std::unique_ptr<catalog::CatalogHolder> catalog_;
   std::vector<std::unique_ptr<plugin_host::Loaded<Adapter>>> adapters_;
   std::vector<std::unique_ptr<AdapterPort>> ports_;  // ports_[i] is adapters_[i]'s host
   std::unique_ptr<Outbox> outbox_;

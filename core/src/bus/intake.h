@@ -15,7 +15,6 @@
 #include <functional>
 #include <string>
 
-#include "bus/catalog_holder.h"
 #include "bus/commit_queue.h"
 #include "bus/intake_pool.h"
 #include "bus/outbox.h"
@@ -23,6 +22,7 @@
 #include "bus/refusal_pacer.h"
 #include "bus/rejection_budget.h"
 #include "bus/unit_quotas.h"
+#include "catalog/catalog_holder.h"
 #include "hub/clock.h"
 #include "protocol/answer_to.h"
 
@@ -41,7 +41,7 @@ class Intake {
   static constexpr std::size_t kMostProblems = 100;
 
   // `unit_arrived` is called when a unit says hello (its pending work is resent).
-  Intake(IntakeSettings settings, const CatalogHolder& catalog, UnitQuotas& quotas, CommitQueue& queue,
+  Intake(IntakeSettings settings, const catalog::CatalogHolder& catalog, UnitQuotas& quotas, CommitQueue& queue,
          Presence& presence, const Outbox& outbox, std::function<void(const std::string&)> unit_arrived)
       : settings_(std::move(settings)), catalog_(catalog), quotas_(quotas), queue_(queue), presence_(presence),
         outbox_(outbox), unit_arrived_(std::move(unit_arrived)) {}
@@ -68,7 +68,7 @@ class Intake {
   void answer(const std::string& unit, const protocol::AnswerTo& to, std::string body) const;
 
   const IntakeSettings settings_;
-  const CatalogHolder& catalog_;
+  const catalog::CatalogHolder& catalog_;
   UnitQuotas& quotas_;
   RejectionBudget rejections_;
   RefusalPacer unread_;  // messages the intake pool did not take

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "bus/catalog_holder.h"
+#include "catalog/catalog_holder.h"
 #include "hub/adapter.h"
 #include "protocol/answer_to.h"
 
@@ -30,7 +30,7 @@ class Outbox {
   // runs; protocol::AnswerTo::adapter indexes it). `ack_expected` is told of
   // every message sent with send_expecting_ack() (the unit's ack credit,
   // bus/unit_quotas.h); may be empty.
-  Outbox(std::vector<NamedAdapter> adapters, const CatalogHolder& catalog,
+  Outbox(std::vector<NamedAdapter> adapters, const catalog::CatalogHolder& catalog,
          std::function<void(const std::string& unit)> ack_expected = {});
 
   // For deliveries, forwarded replies and updates: messages the unit acks.
@@ -52,7 +52,7 @@ class Outbox {
   Adapter* adapter_named(const std::string& name) const;
 
   const std::vector<NamedAdapter> adapters_;
-  const CatalogHolder& catalog_;
+  const catalog::CatalogHolder& catalog_;
   const std::function<void(const std::string&)> ack_expected_;
 };
 

@@ -1,14 +1,14 @@
 // hooks/hook_context.h: the host side of hub::HookContext for one hook call.
 //
 // Reads go to the store (seeing this call's own buffered writes first) and
-// record the version they found; writes are buffered in HookEffects and applied
-// by the runner only when the hook answers Ok and every version read is still
-// current (store/plugin_state.h). Valid during one hook call; one thread.
+// record the version they found; writes are buffered in store::HookEffects and
+// applied by the runner only when the hook answers Ok and every version read is
+// still current (store/plugin_state.h). Valid during one hook call; one thread.
 #pragma once
 
 #include "config/directory.h"
-#include "hooks/hook_effects.h"
 #include "hub/plugin.h"
+#include "store/hook_effects.h"
 #include "store/pg.h"
 
 namespace hub::hooks {
@@ -50,7 +50,7 @@ class HookContextImpl final : public HookContext {
         {std::string(compound), std::string(field), std::string(unit), effective_from});
   }
 
-  HookEffects& effects() { return effects_; }
+  store::HookEffects& effects() { return effects_; }
   // The first store error a read met, if any (the hook is then retried).
   const Status& read_error() const { return read_error_; }
 
@@ -63,7 +63,7 @@ class HookContextImpl final : public HookContext {
   const CaseId case_id_;
   const TimePoint now_;
   const Directory& directory_;
-  HookEffects effects_;
+  store::HookEffects effects_;
   Status read_error_;
 };
 

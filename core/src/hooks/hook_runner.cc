@@ -26,7 +26,7 @@ std::string joined(const std::vector<std::string>& items) {
 
 }  // namespace
 
-HookRunner::HookRunner(std::string conninfo, std::string hub_id, const bus::CatalogHolder& catalog,
+HookRunner::HookRunner(std::string conninfo, std::string hub_id, const catalog::CatalogHolder& catalog,
                        const log::RoutingLog& log, const Clock& clock, std::function<void()> committed,
                        std::function<void(store::PgConnection&)> refresh_directory)
     : db_(std::move(conninfo), "hook runner"), hub_id_(std::move(hub_id)), catalog_(catalog), log_(log),
@@ -93,7 +93,7 @@ bool HookRunner::run_once(store::PgConnection& db) {
   return claim->tasks.size() >= static_cast<std::size_t>(kClaimLimit);
 }
 
-bool HookRunner::run_task(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task) {
+bool HookRunner::run_task(store::PgConnection& db, const catalog::Catalog& catalog, const store::HookTask& task) {
   HookOutcome outcome = call_hook(db, catalog, task);
   for (int rerun = 1; outcome.kind == Kind::kRerun && rerun <= kMaxReruns; ++rerun) {
     spdlog::info("hook runner: plugin {} {} hook for case {} runs again ({} of {}): {}", task.plugin, task.hook,
@@ -170,7 +170,7 @@ HookOutcome HookRunner::store_failure(const Status& s) {
   return HookOutcome::Of(Kind::kError, s.message());
 }
 
-HookOutcome HookRunner::call_hook(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task) {
+HookOutcome HookRunner::call_hook(store::PgConnection& db, const catalog::Catalog& catalog, const store::HookTask& task) {
   auto c = store::load_case(db, task.case_id);
   if (!c.ok()) return store_failure(c.status());
   Plugin* plugin = catalog.case_type(c->type) ? catalog.case_type(c->type)->impl : nullptr;
@@ -197,7 +197,7 @@ HookOutcome HookRunner::call_hook(store::PgConnection& db, const bus::Catalog& c
 namespace {
 
 // Who receives a follow-up: the units the plugin named, or the routes.
-Result<router::Decision> decide(const bus::Catalog& catalog, const FollowUpCase& f, const CaseView& c) {
+Result<router::Decision> decide(const catalog::Catalog& catalog, const FollowUpCase& f, const CaseView& c) {
   if (f.to.empty() && f.cc.empty()) return catalog.router().route(c, catalog.directory());
   router::Decision d;
   d.route_id = "plugin";
@@ -218,9 +218,9 @@ Result<router::Decision> decide(const bus::Catalog& catalog, const FollowUpCase&
 
 }  // namespace
 
-HookOutcome HookRunner::commit_effects(store::PgConnection& db, const bus::Catalog& catalog,
+HookOutcome HookRunner::commit_effects(store::PgConnection& db, const catalog::Catalog& catalog,
                                        const store::HookTask& task, const CaseView& parent,
-                                       const HookEffects& effects) {
+                                       const store::HookEffects& effects) {
   // Effects the hub refuses are the plugin's error.
   store::BatchInput follow_ups;
   for (const auto& f : effects.follow_ups) {

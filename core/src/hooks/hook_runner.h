@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "bus/catalog_holder.h"
+#include "catalog/catalog_holder.h"
 #include "hooks/hook_outcome.h"
 #include "hub/clock.h"
 #include "log/routing_log.h"
@@ -42,7 +42,7 @@ class HookRunner {
   // Immediate reruns of a hook whose commit lost a race, before it waits.
   static constexpr int kMaxReruns = 3;
 
-  HookRunner(std::string conninfo, std::string hub_id, const bus::CatalogHolder& catalog, const log::RoutingLog& log,
+  HookRunner(std::string conninfo, std::string hub_id, const catalog::CatalogHolder& catalog, const log::RoutingLog& log,
              const Clock& clock, std::function<void()> committed,
              std::function<void(store::PgConnection&)> refresh_directory);
   ~HookRunner();
@@ -54,10 +54,10 @@ class HookRunner {
   void run();
   bool run_once(store::PgConnection& db);  // true when more tasks may be due
   // False when the database connection was lost (the link dropped it).
-  bool run_task(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task);
-  HookOutcome call_hook(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task);
-  HookOutcome commit_effects(store::PgConnection& db, const bus::Catalog& catalog, const store::HookTask& task,
-                             const CaseView& parent, const HookEffects& effects);
+  bool run_task(store::PgConnection& db, const catalog::Catalog& catalog, const store::HookTask& task);
+  HookOutcome call_hook(store::PgConnection& db, const catalog::Catalog& catalog, const store::HookTask& task);
+  HookOutcome commit_effects(store::PgConnection& db, const catalog::Catalog& catalog, const store::HookTask& task,
+                             const CaseView& parent, const store::HookEffects& effects);
   // Records how the task's attempt ended; false when the connection was lost.
   bool record(store::PgConnection& db, const store::HookTask& task, const HookOutcome& outcome);
   // Uncounts the attempts the database failed while it was unreachable; false
@@ -69,7 +69,7 @@ class HookRunner {
 
   store::DbLink db_;
   const std::string hub_id_;
-  const bus::CatalogHolder& catalog_;
+  const catalog::CatalogHolder& catalog_;
   const log::RoutingLog& log_;
   const Clock& clock_;
   const std::function<void()> committed_;

@@ -74,7 +74,7 @@ Result<Json> list_events(store::PgConnection& db, const Json& args) {
   return Json{{"events", *events}, {"last", newest}};
 }
 
-Result<ParkedCaseRoute> route_parked_case(store::PgConnection& db, const bus::Catalog& catalog, CaseId id, bool lock) {
+Result<ParkedCaseRoute> route_parked_case(store::PgConnection& db, const catalog::Catalog& catalog, CaseId id, bool lock) {
   auto r = db.exec_params(std::string("SELECT type, origin, reference, compound, payload::text FROM cases "
                                       "WHERE id = $1 AND parked_reason IS NOT NULL") + (lock ? " FOR UPDATE" : ""),
                           {std::to_string(id)});
@@ -92,7 +92,7 @@ Result<ParkedCaseRoute> route_parked_case(store::PgConnection& db, const bus::Ca
   return out;
 }
 
-Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, const std::string& op,
+Result<Json> replay(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args, const std::string& op,
                     TimePoint now) {
   const std::string at = to_iso8601(now);
   auto tx = store::Transaction::begin(db);

@@ -5,7 +5,7 @@
 // record an "operator" event naming the operator, in the same transaction.
 #pragma once
 
-#include "bus/catalog.h"
+#include "catalog/catalog.h"
 #include "hub/case.h"
 #include "router/router.h"
 #include "store/pg.h"
@@ -23,14 +23,14 @@ struct ParkedCaseRoute {
   CaseView c;
   router::Decision decision;
 };
-Result<ParkedCaseRoute> route_parked_case(store::PgConnection& db, const bus::Catalog& catalog, CaseId id, bool lock);
+Result<ParkedCaseRoute> route_parked_case(store::PgConnection& db, const catalog::Catalog& catalog, CaseId id, bool lock);
 
 // {"delivery": id}, {"update": id}, {"hook_task": id} or {"case": id} →
 // replays it, in one transaction, if it is still parked (NotFound otherwise:
 // another operator replayed it first). A parked case is routed again with the
 // current config, around the units that returned it; Conflict, changing
 // nothing, when it still has no route. (ops/parked.h replays many.)
-Result<Json> replay(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, const std::string& op,
+Result<Json> replay(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args, const std::string& op,
                     TimePoint now);
 
 }  // namespace hub::ops

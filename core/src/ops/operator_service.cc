@@ -54,7 +54,7 @@ Result<UniqueFd> listen_at(const std::string& path) {
 }  // namespace
 
 struct OperatorService::Impl {
-  Impl(std::string path, OperatorAccess a, std::string conninfo, const bus::CatalogHolder& c, const Clock& k,
+  Impl(std::string path, OperatorAccess a, std::string conninfo, const catalog::CatalogHolder& c, const Clock& k,
        std::function<void()> r, std::function<Status(store::PgConnection&)> u)
       : socket_path(std::move(path)), access(std::move(a)), db(std::move(conninfo), "operator socket"), catalog(c),
         clock(k), replayed(std::move(r)), units_changed(std::move(u)) {}
@@ -71,7 +71,7 @@ struct OperatorService::Impl {
   OperatorAccess access;
   UniqueFd listener;
   store::DbLink db;
-  const bus::CatalogHolder& catalog;
+  const catalog::CatalogHolder& catalog;
   const Clock& clock;
   std::function<void()> replayed;
   std::function<Status(store::PgConnection&)> units_changed;
@@ -82,7 +82,7 @@ struct OperatorService::Impl {
 Result<std::unique_ptr<OperatorService>> OperatorService::start(const std::string& socket_path,
                                                                 const std::string& operator_group,
                                                                 const std::string& conninfo,
-                                                                const bus::CatalogHolder& catalog, const Clock& clock,
+                                                                const catalog::CatalogHolder& catalog, const Clock& clock,
                                                                 std::function<void()> replayed,
                                                                 std::function<Status(store::PgConnection&)> units_changed) {
   auto access = OperatorAccess::resolve(operator_group);

@@ -27,7 +27,7 @@
 #include <string>
 #include <thread>
 
-#include "bus/catalog_holder.h"
+#include "catalog/catalog_holder.h"
 #include "hub/clock.h"
 #include "store/pg.h"
 #include "util/result.h"
@@ -44,7 +44,7 @@ class OperatorService {
   // socket's folder cannot be secured, or another hub answers on the socket.
   static Result<std::unique_ptr<OperatorService>> start(const std::string& socket_path,
                                                         const std::string& operator_group, const std::string& conninfo,
-                                                        const bus::CatalogHolder& catalog, const Clock& clock,
+                                                        const catalog::CatalogHolder& catalog, const Clock& clock,
                                                         std::function<void()> replayed,
                                                         std::function<Status(store::PgConnection&)> units_changed);
   ~OperatorService();

@@ -44,7 +44,7 @@ enum class Outcome { kReplayed, kNotReplayed, kGone };
 
 // Replays one item (or, in a dry run, says what a replay would do) and notes
 // it on `row`. Another Status: the store failed.
-Result<Outcome> replay_item(store::PgConnection& db, const bus::Catalog& catalog, ParkedKind kind, Json& row,
+Result<Outcome> replay_item(store::PgConnection& db, const catalog::Catalog& catalog, ParkedKind kind, Json& row,
                             bool dry_run, const std::string& op, TimePoint now) {
   const std::int64_t id = row_id(kind, row);
   if (dry_run) {
@@ -119,7 +119,7 @@ Result<Json> show_parked(store::PgConnection& db, const Json& args) {
   return out;
 }
 
-Result<Json> replay_parked(store::PgConnection& db, const bus::Catalog& catalog, const Json& args,
+Result<Json> replay_parked(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args,
                            const std::string& op, TimePoint now) {
   auto filter = read_parked_filter(args);
   if (!filter.ok()) return filter.status();

@@ -7,7 +7,7 @@
 // ("parked_reason", a hook task's "last_error") and "parked_at" (local time).
 #pragma once
 
-#include "bus/catalog.h"
+#include "catalog/catalog.h"
 #include "hub/case.h"
 #include "store/pg.h"
 
@@ -36,7 +36,7 @@ Result<Json> show_parked(store::PgConnection& db, const Json& args);
 // else meanwhile. Replayed cases carry their "route" and the units they went
 // "to". A dry run changes nothing: "replayed" says what would be, and where
 // each case would go.
-Result<Json> replay_parked(store::PgConnection& db, const bus::Catalog& catalog, const Json& args,
+Result<Json> replay_parked(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args,
                            const std::string& op, TimePoint now);
 
 }  // namespace hub::ops

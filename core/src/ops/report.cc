@@ -36,7 +36,7 @@ Result<std::vector<FigureEvent>> read_events(store::PgConnection& db, TimePoint 
 
 }  // namespace
 
-Result<Json> report(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, TimePoint now) {
+Result<Json> report(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args, TimePoint now) {
   const auto from = local_midnight(args, "from");
   const auto to = local_midnight(args, "to");
   if (!from || !to) return Status::InvalidArgument("give the period as dates: --from 2026-12-01 --to 2026-12-31");

@@ -6,12 +6,12 @@
 // period count (ops/figures.h says how). "Overdue now" is at the hub's clock.
 #pragma once
 
-#include "bus/catalog.h"
+#include "catalog/catalog.h"
 #include "hub/case.h"
 #include "store/pg.h"
 
 namespace hub::ops {
 
-Result<Json> report(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, TimePoint now);
+Result<Json> report(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args, TimePoint now);
 
 }  // namespace hub::ops

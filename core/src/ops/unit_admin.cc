@@ -16,14 +16,14 @@ namespace {
 constexpr std::size_t kMaxReasonBytes = 1000;
 constexpr std::int64_t kOldestShown = 20;
 
-std::vector<std::string> configured_units(const bus::Catalog& catalog) {
+std::vector<std::string> configured_units(const catalog::Catalog& catalog) {
   std::vector<std::string> ids;
   for (const auto& u : catalog.deployment().units) ids.push_back(u.id);
   return ids;
 }
 
 // The unit a request names: configured, or (`stored_ok`) with a stored flag.
-Result<std::string> named_unit(store::PgConnection& db, const bus::Catalog& catalog, const Json& args, bool stored_ok) {
+Result<std::string> named_unit(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args, bool stored_ok) {
   const auto unit = text_arg(args, "unit");
   if (!unit) return Status::InvalidArgument("name the unit: {\"unit\": \"pm.jinxiu\"}");
   if (!is_id(*unit))
@@ -52,7 +52,7 @@ Result<std::string> reason_arg(const Json& args) {
 }
 
 // The unit's flag, what waits for it, and its `limit` oldest waiting deliveries.
-Result<Json> describe(store::PgConnection& db, const bus::Catalog& catalog, const std::string& unit, std::int64_t limit) {
+Result<Json> describe(store::PgConnection& db, const catalog::Catalog& catalog, const std::string& unit, std::int64_t limit) {
   const auto* entry = catalog.unit(unit);
   Json out{{"unit", unit}, {"name", entry ? entry->unit->name : ""}, {"configured", entry != nullptr},
            {"disabled", false}, {"changed_at", ""}, {"changed_by", ""}, {"reason", ""}, {"limit", limit}};
@@ -85,7 +85,7 @@ Result<Json> describe(store::PgConnection& db, const bus::Catalog& catalog, cons
 }
 
 // Commits the change `change` makes (true: it changed the flag) with its event and announcement.
-Result<Json> switch_unit(store::PgConnection& db, const bus::Catalog& catalog, const std::string& unit,
+Result<Json> switch_unit(store::PgConnection& db, const catalog::Catalog& catalog, const std::string& unit,
                          const std::string& who, TimePoint now, const std::string& action, const std::string& reason,
                          const std::function<Result<bool>()>& change) {
   auto tx = store::Transaction::begin(db);
@@ -108,7 +108,7 @@ Result<Json> switch_unit(store::PgConnection& db, const bus::Catalog& catalog, c
 
 }  // namespace
 
-Result<Json> disable_unit(store::PgConnection& db, const bus::Catalog& catalog, const Json& args,
+Result<Json> disable_unit(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args,
                           const std::string& who, TimePoint now) {
   auto unit = named_unit(db, catalog, args, false);
   if (!unit.ok()) return unit.status();
@@ -119,7 +119,7 @@ Result<Json> disable_unit(store::PgConnection& db, const bus::Catalog& catalog, 
                      [&] { return store::disable_unit(db, *unit, who, *reason, now); });
 }
 
-Result<Json> enable_unit(store::PgConnection& db, const bus::Catalog& catalog, const Json& args,
+Result<Json> enable_unit(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args,
                          const std::string& who, TimePoint now) {
   auto unit = named_unit(db, catalog, args, true);
   if (!unit.ok()) return unit.status();
@@ -132,14 +132,14 @@ Result<Json> enable_unit(store::PgConnection& db, const bus::Catalog& catalog, c
   });
 }
 
-Result<Json> show_unit(store::PgConnection& db, const bus::Catalog& catalog, const Json& args) {
+Result<Json> show_unit(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args) {
   auto unit = named_unit(db, catalog, args, true);
   if (!unit.ok()) return unit.status();
   const std::int64_t limit = std::clamp<std::int64_t>(id_arg(args, "limit").value_or(kOldestShown), 1, 1000);
   return describe(db, catalog, *unit, limit);
 }
 
-Result<Json> list_units(store::PgConnection& db, const bus::Catalog& catalog, const Json& args) {
+Result<Json> list_units(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args) {
   const bool disabled_only = flag_arg(args, "disabled");
   auto stored = rows(db, "SELECT unit, disabled, " + local_seconds("changed_at") +
                              " AS changed_at, changed_by, reason FROM unit_status ORDER BY unit", {});

@@ -9,7 +9,7 @@
 // due at once. Doing it again changes nothing and answers "changed": false.
 #pragma once
 
-#include "bus/catalog.h"
+#include "catalog/catalog.h"
 #include "hub/case.h"
 #include "store/pg.h"
 
@@ -17,17 +17,17 @@ namespace hub::ops {
 
 // {"unit": ID, "reason": TEXT (optional)} → {"unit", "changed", "action", ...the unit as show_unit}.
 // Only a configured unit may be disabled.
-Result<Json> disable_unit(store::PgConnection& db, const bus::Catalog& catalog, const Json& args,
+Result<Json> disable_unit(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args,
                           const std::string& who, TimePoint now);
 // {"unit": ID} → the same. A unit no longer configured but still disabled may be enabled.
-Result<Json> enable_unit(store::PgConnection& db, const bus::Catalog& catalog, const Json& args,
+Result<Json> enable_unit(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args,
                          const std::string& who, TimePoint now);
 // {"unit": ID, "limit": N (20)} → {"unit", "name", "configured", "disabled", "changed_at", "changed_by",
 // "reason", "waiting": {"deliveries", "replies", "updates"}, "oldest": [the N oldest waiting deliveries], "limit"}.
 // Waiting: pending, not acknowledged (sent or not).
-Result<Json> show_unit(store::PgConnection& db, const bus::Catalog& catalog, const Json& args);
+Result<Json> show_unit(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args);
 // {"disabled": true (only those)} → {"units": [{"unit", "name", "configured", "disabled", "changed_at",
 // "changed_by", "reason", "waiting_deliveries"}]}, configured units in config order, then stored ones no longer configured.
-Result<Json> list_units(store::PgConnection& db, const bus::Catalog& catalog, const Json& args);
+Result<Json> list_units(store::PgConnection& db, const catalog::Catalog& catalog, const Json& args);
 
 }  // namespace hub::ops

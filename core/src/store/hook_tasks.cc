@@ -133,7 +133,7 @@ Result<ReplyView> load_reply(PgConnection& db, std::int64_t reply_id) {
                    Json::parse(r->get(0, 4), nullptr, false)};
 }
 
-Result<AppliedEffects> apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEffects& effects,
+Result<AppliedEffects> apply_effects(PgConnection& db, const HookTask& task, const HookEffects& effects,
                                      TimePoint now) {
   // First: the task's row is this transaction's, so no other hub claims it meanwhile.
   auto done = end_attempt(db, task, "state = 'done', lease_owner = NULL, lease_until = NULL", {});

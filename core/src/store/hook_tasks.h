@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "hooks/hook_effects.h"
 #include "store/event.h"
+#include "store/hook_effects.h"
 #include "store/pg.h"
 
 namespace hub::store {
@@ -69,7 +69,7 @@ struct AppliedEffects {
 
 // REQUIRES: inside the caller's transaction. Marks the task done, writes its
 // state (compare-and-set, store/plugin_state.h) and timers.
-Result<AppliedEffects> apply_effects(PgConnection& db, const HookTask& task, const hooks::HookEffects& effects,
+Result<AppliedEffects> apply_effects(PgConnection& db, const HookTask& task, const HookEffects& effects,
                                      TimePoint now);
 // Sends the case's held deliveries (CaseTypeDecl::enriched) with `annex` (an
 // object; empty: none), counting their dispatch from `now`.

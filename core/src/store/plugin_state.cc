@@ -28,7 +28,7 @@ constexpr const char* kWrite =
 }  // namespace
 
 Result<std::vector<std::string>> write_plugin_state(PgConnection& db, const std::string& plugin, CaseId case_id,
-                                                    const hooks::HookEffects& effects, TimePoint now) {
+                                                    const HookEffects& effects, TimePoint now) {
   Json touched = Json::array(), reads = Json::array(), writes = Json::array();
   for (const auto& [key, version] : effects.case_reads) reads.push_back({{"case_id", case_id}, {"key", key}, {"version", version}});
   for (const auto& [key, version] : effects.global_reads) reads.push_back({{"case_id", 0}, {"key", key}, {"version", version}});

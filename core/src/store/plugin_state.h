@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "hooks/hook_effects.h"
+#include "store/hook_effects.h"
 #include "store/pg.h"
 
 namespace hub::store {
@@ -27,6 +27,6 @@ namespace hub::store {
 // "case <id> '<key>'" or "plugin-wide '<key>'"; empty: the state is written.
 // When not empty nothing was written, and the caller rolls back.
 Result<std::vector<std::string>> write_plugin_state(PgConnection& db, const std::string& plugin, CaseId case_id,
-                                                    const hooks::HookEffects& effects, TimePoint now);
+                                                    const HookEffects& effects, TimePoint now);
 
 }  // namespace hub::store

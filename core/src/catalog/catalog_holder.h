@@ -1,13 +1,13 @@
-// bus/catalog_holder.h: the current catalog, swappable at reload.
+// catalog/catalog_holder.h: the current catalog, swappable at reload.
 // Thread-safe: readers get a snapshot that stays valid while they hold it.
 #pragma once
 
 #include <memory>
 #include <mutex>
 
-#include "bus/catalog.h"
+#include "catalog/catalog.h"
 
-namespace hub::bus {
+namespace hub::catalog {
 
 class CatalogHolder {
  public:
@@ -26,4 +26,4 @@ class CatalogHolder {
   std::shared_ptr<const Catalog> current_;  // GUARDED_BY(mu_)
 };
 
-}  // namespace hub::bus
+}  // namespace hub::catalog

@@ -1,5 +1,7 @@
-// hooks/hook_effects.h: what a hook asked for, buffered until it answers Ok,
+// store/hook_effects.h: what a hook asked for, buffered until it answers Ok,
 // and the versions of the state it read (checked when the effects commit).
+// Filled by hooks/hook_context.h; applied by the store (store/plugin_state.h,
+// store/hook_tasks.h), which is why it lives here, below the hooks.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +13,7 @@
 #include "hub/plugin.h"
 #include "store/directory_overrides.h"
 
-namespace hub::hooks {
+namespace hub::store {
 
 struct TimerChange {
   std::string name;
@@ -28,8 +30,8 @@ struct HookEffects {
   std::map<std::string, std::int64_t> global_reads;
   std::vector<TimerChange> timers;
   std::vector<FollowUpCase> follow_ups;
-  std::vector<store::DirectoryChange> directory_changes;
+  std::vector<DirectoryChange> directory_changes;
   Json annex = Json::object();  // attach(): key → value
 };
 
-}  // namespace hub::hooks
+}  // namespace hub::store

@@ -1,4 +1,4 @@
-// bus/catalog.h: the deployment compiled for the case path.
+// catalog/catalog.h: the deployment compiled for the case path.
 //
 // Built once from a loaded Deployment and the loaded plugins: hash maps for
 // units, keys and case types, the compiled router and the compound directory.
@@ -19,7 +19,7 @@
 #include "plugin_host/plugin_set.h"
 #include "router/router.h"
 
-namespace hub::bus {
+namespace hub::catalog {
 
 struct CaseTypeEntry {
   std::string id;
@@ -74,4 +74,4 @@ class Catalog {
   std::shared_ptr<const lifecycle::Policy> lifecycle_;
 };
 
-}  // namespace hub::bus
+}  // namespace hub::catalog

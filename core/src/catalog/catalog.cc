@@ -1,8 +1,8 @@
-#include "bus/catalog.h"
+#include "catalog/catalog.h"
 
 #include "config/loader.h"
 
-namespace hub::bus {
+namespace hub::catalog {
 namespace {
 
 // The calendar and lifecycle sections with the case types' limits. Every
@@ -113,4 +113,4 @@ std::string Catalog::case_type_name(const std::string& id) const {
   return t ? t->name : std::string();
 }
 
-}  // namespace hub::bus
+}  // namespace hub::catalog
