@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <type_traits>
 
@@ -153,7 +154,9 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   void read_header() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(settings().max_header_bytes, UINT32_MAX)));
-    parser_->body_limit(settings().max_body_bytes);
+    // Set once the route is known (on_header). Not boost::none: Boost 1.74
+    // compares a Content-Length with an empty limit as if it were exceeded.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     arm(header_deadline_);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {

@@ -43,7 +43,7 @@ Status make_tls_context(const ListenerSettings& settings, std::unique_ptr<ssl::c
   context->use_private_key_file(settings.private_key_file, ssl::context::pem, error);
   if (error) {
     return Status::InvalidArgument(where + "cannot use private_key_file " + settings.private_key_file + " (" +
-                                   error.message() + "): it must be a readable, unencrypted PEM private key");
+                                   error.message() + "): it must be a readable, unencrypted PEM private key, the one certificate_file was issued for");
   }
   if (SSL_CTX_check_private_key(native) != 1) {
     return Status::InvalidArgument(where + "private_key_file does not belong to certificate_file (" +
