@@ -120,6 +120,7 @@ class Server::Impl {
       address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
     }
     std::string peer = address.to_string();
+    socket.set_option(tcp::no_delay(true), ec);  // answers are written whole: no reason to wait
     const char* which = nullptr;
     if (state_->counter.try_acquire(peer, &which)) {
       detail::serve_connection(state_, std::move(socket), std::move(peer), /*counted=*/true, {});
