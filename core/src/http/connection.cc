@@ -282,6 +282,7 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
           }
         });
     awaiting_ = request_id;
+    watch();
     const Request& request = *request_;
     try {
       route_->handler(request, Responder(std::move(pending)));
@@ -289,6 +290,34 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
       spdlog::error("http {}: handler of {} {} threw: {}", settings().bind, request.method, route_->pattern, e.what());
     } catch (...) {
       spdlog::error("http {}: handler of {} {} threw", settings().bind, request.method, route_->pattern);
+    }
+  }
+
+  // While a handler works, a read stays pending so that a client going away
+  // is seen at once: its connection ends and its place is free again, and the
+  // answer, when it comes, is a no-op. What the client sends meanwhile (the
+  // next pipelined request) is kept in buffer_, up to max_header_bytes.
+  void watch() {
+    if (buffer_.size() >= settings().max_header_bytes) return;
+    watching_ = true;
+    stream_.async_read_some(buffer_.prepare(kFirstRead), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->on_watch(ec, n);
+    });
+  }
+
+  void on_watch(beast::error_code ec, std::size_t n) {
+    watching_ = false;
+    if (finished_) return;
+    if (!ec) buffer_.commit(n);
+    if (awaiting_ != 0) {  // the handler has not answered yet
+      if (ec) return finish();
+      return watch();
+    }
+    // The answer is being written, or was (then on_written left it to us).
+    if (ec && ec != net::error::operation_aborted) peer_closed_ = true;
+    if (resume_after_watch_) {
+      resume_after_watch_ = false;
+      after_write();
     }
   }
 
@@ -338,6 +367,17 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
     beast::get_lowest_layer(stream_).expires_never();
     out_.reset();
     if (ec) return finish();
+    if (watching_) {  // stop watching first: on_watch goes on
+      resume_after_watch_ = true;
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(stream_).socket().cancel(ignored);
+      return;
+    }
+    after_write();
+  }
+
+  void after_write() {
+    if (peer_closed_) return finish();
     if (!keep_alive_) return close_gracefully();
     parser_.reset();
     route_ = nullptr;
@@ -398,6 +438,9 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   std::size_t body_limit_ = 0;
   bool keep_alive_ = false;
   std::uint64_t awaiting_ = 0;  // the request id whose answer is awaited, 0 for none
+  bool watching_ = false;            // watch() has a read pending
+  bool resume_after_watch_ = false;  // the answer is written; on_watch continues
+  bool peer_closed_ = false;         // the client closed or reset while we answered
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
   std::optional<bhttp::response<bhttp::string_body>> out_;
 

@@ -2,9 +2,10 @@
 //
 // Reads one request at a time (header under header_timeout, then the body
 // under body_timeout and the route's limit), calls the route's handler, waits
-// for its answer, writes it under write_timeout, and reads the next one while
-// keep-alive lasts (idle_timeout for its first byte). All of it runs on the
-// connection's strand; an answer from another thread is posted there.
+// for its answer (reading meanwhile, to see the client go away), writes it
+// under write_timeout, and reads the next one while keep-alive lasts
+// (idle_timeout for its first byte). All of it runs on the connection's
+// strand; an answer from another thread is posted there.
 #pragma once
 
 #include <memory>

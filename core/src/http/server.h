@@ -17,6 +17,9 @@
 // these but 404/405 on a request without a body closes the connection. A
 // connection silent for idle_timeout between requests, or whose TLS handshake
 // does not finish within header_timeout, is closed without an answer.
+// While a handler works, the connection keeps reading: a client that goes
+// away ends its connection (and frees its place) at once, and the handler's
+// answer then goes nowhere.
 //
 // Thread-safety: start, port and stop may be called from any thread but not
 // from a handler (stop joins the worker threads); stop is idempotent and the

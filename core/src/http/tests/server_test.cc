@@ -220,6 +220,55 @@ TEST_CASE("stop() with requests waiting for an answer returns promptly; later an
   held.clear();  // dropping the rest after the server is gone is harmless too
 }
 
+TEST_CASE("a client gone while its request waits frees its place at once; the late answer is a no-op") {
+  std::mutex mu;
+  std::vector<Responder> held;
+  Router router;
+  must(router.add("GET", "/poll", [&](const Request&, Responder respond) {
+    std::lock_guard lock(mu);
+    held.push_back(std::move(respond));
+  }));
+  must(router.add_sync("GET", "/hello", [](const Request&) { return Response::text(200, "hello"); }));
+  ListenerSettings settings = loopback_settings();
+  settings.max_connections_per_address = 1;
+  auto server = start_server(settings, std::move(router));
+  {
+    TestClient poller;
+    REQUIRE(poller.connect(server->port()) == "");
+    REQUIRE(poller.write_raw("GET /poll HTTP/1.1\r\nHost: x\r\n\r\n") == "");
+    CHECK_FALSE(poller.read_response(std::chrono::milliseconds(200)));  // waiting for the handler
+  }  // the poller goes away
+  // Its one place is free again although its request is still unanswered.
+  CHECK(served_within(server->port(), "/hello", std::chrono::seconds(5)));
+  std::lock_guard lock(mu);
+  REQUIRE(held.size() == 1);
+  CHECK(held[0](Response::text(200, "too late")));  // answered, sent nowhere
+}
+
+TEST_CASE("an answer written while the client pipelines its next request") {
+  Router router;
+  must(router.add("GET", "/slow", [](const Request&, Responder respond) {
+    std::thread([respond] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      respond(Response::text(200, "slow"));
+    }).detach();
+  }));
+  must(router.add_sync("GET", "/hello", [](const Request&) { return Response::text(200, "hello"); }));
+  auto server = start_server(loopback_settings(), std::move(router));
+  TestClient client;
+  REQUIRE(client.connect(server->port()) == "");
+  REQUIRE(client.write_raw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n") == "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the next request arrives while the first waits
+  REQUIRE(client.write_raw("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n") == "");
+  auto first = client.read_response();
+  auto second = client.read_response();
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(first->body == "slow");
+  CHECK(second->body == "hello");
+  CHECK(client.request("GET", "/hello")->body == "hello");
+}
+
 TEST_CASE("plain HTTP: refused on a non-loopback address unless allowed, allowed on loopback") {
   ListenerSettings settings;
   settings.bind = "0.0.0.0:0";

@@ -140,4 +140,15 @@ bool TestClient::closed_within(Duration wait) {
   return false;
 }
 
+bool served_within(std::uint16_t port, std::string_view target, TestClient::Duration wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    TestClient client;
+    if (!client.connect(port).empty()) continue;
+    auto answer = client.request("GET", target);
+    if (answer && answer->status == 200) return true;
+  }
+  return false;
+}
+
 }  // namespace hub::http::testing

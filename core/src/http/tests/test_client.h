@@ -59,4 +59,9 @@ class TestClient {
   std::string last_error_;
 };
 
+// Connects again and again until a GET of `target` on 127.0.0.1:port is
+// answered 200 (a connection place the server frees asynchronously); false
+// when none was within `wait`.
+bool served_within(std::uint16_t port, std::string_view target, TestClient::Duration wait);
+
 }  // namespace hub::http::testing
