@@ -282,7 +282,6 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
           }
         });
     awaiting_ = request_id;
-    watch();
     const Request& request = *request_;
     try {
       route_->handler(request, Responder(std::move(pending)));
@@ -291,6 +290,11 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
     } catch (...) {
       spdlog::error("http {}: handler of {} {} threw", settings().bind, request.method, route_->pattern);
     }
+    // Watch only if the answer is not queued already (a handler answering
+    // at once posted it first): saves a read and its cancellation per request.
+    net::post(stream_.get_executor(), [self = this->shared_from_this(), request_id] {
+      if (self->awaiting_ == request_id && !self->finished_) self->watch();
+    });
   }
 
   // While a handler works, a read stays pending so that a client going away
