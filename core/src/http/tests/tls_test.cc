@@ -1,6 +1,8 @@
 // HTTPS listeners with certificates the test makes: the server verified by
 // the client, client certificates verified and seen by handlers.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "test_client.h"
 #include "test_pki.h"
@@ -83,6 +85,44 @@ TEST_CASE("HTTPS with client_ca_file: no certificate, or one from another CA, is
   TestClient good;
   REQUIRE(good.connect(server->port(), ClientTls{pki.ca_file, pki.client_cert_file, pki.client_key_file}) == "");
   CHECK(good.request("GET", "/whoami")->status == 200);
+}
+
+TEST_CASE("HTTPS: a later answer, then more requests on the same connection") {
+  // The connection's read while the handler works is cancelled under TLS
+  // before the next request is read: the stream must stay usable.
+  TestPki pki;
+  Router router = whoami_router();
+  must(router.add("GET", "/later", [](const Request&, Responder respond) {
+    std::thread([respond] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      respond(Response::text(200, "later"));
+    }).detach();
+  }));
+  auto server = start_server(https_settings(pki), std::move(router));
+  TestClient client;
+  REQUIRE(client.connect(server->port(), ClientTls{pki.ca_file, "", ""}) == "");
+  for (int i = 0; i < 3; ++i) {
+    auto later = client.request("GET", "/later");
+    REQUIRE(later);
+    CHECK(later->body == "later");
+    auto now = client.request("GET", "/whoami");
+    REQUIRE(now);
+    CHECK(now->status == 200);
+  }
+}
+
+TEST_CASE("HTTPS: half a header then silence is answered 408 after header_timeout") {
+  TestPki pki;
+  ListenerSettings settings = https_settings(pki);
+  settings.header_timeout = std::chrono::seconds(1);
+  auto server = start_server(settings, whoami_router());
+  TestClient client;
+  REQUIRE(client.connect(server->port(), ClientTls{pki.ca_file, "", ""}) == "");
+  REQUIRE(client.write_raw("GET /whoami HTTP/1.1\r\nHost: x\r\nX-Slow: ") == "");
+  auto response = client.read_response(std::chrono::seconds(5));
+  REQUIRE(response);
+  CHECK(response->status == 408);
+  CHECK(client.closed_within(std::chrono::seconds(5)));
 }
 
 TEST_CASE("HTTPS: unusable TLS files make start fail with a clear message") {
