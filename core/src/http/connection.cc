@@ -168,20 +168,8 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
     const bool timed_out = timed_out_;
     disarm();
     if (ec) {
-      if (timed_out) {
-        return send_error(408, "timeout",
-                          "the request header did not arrive within " + millis(settings().header_timeout) +
-                              ": send the whole header at once");
-      }
-      if (ec == bhttp::error::header_limit) {
-        return send_error(431, "header_too_large",
-                          "the request line and headers exceed " + std::to_string(settings().max_header_bytes) +
-                              " bytes: send fewer or shorter headers");
-      }
-      if (is_malformed(ec)) {
-        return send_error(400, "bad_request", "malformed HTTP/1.1 request (" + ec.message() + ")");
-      }
-      return finish();
+      return read_failed(ec, timed_out, "the request header did not arrive within " +
+                                            millis(settings().header_timeout) + ": send the whole header at once");
     }
     auto& message = parser_->get();
     request_.emplace();
@@ -251,19 +239,26 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
     const bool timed_out = timed_out_;
     disarm();
     if (ec) {
-      if (timed_out) {
-        return send_error(408, "timeout",
-                          "the request body did not arrive within " + millis(settings().body_timeout) +
-                              ": send it faster or in smaller requests");
-      }
-      if (ec == bhttp::error::body_limit) return send_error(413, "body_too_large", body_too_large(body_limit_));
-      if (is_malformed(ec)) {
-        return send_error(400, "bad_request", "malformed HTTP/1.1 body (" + ec.message() + ")");
-      }
-      return finish();
+      return read_failed(ec, timed_out, "the request body did not arrive within " + millis(settings().body_timeout) +
+                                            ": send it faster or in smaller requests");
     }
     request_->body = std::move(parser_->get().body());
     dispatch();
+  }
+
+  // A read of the header or body failed: 408 when its deadline passed
+  // (`late` says what to do), 431 or 413 over a limit, 400 when malformed;
+  // a client that closed or reset gets nothing.
+  void read_failed(const beast::error_code& ec, bool timed_out, const std::string& late) {
+    if (timed_out) return send_error(408, "timeout", late);
+    if (ec == bhttp::error::header_limit) {
+      return send_error(431, "header_too_large",
+                        "the request line and headers exceed " + std::to_string(settings().max_header_bytes) +
+                            " bytes: send fewer or shorter headers");
+    }
+    if (ec == bhttp::error::body_limit) return send_error(413, "body_too_large", body_too_large(body_limit_));
+    if (is_malformed(ec)) return send_error(400, "bad_request", "malformed HTTP/1.1 request (" + ec.message() + ")");
+    finish();
   }
 
   // ---- the handler and its answer ----

@@ -4,20 +4,22 @@
 
 namespace hub::http {
 
-Response Response::json(int status, std::string body) {
+namespace {
+
+Response typed(int status, const char* content_type, std::string body) {
   Response response;
   response.status = status;
-  response.headers.set("Content-Type", "application/json");
+  response.headers.set("Content-Type", content_type);
   response.body = std::move(body);
   return response;
 }
 
+}  // namespace
+
+Response Response::json(int status, std::string body) { return typed(status, "application/json", std::move(body)); }
+
 Response Response::text(int status, std::string body) {
-  Response response;
-  response.status = status;
-  response.headers.set("Content-Type", "text/plain; charset=utf-8");
-  response.body = std::move(body);
-  return response;
+  return typed(status, "text/plain; charset=utf-8", std::move(body));
 }
 
 Response Response::error(int status, std::string_view code, std::string_view message) {

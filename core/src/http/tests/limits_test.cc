@@ -27,6 +27,19 @@ Router small_router() {
   return router;
 }
 
+// Sends `raw` on a new connection and reads the answer (within 5 s); with
+// `closed`, also whether the server then closed the connection (within 5 s).
+ClientResponse exchange(std::uint16_t port, const std::string& raw, bool* closed = nullptr) {
+  TestClient client;
+  REQUIRE(client.connect(port) == "");
+  REQUIRE(client.write_raw(raw) == "");
+  auto response = client.read_response(5s);  // bounded: the test fails, not hangs
+  INFO(client.last_error());
+  REQUIRE(response);
+  if (closed != nullptr) *closed = client.closed_within(5s);
+  return *response;
+}
+
 TEST_CASE("limits: a header over max_header_bytes gets 431") {
   ListenerSettings settings = loopback_settings();
   settings.max_header_bytes = 1024;
@@ -50,26 +63,19 @@ TEST_CASE("limits: a body over the limit gets 413 without being read") {
   auto server = start_server(settings, small_router());
 
   SECTION("declared by Content-Length: answered before the body is sent") {
-    TestClient client;
-    REQUIRE(client.connect(server->port()) == "");
     // 100 MB announced, nothing sent: the answer cannot have waited for it.
-    REQUIRE(client.write_raw("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n") == "");
-    auto response = client.read_response(5s);
-    REQUIRE(response);
-    CHECK(response->status == 413);
-    CHECK(response->body.find(R"("code":"body_too_large")") != std::string::npos);
-    CHECK_FALSE(response->keep_alive);
-    CHECK(client.closed_within(5s));
+    bool closed = false;
+    const ClientResponse response =
+        exchange(server->port(), "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n", &closed);
+    CHECK(response.status == 413);
+    CHECK(response.body.find(R"("code":"body_too_large")") != std::string::npos);
+    CHECK_FALSE(response.keep_alive);
+    CHECK(closed);
   }
   SECTION("chunked: cut when it crosses the limit") {
-    TestClient client;
-    REQUIRE(client.connect(server->port()) == "");
     std::string chunks = "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 3; ++i) chunks += "1f4\r\n" + std::string(500, 'b') + "\r\n";
-    REQUIRE(client.write_raw(chunks) == "");
-    auto response = client.read_response(5s);
-    REQUIRE(response);
-    CHECK(response->status == 413);
+    CHECK(exchange(server->port(), chunks).status == 413);
   }
   SECTION("a route's lower limit") {
     TestClient client;
@@ -99,16 +105,13 @@ TEST_CASE("limits: half a header then silence is answered 408 and closed after h
   ListenerSettings settings = loopback_settings();
   settings.header_timeout = 1s;
   auto server = start_server(settings, small_router());
-  TestClient client;
-  REQUIRE(client.connect(server->port()) == "");
   const auto begin = Clock::now();
-  REQUIRE(client.write_raw("GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: ") == "");
-  auto response = client.read_response(5s);  // bounded: the test fails, not hangs
+  bool closed = false;
+  const ClientResponse response = exchange(server->port(), "GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: ", &closed);
   const auto waited = Clock::now() - begin;
-  REQUIRE(response);
-  CHECK(response->status == 408);
-  CHECK(response->body.find(R"("code":"timeout")") != std::string::npos);
-  CHECK(client.closed_within(5s));
+  CHECK(response.status == 408);
+  CHECK(response.body.find(R"("code":"timeout")") != std::string::npos);
+  CHECK(closed);
   CHECK(waited >= 900ms);
   CHECK(waited < 4s);
 }
@@ -140,13 +143,10 @@ TEST_CASE("limits: a body that stalls gets 408 after body_timeout") {
   ListenerSettings settings = loopback_settings();
   settings.body_timeout = 1s;
   auto server = start_server(settings, small_router());
-  TestClient client;
-  REQUIRE(client.connect(server->port()) == "");
-  REQUIRE(client.write_raw("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345") == "");
-  auto response = client.read_response(5s);
-  REQUIRE(response);
-  CHECK(response->status == 408);
-  CHECK(client.closed_within(5s));
+  bool closed = false;
+  CHECK(exchange(server->port(), "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345", &closed).status ==
+        408);
+  CHECK(closed);
 }
 
 TEST_CASE("limits: a keep-alive connection idle for idle_timeout is closed") {
