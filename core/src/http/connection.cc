@@ -152,6 +152,7 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   }
 
   void read_header() {
+    head_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(settings().max_header_bytes, UINT32_MAX)));
     // Set once the route is known (on_header). Not boost::none: Boost 1.74
@@ -188,6 +189,7 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
     request.https = kTls;
     request.client_certificate_sha256 = client_certificate_;
     keep_alive_ = message.keep_alive();
+    head_ = message.method() == bhttp::verb::head;
 
     std::vector<std::string> segments;
     if (Status status = split_path(request.path, &segments); !status.ok()) {
@@ -335,7 +337,9 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   void send(Response response) {
     awaiting_ = 0;
     request_.reset();
-    if (response.status < 100 || response.status > 599) response = Response::error(500, "internal", "a handler answered an invalid status; this is a fault in the hub");
+    if (response.status < 200 || response.status > 599) {  // 1xx would leave the client waiting for more
+      response = Response::error(500, "internal", "a handler answered an invalid status; this is a fault in the hub");
+    }
     for (const auto& [name, value] : response.headers.fields()) {
       if (name.empty() || has_control(name) || has_control(value)) {
         response = Response::error(500, "internal", "a handler answered an invalid header; this is a fault in the hub");
@@ -351,10 +355,12 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
     if (kTls && !response.headers.has("Strict-Transport-Security")) {
       out.set(bhttp::field::strict_transport_security, "max-age=31536000");
     }
-    out.body() = std::move(response.body);
+    const std::size_t length = response.body.size();
+    if (!head_) out.body() = std::move(response.body);  // HEAD: the length of what GET would send, no body
     const bool keep = keep_alive_ && !response.close && parser_ && parser_->is_done();
     out.keep_alive(keep);
     out.prepare_payload();
+    if (head_) out.content_length(length);
     keep_alive_ = keep;
     beast::get_lowest_layer(stream_).expires_after(settings().write_timeout);
     bhttp::async_write(stream_, out, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -436,6 +442,7 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   const Router::Route* route_ = nullptr;
   std::size_t body_limit_ = 0;
   bool keep_alive_ = false;
+  bool head_ = false;  // the request is HEAD: the answer has no body
   std::uint64_t awaiting_ = 0;  // the request id whose answer is awaited, 0 for none
   bool watching_ = false;            // watch() has a read pending
   bool resume_after_watch_ = false;  // the answer is written; on_watch continues

@@ -10,8 +10,9 @@
 // that matches both path and method wins.
 //
 // The layer answers by itself: 404 when no pattern matches the path, 405 with
-// "Allow" when patterns match but none for the method (HEAD is not implied by
-// GET: add it if it is wanted).
+// "Allow" when patterns match but none for the method. HEAD is not implied
+// by GET: add it if it is wanted; its answer is sent with the body's length
+// but without the body.
 //
 // Built before Server::start and never changed afterwards, so matching
 // needs no lock.

@@ -67,6 +67,25 @@ TEST_CASE("keep-alive: many requests on one connection, each with its own id") {
   }
 }
 
+TEST_CASE("HEAD, when routed, answers the length without the body; a 1xx answer becomes 500") {
+  Router router;
+  must(router.add_sync("HEAD", "/doc", [](const Request&) { return Response::text(200, "twelve bytes"); }));
+  must(router.add_sync("GET", "/doc", [](const Request&) { return Response::text(200, "twelve bytes"); }));
+  must(router.add_sync("GET", "/odd", [](const Request&) { return Response::text(101, ""); }));
+  auto server = start_server(loopback_settings(), std::move(router));
+  TestClient client;
+  REQUIRE(client.connect(server->port()) == "");
+  auto head = client.request("HEAD", "/doc");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  CHECK(head->header("content-length") == "12");
+  CHECK(head->body.empty());
+  auto get = client.request("GET", "/doc");  // the connection is still in step
+  REQUIRE(get);
+  CHECK(get->body == "twelve bytes");
+  CHECK(client.request("GET", "/odd")->status == 500);
+}
+
 TEST_CASE("pipelined requests are answered in order") {
   auto server = start_server(loopback_settings(), echo_router());
   TestClient client;

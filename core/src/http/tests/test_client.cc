@@ -95,6 +95,8 @@ std::optional<ClientResponse> TestClient::read_response(Duration wait) {
   Impl& d = *impl_;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
+  parser.skip(head_);
+  head_ = false;
   const auto ec = d.with_stream(
       [&](auto& stream) { return d.run([&](auto handler) { bhttp::async_read(stream, d.buffer, parser, handler); }, wait); });
   if (ec) {
@@ -122,6 +124,7 @@ std::optional<ClientResponse> TestClient::request(std::string_view method, std::
   text += "\r\n";
   text += std::string(body);
   if (!write_raw(text).empty()) return std::nullopt;
+  head_ = method == "HEAD";
   return read_response();
 }
 

@@ -43,7 +43,8 @@ class TestClient {
   std::string connect(std::uint16_t port, const std::optional<ClientTls>& tls = std::nullopt);
   // Writes bytes as they are; the error text, "" on success.
   std::string write_raw(std::string_view bytes);
-  // Reads one response; nullopt when the connection closed or failed first,
+  // Reads one response (without a body after a HEAD sent by request());
+  // nullopt when the connection closed or failed first,
   // with the reason in last_error().
   std::optional<ClientResponse> read_response(Duration wait = kWait);
   // Sends a request (Host and Content-Length added) and reads the answer.
@@ -57,6 +58,7 @@ class TestClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string last_error_;
+  bool head_ = false;  // the last request() was HEAD
 };
 
 // Connects again and again until a GET of `target` on 127.0.0.1:port is
