@@ -7,7 +7,7 @@
 namespace hub::http {
 namespace {
 
-TEST_CASE("headers: lookup ignores case; set replaces") {
+TEST_CASE("headers: lookup ignores case, set replaces") {
   Headers headers;
   headers.add("Content-Type", "a");
   headers.add("X-Two", "1");

@@ -67,7 +67,7 @@ TEST_CASE("keep-alive: many requests on one connection, each with its own id") {
   }
 }
 
-TEST_CASE("HEAD, when routed, answers the length without the body; a 1xx answer becomes 500") {
+TEST_CASE("HEAD, when routed, answers the length without the body, and a 1xx answer becomes 500") {
   Router router;
   must(router.add_sync("HEAD", "/doc", [](const Request&) { return Response::text(200, "twelve bytes"); }));
   must(router.add_sync("GET", "/doc", [](const Request&) { return Response::text(200, "twelve bytes"); }));
@@ -207,7 +207,7 @@ TEST_CASE("a handler that drops its responder: 500 and the connection is closed"
   }
 }
 
-TEST_CASE("stop() with requests waiting for an answer returns promptly; later answers are no-ops") {
+TEST_CASE("stop() with requests waiting for an answer returns promptly, and later answers are no-ops") {
   std::mutex mu;
   std::vector<Responder> held;
   std::condition_variable arrived;
@@ -239,7 +239,7 @@ TEST_CASE("stop() with requests waiting for an answer returns promptly; later an
   held.clear();  // dropping the rest after the server is gone is harmless too
 }
 
-TEST_CASE("a client gone while its request waits frees its place at once; the late answer is a no-op") {
+TEST_CASE("a client gone while its request waits frees its place at once, and the late answer is a no-op") {
   std::mutex mu;
   std::vector<Responder> held;
   Router router;

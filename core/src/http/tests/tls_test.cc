@@ -27,7 +27,7 @@ ListenerSettings https_settings(const TestPki& pki) {
   return settings;
 }
 
-TEST_CASE("HTTPS: the client verifies the server against the CA; HSTS is added") {
+TEST_CASE("HTTPS: the client verifies the server against the CA, and HSTS is added") {
   TestPki pki;
   auto server = start_server(https_settings(pki), whoami_router());
   TestClient client;
