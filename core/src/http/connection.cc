@@ -15,6 +15,7 @@
 
 #include "http/responder.h"
 #include "http/tls.h"
+#include "http/wire_response.h"
 
 namespace hub::http::detail {
 
@@ -31,10 +32,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kFirstRead = 4096;
 constexpr std::size_t kMaxDrainBytes = 256 * 1024;      // read and dropped before closing
 constexpr std::chrono::seconds kMaxDrainTime{2};          // at most, before closing
-
-bool has_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-}
 
 // A parse error (as opposed to the client closing or resetting).
 bool is_malformed(const beast::error_code& ec) {
@@ -337,33 +334,11 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   void send(Response response) {
     awaiting_ = 0;
     request_.reset();
-    if (response.status < 200 || response.status > 599) {  // 1xx would leave the client waiting for more
-      response = Response::error(500, "internal", "a handler answered an invalid status; this is a fault in the hub");
-    }
-    for (const auto& [name, value] : response.headers.fields()) {
-      if (name.empty() || has_control(name) || has_control(value)) {
-        response = Response::error(500, "internal", "a handler answered an invalid header; this is a fault in the hub");
-        break;
-      }
-    }
-    auto& out = out_.emplace();
-    out.version(11);
-    out.result(static_cast<unsigned>(response.status));
-    for (auto& [name, value] : response.headers.fields()) out.insert(name, value);
-    if (!response.headers.has("X-Content-Type-Options")) out.set("X-Content-Type-Options", "nosniff");
-    if (!response.headers.has("Cache-Control")) out.set(bhttp::field::cache_control, "no-store");
-    if (kTls && !response.headers.has("Strict-Transport-Security")) {
-      out.set(bhttp::field::strict_transport_security, "max-age=31536000");
-    }
-    const std::size_t length = response.body.size();
-    if (!head_) out.body() = std::move(response.body);  // HEAD: the length of what GET would send, no body
     const bool keep = keep_alive_ && !response.close && parser_ && parser_->is_done();
-    out.keep_alive(keep);
-    out.prepare_payload();
-    if (head_) out.content_length(length);
+    out_.emplace(to_wire(std::move(response), WireOptions{kTls, head_, keep}));
     keep_alive_ = keep;
     beast::get_lowest_layer(stream_).expires_after(settings().write_timeout);
-    bhttp::async_write(stream_, out, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    bhttp::async_write(stream_, *out_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_written(ec);
     });
   }

@@ -1,8 +1,10 @@
-// Pure helpers: headers, percent decoding, queries, paths, JSON errors.
+// Pure helpers: headers, percent decoding, queries, paths, JSON errors, and
+// the response as written.
 #include <catch2/catch.hpp>
 
 #include "http/request.h"
 #include "http/response.h"
+#include "http/wire_response.h"
 
 namespace hub::http {
 namespace {
@@ -55,6 +57,27 @@ TEST_CASE("error bodies are JSON with escaped text") {
   CHECK(response.headers.get("content-type") == "application/json");
   CHECK(response.body == R"({"error":{"code":"bad","message":"say \"hi\"\n\\"}})");
   CHECK(json_escape(std::string("\x01", 1)) == "\\u0001");
+}
+
+TEST_CASE("the written response: default security headers unless set, faults become 500") {
+  Response plain = Response::text(200, "x");
+  auto out = detail::to_wire(plain, {});
+  CHECK(out[boost::beast::http::field::cache_control] == "no-store");
+  CHECK(out["X-Content-Type-Options"] == "nosniff");
+  CHECK(out[boost::beast::http::field::strict_transport_security].empty());
+  CHECK(out[boost::beast::http::field::content_length] == "1");
+  CHECK_FALSE(out.keep_alive());
+
+  Response cached = Response::text(200, "x");
+  cached.headers.set("Cache-Control", "max-age=60");
+  out = detail::to_wire(cached, detail::WireOptions{/*https=*/true, /*head=*/false, /*keep_alive=*/true});
+  CHECK(out[boost::beast::http::field::cache_control] == "max-age=60");
+  CHECK(out[boost::beast::http::field::strict_transport_security] == "max-age=31536000");
+  CHECK(out.keep_alive());
+
+  Response injected = Response::text(200, "x");
+  injected.headers.set("X-Evil", "a\r\nSet-Cookie: b");
+  CHECK(detail::to_wire(injected, {}).result_int() == 500);
 }
 
 }  // namespace
