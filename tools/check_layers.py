@@ -15,7 +15,11 @@ broken and what to do, when:
   - a line is malformed, or names a folder that is not a folder of core/src;
   - the layers form a cycle, or a folder depends on one listed below it.
 
-Usage: check_layers.py [CORE_SRC]   (default: core/src of this repository)
+With a second argument, the table of layers in that Markdown file (rows
+"| `folder` | role | `dep` `dep` |", or "(only the SDK)") must list the same
+folders in the same order, with the same roles and dependencies.
+
+Usage: check_layers.py [CORE_SRC [ARCHITECTURE.md]]   (default: core/src of this repository)
 """
 
 import re
@@ -35,6 +39,7 @@ class Layers:
         self.allowed = {}
         self.order = []
         self.line_of = {}
+        self.role_of = {}
 
 
 def read_layers(path, problems):
@@ -57,6 +62,7 @@ def read_layers(path, problems):
         layers.allowed[folder] = set(match.group(3).split())
         layers.order.append(folder)
         layers.line_of[folder] = number
+        layers.role_of[folder] = match.group(2).strip()
     return layers
 
 
@@ -141,8 +147,29 @@ def check_includes(root, layers, folders, problems):
                                 f"or, if {target} does sit below {folder}, add {target} to the line of {folder}")
 
 
-def check(root):
-    """All problems of the core under `root` (core/src), as printable lines."""
+TABLE_ROW = re.compile(r"^\|\s*`([a-z0-9_]+)`\s*\|(.*)\|(.*)\|\s*$")
+
+
+def check_table(doc_path, layers, problems):
+    """Compares the table of layers in the Markdown file `doc_path` with LAYERS."""
+    rows = []
+    for number, text in enumerate(Path(doc_path).read_text(encoding="utf-8").splitlines(), 1):
+        match = TABLE_ROW.match(text)
+        if match and match.group(1) in layers.allowed:
+            rows.append((number, match.group(1), match.group(2).strip(), set(re.findall(r"`([a-z0-9_]+)`", match.group(3)))))
+    if [folder for _, folder, _, _ in rows] != layers.order:
+        problems.append(f"{doc_path}: its table of layers lists {[f for _, f, _, _ in rows]}, LAYERS lists "
+                        f"{layers.order}: make the table's rows follow LAYERS, one per line of it")
+        return
+    for number, folder, role, deps in rows:
+        if role != layers.role_of[folder] or deps != layers.allowed[folder]:
+            problems.append(f"{doc_path}:{number}: the row of {folder} differs from its line in LAYERS: write "
+                            f"'{layers.role_of[folder]}' and {sorted(layers.allowed[folder]) or '(only the SDK)'}")
+
+
+def check(root, doc_path=None):
+    """All problems of the core under `root` (core/src), and of the table of
+    layers in `doc_path` when given, as printable lines."""
     root = Path(root)
     problems = []
     layers_path = root / "LAYERS"
@@ -152,12 +179,14 @@ def check(root):
     folders = {entry.name for entry in root.iterdir() if entry.is_dir()}
     check_layers_file(layers_path, layers, folders, problems)
     check_includes(root, layers, folders, problems)
+    if doc_path is not None:
+        check_table(doc_path, layers, problems)
     return problems
 
 
 def main(argv):
     root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "core" / "src"
-    problems = check(root)
+    problems = check(root, argv[2] if len(argv) > 2 else None)
     for problem in problems:
         print(problem)
     if problems:

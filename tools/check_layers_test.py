@@ -50,6 +50,23 @@ class CheckLayersTest(unittest.TestCase):
         self.assertEqual(len(problems), 1)
         self.assertIn(f"{self.root / 'store' / 'rows.cc'}:3: store may not include from bus", problems[0])
 
+    TABLE = ("| Folder | Role | May include from |\n|---|---|---|\n"
+             "| `util` | small helpers | (only the SDK) |\n| `store` | durable rows | `util` |\n"
+             "| `bus` | the hub | `store` `util` |\n")
+
+    def test_table_matching_layers_passes(self):
+        self.write("ARCHITECTURE.md", "# Architecture\n\n" + self.TABLE)
+        self.assertEqual(check_layers.check(self.root, self.root / "ARCHITECTURE.md"), [])
+
+    def test_table_with_another_dependency_or_order_fails(self):
+        self.write("ARCHITECTURE.md", self.TABLE.replace("| `bus` | the hub | `store` `util` |", "| `bus` | the hub | `util` |"))
+        problems = check_layers.check(self.root, self.root / "ARCHITECTURE.md")
+        self.assertTrue(any("the row of bus differs" in p for p in problems), problems)
+        swapped = self.TABLE.replace("| `util` | small helpers | (only the SDK) |\n", "") + "| `util` | small helpers | |\n"
+        self.write("ARCHITECTURE.md", swapped)
+        problems = check_layers.check(self.root, self.root / "ARCHITECTURE.md")
+        self.assertTrue(any("make the table's rows follow LAYERS" in p for p in problems), problems)
+
     def test_cycle_fails(self):
         self.write("LAYERS", LAYERS.replace("util: small helpers ->", "util: small helpers -> bus"))
         self.assert_reported("cycle", "util -> bus")

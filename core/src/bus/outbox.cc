@@ -2,7 +2,7 @@
 
 namespace hub::bus {
 
-Outbox::Outbox(std::vector<NamedAdapter> adapters, const CatalogHolder& catalog,
+Outbox::Outbox(std::vector<NamedAdapter> adapters, const catalog::CatalogHolder& catalog,
                std::function<void(const std::string& unit)> ack_expected)
     : adapters_(std::move(adapters)), catalog_(catalog), ack_expected_(std::move(ack_expected)) {}
 
@@ -14,7 +14,7 @@ Status Outbox::send_expecting_ack(const std::string& unit, std::string body) con
 
 Status Outbox::send(const std::string& unit, std::string body) const {
   const auto catalog = catalog_.get();
-  const UnitEntry* u = catalog->unit(unit);
+  const catalog::UnitEntry* u = catalog->unit(unit);
   if (u == nullptr) return Status::NotFound("unit " + unit + " is not configured");
   const auto& names = u->unit->adapters;
   Status last = Status::Unavailable("unit " + unit + " has no adapter");
