@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "test_client.h"
 #include "test_server.h"
 
@@ -16,7 +18,7 @@ Router echo_router() {
   Router router;
   must(router.add_sync("GET", "/hello", [](const Request&) { return Response::text(200, "hello"); }));
   must(router.add_sync("POST", "/echo", [](const Request& request) {
-    return Response::json(200, R"({"body":")" + json_escape(request.body) + R"(","id":)" + std::to_string(request.id) + "}");
+    return Response::json(200, nlohmann::json{{"body", request.body}, {"id", request.id}}.dump());
   }));
   must(router.add_sync("GET", "/v1/cases/{id}/replies/{reply}", [](const Request& request) {
     return Response::text(200, std::string(request.param("id")) + "|" + std::string(request.param("reply")));

@@ -1,6 +1,6 @@
 #include "http/response.h"
 
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace hub::http {
 
@@ -23,28 +23,9 @@ Response Response::text(int status, std::string body) {
 }
 
 Response Response::error(int status, std::string_view code, std::string_view message) {
-  return json(status, fmt::format(R"({{"error":{{"code":"{}","message":"{}"}}}})", json_escape(code), json_escape(message)));
-}
-
-std::string json_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out;
+  // Invalid UTF-8 in a message is replaced, never a reason to throw.
+  const nlohmann::json body{{"error", {{"code", code}, {"message", message}}}};
+  return json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace hub::http

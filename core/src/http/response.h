@@ -29,7 +29,4 @@ struct Response {
   static Response error(int status, std::string_view code, std::string_view message);
 };
 
-// `text` as the inside of a JSON string (no quotes added).
-std::string json_escape(std::string_view text);
-
 }  // namespace hub::http
