@@ -141,3 +141,29 @@ TEST_CASE("a delivery carries the stored payload unchanged", "[protocol]") {
   CHECK(rejected["problems"].size() == 2);
   CHECK(rejected["reference"] == "R");
 }
+
+TEST_CASE("every answer names the kind of message it answers and its reference, when they were read", "[protocol]") {
+  CHECK(Json::parse(protocol::accepted("R-1", 7, false, {}, ""))["request"] == "send");
+  CHECK(Json::parse(protocol::rejected("R-2", "invalid_payload", "m", {}))["request"] == "send");
+  CHECK(Json::parse(protocol::reply_accepted("R-3", 9, false))["request"] == "reply");
+  CHECK(Json::parse(protocol::transition_accepted("R-4", "sign", 1, {}, false))["request"] == "sign");
+  const Json refused = Json::parse(protocol::error("busy", "m", true, "R-5", {}, "extend"));
+  CHECK(refused["request"] == "extend");
+  CHECK(refused["reference"] == "R-5");
+  // Dropped unread: neither is known, neither is written.
+  const Json unread = Json::parse(protocol::error("busy", "m", true, ""));
+  CHECK_FALSE(unread.contains("request"));
+  CHECK_FALSE(unread.contains("reference"));
+}
+
+TEST_CASE("a refused message of a known kind carries that kind; an unknown or unreadable kind none",
+          "[protocol]") {
+  CHECK(error_of(R"({"kind":"sign","reference":"S-1"})").request == "sign");
+  CHECK(error_of(R"({"kind":"send","reference":"C-1","type":"x"})").request == "send");
+  CHECK(error_of(R"({"kind":"ack"})").request == "ack");
+  CHECK(error_of(R"({"kind":"reply","delivery":1,"reference":"P-1","final":true})").request == "reply");
+  CHECK(error_of(R"({"kind":"hello","client":7})").request == "hello");
+  CHECK(error_of(R"({"kind":"nonsense"})").request.empty());
+  CHECK(error_of(R"({"reference":"X"})").request.empty());
+  CHECK(error_of("not json").request.empty());
+}

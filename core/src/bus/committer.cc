@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/answers.h"
+#include "protocol/messages.h"
 #include "store/storable.h"
 
 namespace hub::bus {
@@ -180,16 +181,17 @@ void Committer::refuse_unstorable(const store::BatchInput& item, const Status& w
       "the hub's database could not hold this message, so nothing of it was stored: check its text and values, "
       "correct them and send it again (the hub's operators see the reason in the hub's log)";
   store::BatchInput record = empty_like(item);
-  auto rejected = [&](const std::string& unit, const protocol::AnswerTo& to, const std::string& type,
-                      const std::string& reference) {
-    (void)outbox_.answer(unit, to, protocol::error(protocol::code::kUnstorable, message, false, reference));
+  auto rejected = [&](const std::string& unit, const protocol::AnswerTo& to, const std::string& request,
+                      const std::string& type, const std::string& reference) {
+    (void)outbox_.answer(unit, to, protocol::error(protocol::code::kUnstorable, message, false, reference, {}, request));
     record.events.push_back(store::storable(store::Event{
         "rejected", 0, 0, 0, type, unit, "",
         {{"code", protocol::code::kUnstorable}, {"message", message}, {"reference", reference}}}));
   };
-  for (const auto& c : item.cases) rejected(c.c.origin, c.answer_to, c.c.type, c.c.reference);
-  for (const auto& r : item.replies) rejected(r.sender, r.answer_to, "", r.reply.reference);
-  for (const auto& t : item.transitions) rejected(t.unit, t.answer_to, "", t.request.reference);
+  for (const auto& c : item.cases) rejected(c.c.origin, c.answer_to, "send", c.c.type, c.c.reference);
+  for (const auto& r : item.replies) rejected(r.sender, r.answer_to, "reply", "", r.reply.reference);
+  for (const auto& t : item.transitions)
+    rejected(t.unit, t.answer_to, protocol::kind_name(t.request.kind), "", t.request.reference);
   for (const auto& e : item.events) record.events.push_back(store::storable(e));
   // Acks are not answered (an unacked delivery is sent again) and not recorded.
   if (record.events.empty()) return;
@@ -208,7 +210,8 @@ void Committer::answer(const store::BatchInput& batch, const store::BatchOutput&
     const auto& o = out.replies[i];
     (void)outbox_.answer(r.sender, r.answer_to, o.error_code.empty()
                                      ? protocol::reply_accepted(r.reply.reference, o.reply_id, o.duplicate)
-                                     : protocol::error(o.error_code, o.message, false, r.reply.reference, o.problems));
+                                     : protocol::error(o.error_code, o.message, false, r.reply.reference, o.problems,
+                                                       "reply"));
   }
   for (std::size_t i = 0; i < batch.transitions.size(); ++i) {
     const auto& t = batch.transitions[i];
@@ -216,7 +219,8 @@ void Committer::answer(const store::BatchInput& batch, const store::BatchOutput&
     (void)outbox_.answer(t.unit, t.answer_to, o.error_code.empty()
                                    ? protocol::transition_accepted(t.request.reference, protocol::kind_name(t.request.kind),
                                                                    o.case_id, o.deliveries, o.duplicate)
-                                   : protocol::error(o.error_code, o.message, false, t.request.reference));
+                                   : protocol::error(o.error_code, o.message, false, t.request.reference, {},
+                                                     protocol::kind_name(t.request.kind)));
   }
 }
 
@@ -227,11 +231,12 @@ void Committer::answer_failure(const store::BatchInput& batch, const Status& why
                                    : "the hub's database is temporarily unavailable: nothing was stored; send again";
   const bool retry = true;  // REQUIRES: transient(why)
   for (const auto& c : batch.cases)
-    (void)outbox_.answer(c.c.origin, c.answer_to, protocol::error(code, message, retry, c.c.reference));
+    (void)outbox_.answer(c.c.origin, c.answer_to, protocol::error(code, message, retry, c.c.reference, {}, "send"));
   for (const auto& r : batch.replies)
-    (void)outbox_.answer(r.sender, r.answer_to, protocol::error(code, message, retry, r.reply.reference));
+    (void)outbox_.answer(r.sender, r.answer_to, protocol::error(code, message, retry, r.reply.reference, {}, "reply"));
   for (const auto& t : batch.transitions)
-    (void)outbox_.answer(t.unit, t.answer_to, protocol::error(code, message, retry, t.request.reference));
+    (void)outbox_.answer(t.unit, t.answer_to,
+                         protocol::error(code, message, retry, t.request.reference, {}, protocol::kind_name(t.request.kind)));
   // Acks are not answered: unacked deliveries are sent again and acked again.
 }
 

@@ -35,7 +35,7 @@ void Intake::over_quota(const std::string& unit, const protocol::AnswerTo& to,
 }
 
 void Intake::not_queued(const std::string& unit, const protocol::AnswerTo& to, CommitQueue::Admission admission,
-                        const std::string& reference, const std::string& what) const {
+                        const std::string& request, const std::string& reference, const std::string& what) const {
   std::string message;
   switch (admission) {
     case CommitQueue::Admission::kQueued: return;
@@ -48,7 +48,7 @@ void Intake::not_queued(const std::string& unit, const protocol::AnswerTo& to, C
     case CommitQueue::Admission::kHubFull: message = "the hub is busy: " + what + "; send again later"; break;
     case CommitQueue::Admission::kClosed: message = "the hub is stopping: " + what + "; send again later"; break;
   }
-  answer(unit, to, protocol::error(protocol::code::kBusy, message, true, reference));
+  answer(unit, to, protocol::error(protocol::code::kBusy, message, true, reference, {}, request));
 }
 
 void Intake::not_pooled(const std::string& unit, const protocol::AnswerTo& to, IntakePool::Admission admission) {
@@ -112,7 +112,7 @@ void Intake::handle(const std::string& unit, const protocol::AnswerTo& to, const
   if (auto* error = std::get_if<protocol::ParseError>(&parsed)) {
     Problems problems;
     if (!error->pointer.empty()) problems.push_back({error->pointer, error->message});
-    answer(unit, to, protocol::error(error->code, error->message, false, error->reference, problems));
+    answer(unit, to, protocol::error(error->code, error->message, false, error->reference, problems, error->request));
     Json detail{{"code", error->code}, {"message", error->message}};
     if (!error->pointer.empty()) detail["pointer"] = error->pointer;
     record_rejection(unit, "", std::move(detail));
@@ -137,11 +137,12 @@ void Intake::handle(const std::string& unit, const protocol::AnswerTo& to, const
             spdlog::debug("intake: an ack of {} was dropped: the commit queue is full", unit);
         } else if constexpr (std::is_same_v<T, protocol::Reply>) {
           const std::string reference = m.reference;
-          not_queued(unit, to, queue_.push(store::NewReply{unit, std::move(m), to}, bytes), reference,
+          not_queued(unit, to, queue_.push(store::NewReply{unit, std::move(m), to}, bytes), "reply", reference,
                      "this reply was not stored");
         } else if constexpr (std::is_same_v<T, protocol::Transition>) {
           const std::string reference = m.reference;
-          not_queued(unit, to, queue_.push(store::NewTransition{unit, std::move(m), to}, bytes), reference,
+          const std::string request = protocol::kind_name(m.kind);
+          not_queued(unit, to, queue_.push(store::NewTransition{unit, std::move(m), to}, bytes), request, reference,
                      "this request was not carried out");
         }
       },
@@ -184,7 +185,7 @@ void Intake::handle_send(const std::string& unit, const protocol::AnswerTo& to, 
   store::NewCase item{std::move(c),        std::move(payload_json), std::move(decision), type->plugin,
                       type->hooks,         type->enriched,          to};
   const std::string reference = item.c.reference;
-  not_queued(unit, to, queue_.push(std::move(item), bytes), reference, "nothing was stored");
+  not_queued(unit, to, queue_.push(std::move(item), bytes), "send", reference, "nothing was stored");
 }
 
 }  // namespace hub::bus

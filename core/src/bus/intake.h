@@ -62,8 +62,9 @@ class Intake {
               const std::string& message, Problems problems, const std::string& case_type);
   void over_quota(const std::string& unit, const protocol::AnswerTo& to, const UnitQuotas::Refusal& refusal) const;
   // Answers a message the queue did not take (`what`: "nothing was stored", ...).
+  // `request`: the message's kind; `what`: what did not happen ("nothing was stored", ...).
   void not_queued(const std::string& unit, const protocol::AnswerTo& to, CommitQueue::Admission admission,
-                  const std::string& reference, const std::string& what) const;
+                  const std::string& request, const std::string& reference, const std::string& what) const;
   void record_rejection(const std::string& unit, const std::string& case_type, Json detail);
   void answer(const std::string& unit, const protocol::AnswerTo& to, std::string body) const;
 

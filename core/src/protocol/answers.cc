@@ -5,7 +5,9 @@
 namespace hub::protocol {
 namespace {
 
-void put_reference(Json& j, const std::string& reference) {
+// What the answer answers: the message's kind and the unit's reference, when known.
+void put_reference(Json& j, const std::string& reference, const std::string& request = {}) {
+  if (!request.empty()) j["request"] = request;
   if (!reference.empty()) j["reference"] = reference;
 }
 
@@ -42,7 +44,7 @@ std::string heartbeat() { return R"({"kind":"heartbeat"})"; }
 std::string accepted(const std::string& reference, std::int64_t case_id, bool duplicate,
                      const std::vector<DeliveryRef>& deliveries, const std::string& parked_reason) {
   Json j{{"kind", "accepted"}, {"case", case_id}, {"duplicate", duplicate}, {"deliveries", Json::array()}};
-  put_reference(j, reference);
+  put_reference(j, reference, "send");
   for (const auto& d : deliveries) j["deliveries"].push_back({{"delivery", d.delivery}, {"to", d.to}, {"notice", d.notice}});
   if (!parked_reason.empty()) j["parked"] = parked_reason;
   return j.dump();
@@ -51,15 +53,15 @@ std::string accepted(const std::string& reference, std::int64_t case_id, bool du
 std::string rejected(const std::string& reference, const std::string& code, const std::string& message,
                      const Problems& problems) {
   Json j{{"kind", "rejected"}, {"code", code}, {"message", message}, {"problems", Json::array()}};
-  put_reference(j, reference);
+  put_reference(j, reference, "send");
   for (const auto& p : problems) j["problems"].push_back({{"pointer", p.pointer}, {"reason", p.reason}});
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string error(const std::string& code, const std::string& message, bool retry, const std::string& reference,
-                  const Problems& problems) {
+                  const Problems& problems, const std::string& request) {
   Json j{{"kind", "error"}, {"code", code}, {"message", message}, {"retry", retry}};
-  put_reference(j, reference);
+  put_reference(j, reference, request);
   if (!problems.empty()) {
     j["problems"] = Json::array();
     for (const auto& p : problems) j["problems"].push_back({{"pointer", p.pointer}, {"reason", p.reason}});
@@ -69,7 +71,7 @@ std::string error(const std::string& code, const std::string& message, bool retr
 
 std::string reply_accepted(const std::string& reference, std::int64_t reply_id, bool duplicate) {
   Json j{{"kind", "reply_accepted"}, {"reply", reply_id}, {"duplicate", duplicate}};
-  put_reference(j, reference);
+  put_reference(j, reference, "reply");
   return j.dump();
 }
 

@@ -15,14 +15,20 @@ struct DeliveryRef {
   bool notice = false;
 };
 
+// Every answer to a message names what it answers: "request", the message's
+// kind ("send", "reply", "sign", ...), and "reference", the unit's reference,
+// each when the message could be read that far (an answer to a message
+// dropped unread names neither; the unit resends what stays unanswered).
+
 std::string welcome(const std::string& unit, const std::string& hub_id, int heartbeat_seconds);
 std::string heartbeat();
 std::string accepted(const std::string& reference, std::int64_t case_id, bool duplicate,
                      const std::vector<DeliveryRef>& deliveries, const std::string& parked_reason);
 std::string rejected(const std::string& reference, const std::string& code, const std::string& message,
                      const Problems& problems);
+// `request`: the kind of the message refused, when known.
 std::string error(const std::string& code, const std::string& message, bool retry, const std::string& reference,
-                  const Problems& problems = {});
+                  const Problems& problems = {}, const std::string& request = {});
 std::string reply_accepted(const std::string& reference, std::int64_t reply_id, bool duplicate);
 
 // The answer to a lifecycle request: the deliveries it concerned, each with

@@ -11,7 +11,7 @@ namespace {
 using Result = std::variant<Message, ParseError>;
 
 ParseError invalid(const std::string& message, const std::string& reference = {}) {
-  return {code::kInvalidEnvelope, message, reference, {}};
+  return {code::kInvalidEnvelope, message, reference, {}, {}};
 }
 
 // A string field: required or optional, bounded.
@@ -128,7 +128,7 @@ Result parse_transition(const Json& j, Transition::Kind kind) {
   if (needs_reason && t.reason.find_first_not_of(" \t\r\n") == std::string::npos)
     return ParseError{code::kReasonRequired,
                       std::string("a '") + kind_name(kind) + "' needs a 'reason': say why, for the other unit and the record",
-                      ref, {}};
+                      ref, {}, {}};
   if (kind == Transition::Kind::kAssign && !read_string(j, "to", true, 128, t.to, error)) return invalid(error, ref);
   std::string until;
   if (!read_string(j, "until", false, 64, until, error)) return invalid(error, ref);
@@ -160,33 +160,38 @@ const char* kind_name(Transition::Kind kind) {
 std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_bytes, const JsonLimits& limits) {
   if (body.size() > max_bytes)
     return ParseError{code::kOversized, "message of " + std::to_string(body.size()) + " bytes exceeds the limit of " +
-                                            std::to_string(max_bytes) + " bytes", {}, {}};
+                                            std::to_string(max_bytes) + " bytes", {}, {}, {}};
   auto parsed = parse_bounded(body, limits);
   if (auto* refusal = std::get_if<JsonRefusal>(&parsed))
     return ParseError{std::move(refusal->code), std::move(refusal->message),
-                      echoed(refusal->reference, kMaxReferenceLength), std::move(refusal->pointer)};
+                      echoed(refusal->reference, kMaxReferenceLength), std::move(refusal->pointer), {}};
   Json& j = std::get<Json>(parsed);
-  if (!j.is_object()) return ParseError{code::kMalformedJson, "the body must be one JSON object in UTF-8", {}, {}};
+  if (!j.is_object()) return ParseError{code::kMalformedJson, "the body must be one JSON object in UTF-8", {}, {}, {}};
   auto kind_it = j.find("kind");
   if (kind_it == j.end() || !kind_it->is_string()) return invalid("field 'kind' is required (a string)");
   const std::string& kind = kind_it->get_ref<const std::string&>();
-  if (kind == "send") return parse_send(j);
-  if (kind == "ack") return parse_ack(j);
-  if (kind == "reply") return parse_reply(j);
+  // A refusal of a message of a known kind names that kind (the answer's "request").
+  const auto of_kind = [&kind](Result result) {
+    if (auto* error = std::get_if<ParseError>(&result)) error->request = kind;
+    return result;
+  };
+  if (kind == "send") return of_kind(parse_send(j));
+  if (kind == "ack") return of_kind(parse_ack(j));
+  if (kind == "reply") return of_kind(parse_reply(j));
   if (kind == "heartbeat") return Message{Heartbeat{}};
   if (kind == "hello") {
     Hello h;
     std::string error;
-    if (!read_string(j, "client", false, 128, h.client, error)) return invalid(error);
+    if (!read_string(j, "client", false, 128, h.client, error)) return of_kind(invalid(error));
     return Message{std::move(h)};
   }
   for (const auto& [k, name] : kTransitionKinds)
-    if (kind == name) return parse_transition(j, k);
+    if (kind == name) return of_kind(parse_transition(j, k));
   return ParseError{code::kUnknownKind,
                     "unknown kind '" + echoed(kind) +
                         "' (expected hello, heartbeat, send, ack, reply, sign, return, assign, extend, "
                         "grant_extension, refuse_extension, close or reopen)",
-                    {}, {}};
+                    {}, {}, {}};
 }
 
 }  // namespace hub::protocol

@@ -111,6 +111,7 @@ struct ParseError {
   std::string message;
   std::string reference;  // echoed back when the message had one
   std::string pointer;    // RFC 6901, of the value refused; empty: the message as a whole
+  std::string request;    // the message's kind, when it was read and is a known kind; else empty
 };
 
 // Parses one message body. Never throws. `max_bytes` bounds the body, `limits`
