@@ -33,6 +33,14 @@ inline DeploymentOptions flood_guard_lifted() {
   return options;
 }
 
+// The last `n` lines of `text`.
+inline std::string last_lines(const std::string& text, std::size_t n) {
+  std::size_t start = text.size();
+  for (std::size_t lines = 0; start > 0 && lines <= n; --start)
+    if (text[start - 1] == '\n') ++lines;
+  return text.substr(start);
+}
+
 template <class Arena>
 struct Attack {
   const char* name;
@@ -50,6 +58,7 @@ void run_attacks(Arena& arena, const std::vector<Attack<Arena>>& attacks, const 
               << std::flush;
     CHECK_THAT(seen, Catch::Contains(attack.expected));
     CHECK_THAT(seen, !Catch::Contains("TOO MANY") && !Catch::Contains("BEYOND"));
+    if (!health.empty()) std::cout << "attack: the end of hubd's log:\n" << last_lines(arena.hubd().log(), 60) << std::flush;
     REQUIRE(health.empty());
   }
 }

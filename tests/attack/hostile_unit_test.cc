@@ -89,6 +89,12 @@ class Arena {
   std::map<std::string, int> answers_until_heard() {
     std::map<std::string, int> seen;
     if (!heard_again(*attacker_)) seen["never heard again"] = 1;
+    // The unit's messages are read and answered in order: once a case sent
+    // now is answered, every answer to what came before it has arrived,
+    // including those to heard_again's heartbeats.
+    const std::string sync = "SYNC-" + std::to_string(++syncs_);
+    attacker_->send({{"kind", "send"}, {"reference", sync}, {"type", "no.such.type"}, {"payload", Json::object()}});
+    if (!attacker_->wait_answer(sync, 30s)) seen["no answer to " + sync] = 1;
     while (auto a = attacker_->wait_for([](const Json& j) { return j.value("kind", "") != "delivery"; }, 0ms))
       if ((*a)["kind"] != "heartbeat") ++seen[summary(*a)];
     return seen;
@@ -104,6 +110,7 @@ class Arena {
   HubProcess hubd_;
   std::unique_ptr<UnitClient> attacker_, flooder_;
   std::unique_ptr<WellBehavedFlow> calm_;
+  int syncs_ = 0;
 };
 
 std::string str(const std::map<std::string, int>& counted) {
