@@ -1,0 +1,200 @@
+#include "unit_api.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "answer_status.h"
+#include "protocol_message.h"
+#include "request_signature.h"
+
+namespace hub::http_adapter {
+namespace {
+
+constexpr std::size_t kDefaultPollLimit = 100;
+constexpr std::size_t kLargestPollLimit = 500;
+constexpr const char* kHeartbeat = R"({"kind":"heartbeat"})";
+
+// What a route sends: the protocol kind, and which path parameter (if any)
+// becomes which member of the message.
+struct RouteSpec {
+  std::string kind;
+  std::string id_param;   // "" when the path has no id
+  std::string id_member;  // the member it becomes ("delivery", "case", ...)
+};
+
+http::Response refused(std::string_view code, std::string_view message, std::string_view kind) {
+  http::Response response = adapter_error(code, message, kind);
+  if (response.status == 401) response.headers.set("WWW-Authenticate", std::string(kSignatureScheme));
+  return response;
+}
+
+class UnitApi {
+ public:
+  explicit UnitApi(UnitApiParts parts) : parts_(parts) {}
+
+  // The unit the request's credential belongs to, or the refusal to answer.
+  std::optional<std::string> authenticate(const http::Request& r, std::string_view kind, http::Response* refusal) const {
+    Credential credential;
+    const bool signed_request = r.headers.has(kKeyHeader) || r.headers.has(kSignatureHeader);
+    if (signed_request) {
+      SignatureHeaders h;
+      if (Status s = check_signature_headers(r.headers.get(kKeyHeader), r.headers.get(kTimestampHeader),
+                                             r.headers.get(kNonceHeader), r.headers.get(kSignatureHeader), &h);
+          !s.ok()) {
+        *refusal = refused("unauthenticated", s.message(), kind);
+        return std::nullopt;
+      }
+      credential.kind = Credential::Kind::kSignedRequest;
+      if (Status s = canonical_text(r.method, r.path, r.query, h.timestamp, h.nonce, r.body, &credential.signed_text);
+          !s.ok()) {
+        *refusal = refused("unauthenticated", s.message(), kind);
+        return std::nullopt;
+      }
+      credential.id = std::move(h.key);
+      credential.signature = std::move(h.signature);
+      credential.timestamp = h.timestamp;
+      credential.nonce = std::move(h.nonce);
+    } else if (!r.client_certificate_sha256.empty()) {
+      credential.kind = Credential::Kind::kClientCertificate;
+      credential.id = r.client_certificate_sha256;
+    } else {
+      *refusal = refused("unauthenticated",
+                         "this request carries no credential: sign it with your unit's key (headers X-XH-Key, "
+                         "X-XH-Timestamp, X-XH-Nonce, X-XH-Signature; docs/ADAPTERS.md, \"Signing requests\") or "
+                         "present your unit's client certificate",
+                         kind);
+      return std::nullopt;
+    }
+    Identity identity = parts_.host->authenticate(credential);
+    if (!identity.ok()) {
+      *refusal = refused(identity.code.empty() ? "unauthenticated" : identity.code, identity.message, kind);
+      return std::nullopt;
+    }
+    return std::move(identity.unit);
+  }
+
+  // The message for the hub, or the refusal to answer.
+  std::optional<std::string> message(const http::Request& r, const RouteSpec& spec, http::Response* refusal) const {
+    if (!r.body.empty()) {
+      const auto type = r.headers.get("Content-Type");
+      if (!type || !starts_with_json_type(*type)) {
+        *refusal = refused("unsupported_media_type", "send the body as JSON with Content-Type: application/json",
+                           spec.kind);
+        return std::nullopt;
+      }
+    }
+    std::vector<FixedMember> fixed{{"kind", json_string(spec.kind)}};
+    if (!spec.id_param.empty()) {
+      const auto id = parse_id(r.param(spec.id_param));
+      if (!id) {
+        *refusal = refused("invalid_envelope",
+                           "the " + spec.id_member + " id in the path must be a whole number from 1 to 2^53-1",
+                           spec.kind);
+        return std::nullopt;
+      }
+      fixed.push_back({spec.id_member, std::to_string(*id)});
+    }
+    std::string text;
+    if (Status s = splice_message(fixed, r.body, &text); !s.ok()) {
+      *refusal = refused("malformed_json", s.message(), spec.kind);
+      return std::nullopt;
+    }
+    return text;
+  }
+
+  // A request the hub answers: kept until its answer comes.
+  void ask(const http::Request& r, http::Responder respond, const RouteSpec& spec) const {
+    http::Response refusal;
+    const auto unit = authenticate(r, spec.kind, &refusal);
+    if (!unit) return void(respond(std::move(refusal)));
+    auto text = message(r, spec, &refusal);
+    if (!text) return void(respond(std::move(refusal)));
+    parts_.pending->wait(r.id, spec.kind, std::move(respond));
+    parts_.host->on_message(Origin{*unit, r.id}, std::move(*text));
+  }
+
+  // An ack: the hub does not answer acks, so the adapter says it took it.
+  void ack(const http::Request& r, http::Responder respond, const RouteSpec& spec) const {
+    http::Response refusal;
+    const auto unit = authenticate(r, "ack", &refusal);
+    if (!unit) return void(respond(std::move(refusal)));
+    auto text = message(r, spec, &refusal);
+    if (!text) return void(respond(std::move(refusal)));
+    parts_.host->on_message(Origin{*unit, 0}, std::move(*text));
+    respond(http::Response::json(202, R"({"kind":"ack_taken","request":"ack",")" + spec.id_member +
+                                          "\":" + std::string(r.param(spec.id_param)) + "}"));
+  }
+
+  void poll(const http::Request& r, http::Responder respond) const {
+    http::Response refusal;
+    const auto unit = authenticate(r, "inbox", &refusal);
+    if (!unit) return void(respond(std::move(refusal)));
+    std::vector<std::pair<std::string, std::string>> query;
+    std::int64_t wait_seconds = 0;
+    std::size_t limit = kDefaultPollLimit;
+    const auto max_wait = std::chrono::duration_cast<std::chrono::seconds>(parts_.max_poll_wait).count();
+    if (Status s = http::parse_query(r.query, &query); !s.ok())
+      return void(respond(refused("invalid_envelope", s.message(), "inbox")));
+    for (const auto& [name, value] : query) {
+      const auto number = parse_id(value);
+      if (name == "wait" && (value == "0" || (number && *number <= max_wait))) {
+        wait_seconds = number.value_or(0);
+      } else if (name == "limit" && number && *number <= static_cast<std::int64_t>(kLargestPollLimit)) {
+        limit = static_cast<std::size_t>(*number);
+      } else {
+        return void(respond(refused("invalid_envelope",
+                                    "the inbox takes wait=0.." + std::to_string(max_wait) +
+                                        " (seconds) and limit=1.." + std::to_string(kLargestPollLimit),
+                                    "inbox")));
+      }
+    }
+    // A poll keeps the unit online at the hub, like a heartbeat on ZeroMQ.
+    parts_.host->on_message(Origin{*unit, 0}, kHeartbeat);
+    parts_.inbox->poll(*unit, std::chrono::seconds(wait_seconds), limit, std::move(respond));
+  }
+
+ private:
+  static bool starts_with_json_type(std::string_view type) {
+    constexpr std::string_view kJson = "application/json";
+    if (type.size() < kJson.size() || !http::equals_ignoring_case(type.substr(0, kJson.size()), kJson)) return false;
+    return type.size() == kJson.size() || type[kJson.size()] == ';' || type[kJson.size()] == ' ';
+  }
+
+  UnitApiParts parts_;
+};
+
+}  // namespace
+
+Status add_unit_api(http::Router& router, UnitApiParts parts) {
+  auto api = std::make_shared<const UnitApi>(parts);
+  const auto asking = [api](RouteSpec spec) {
+    return [api, spec = std::move(spec)](const http::Request& r, http::Responder respond) {
+      api->ask(r, std::move(respond), spec);
+    };
+  };
+  const auto acking = [api](RouteSpec spec) {
+    return [api, spec = std::move(spec)](const http::Request& r, http::Responder respond) {
+      api->ack(r, std::move(respond), spec);
+    };
+  };
+  std::vector<Status> added;
+  added.push_back(router.add("POST", "/v1/hello", asking({"hello", "", ""})));
+  added.push_back(router.add("POST", "/v1/cases", asking({"send", "", ""})));
+  added.push_back(router.add("GET", "/v1/cases/{case}", asking({"read", "case", "case"})));
+  added.push_back(router.add("POST", "/v1/deliveries/{delivery}/replies", asking({"reply", "delivery", "delivery"})));
+  added.push_back(router.add("POST", "/v1/deliveries/{delivery}/ack", acking({"ack", "delivery", "delivery"})));
+  for (const char* action :
+       {"sign", "return", "assign", "extend", "grant_extension", "refuse_extension", "close", "reopen"})
+    added.push_back(router.add("POST", std::string("/v1/deliveries/{delivery}/") + action,
+                               asking({action, "delivery", "delivery"})));
+  added.push_back(router.add("POST", "/v1/replies/{reply}/ack", acking({"ack", "reply", "reply"})));
+  added.push_back(router.add("POST", "/v1/updates/{update}/ack", acking({"ack", "update", "update"})));
+  added.push_back(router.add("GET", "/v1/inbox",
+                             [api](const http::Request& r, http::Responder respond) { api->poll(r, std::move(respond)); }));
+  for (const auto& s : added)
+    if (!s.ok()) return s;
+  return {};
+}
+
+}  // namespace hub::http_adapter
