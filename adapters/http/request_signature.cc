@@ -86,6 +86,9 @@ Status check_signature_headers(std::optional<std::string_view> key, std::optiona
 Status canonical_query(std::string_view raw_query, std::string* out) {
   std::vector<std::pair<std::string, std::string>> pairs;
   if (Status s = http::parse_query(raw_query, &pairs); !s.ok()) return s;
+  for (const auto& [name, value] : pairs)
+    if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos)
+      return Status::InvalidArgument("query: a NUL byte is not allowed");
   out->clear();
   for (const auto& [name, value] : pairs) {
     if (!out->empty()) out->push_back('&');

@@ -49,7 +49,7 @@ Status check_signature_headers(std::optional<std::string_view> key, std::optiona
                                SignatureHeaders* out);
 
 // The canonical query of a raw query string (see above). Fails on a malformed
-// %-escape.
+// %-escape or a NUL byte (so that the canonical query reads back as itself).
 Status canonical_query(std::string_view raw_query, std::string* out);
 
 // The canonical text of a request. Fails when the query is malformed.
