@@ -184,10 +184,12 @@ Status add_unit_api(http::Router& router, UnitApiParts parts) {
   added.push_back(router.add("GET", "/v1/cases/{case}", asking({"read", "case", "case"})));
   added.push_back(router.add("POST", "/v1/deliveries/{delivery}/replies", asking({"reply", "delivery", "delivery"})));
   added.push_back(router.add("POST", "/v1/deliveries/{delivery}/ack", acking({"ack", "delivery", "delivery"})));
-  for (const char* action :
-       {"sign", "return", "assign", "extend", "grant_extension", "refuse_extension", "close", "reopen"})
+  for (const char* action : {"sign", "return", "assign", "extend", "grant_extension", "refuse_extension"})
     added.push_back(router.add("POST", std::string("/v1/deliveries/{delivery}/") + action,
                                asking({action, "delivery", "delivery"})));
+  // The originator's requests name the case (and, in the body, optionally one delivery).
+  for (const char* action : {"close", "reopen"})
+    added.push_back(router.add("POST", std::string("/v1/cases/{case}/") + action, asking({action, "case", "case"})));
   added.push_back(router.add("POST", "/v1/replies/{reply}/ack", acking({"ack", "reply", "reply"})));
   added.push_back(router.add("POST", "/v1/updates/{update}/ack", acking({"ack", "update", "update"})));
   added.push_back(router.add("GET", "/v1/inbox",

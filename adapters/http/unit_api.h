@@ -6,8 +6,9 @@
 //   GET  /v1/cases/{case}                           read       -> case
 //   POST /v1/deliveries/{delivery}/replies          reply      -> reply_accepted
 //   POST /v1/deliveries/{delivery}/{sign|return|assign|extend|grant_extension|
-//                                   refuse_extension|close|reopen}
+//                                   refuse_extension}
 //                                                   that kind  -> transition_accepted
+//   POST /v1/cases/{case}/{close|reopen}            that kind  -> transition_accepted
 //   POST /v1/deliveries/{delivery}/ack              ack        -> 202, no answer from the hub
 //   POST /v1/replies/{reply}/ack                    ack        -> 202
 //   POST /v1/updates/{update}/ack                   ack        -> 202

@@ -137,8 +137,21 @@ class HubClient:
         return self.call("POST", "/v1/deliveries/%d/replies" % delivery, fields)
 
     def transition(self, kind, delivery, reference, **fields):
-        """sign, return, assign, extend, grant_extension, refuse_extension, close or reopen."""
+        """As a receiver (or the unit deciding extensions): sign, return, assign, extend,
+        grant_extension or refuse_extension of a delivery."""
         return self.call("POST", "/v1/deliveries/%d/%s" % (delivery, kind), dict(fields, reference=reference))
+
+    def close(self, case, reference, delivery=None):
+        """As the originator: confirm a resolved case (all its resolved deliveries, or the one named)."""
+        fields = {"reference": reference} if delivery is None else {"reference": reference, "delivery": delivery}
+        return self.call("POST", "/v1/cases/%d/close" % case, fields)
+
+    def reopen(self, case, reference, reason, delivery=None):
+        """As the originator: the resolution is not accepted; the delivery is in progress again."""
+        fields = {"reference": reference, "reason": reason}
+        if delivery is not None:
+            fields["delivery"] = delivery
+        return self.call("POST", "/v1/cases/%d/reopen" % case, fields)
 
     def ack(self, message):
         """Acks a message the hub sent (after you stored it): a delivery, a reply or an update."""

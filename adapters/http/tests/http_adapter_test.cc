@@ -256,6 +256,8 @@ TEST_CASE("every route fixes its kind and ids from the path; the body cannot ove
       {"POST", "/v1/deliveries/2048/grant_extension", R"({"reference":"G-1","until":"2026-12-20T00:00:00+08:00"})",
        {{"kind", "grant_extension"}, {"delivery", 2048}, {"reference", "G-1"}, {"until", "2026-12-20T00:00:00+08:00"}}},
       {"GET", "/v1/cases/1024", "", {{"kind", "read"}, {"case", 1024}}},
+      {"POST", "/v1/cases/1024/reopen", R"({"reference":"O-1","reason":"未修好","delivery":2048})",
+       {{"kind", "reopen"}, {"case", 1024}, {"reference", "O-1"}, {"reason", "未修好"}, {"delivery", 2048}}},
       {"POST", "/v1/hello", R"({"client":"registry-counter/2.3"})", {{"kind", "hello"}, {"client", "registry-counter/2.3"}}},
   };
   for (const auto& [method, target, body, expected] : routes) {
@@ -276,10 +278,10 @@ TEST_CASE("every route fixes its kind and ids from the path; the body cannot ove
   }
   // A body repeating the route's kind is passed on as it is: the hub refuses the duplicate key.
   std::optional<ClientResponse> response;
-  std::thread caller([&] { response = f.call(client, "POST", "/v1/deliveries/9/close", R"({"kind":"reopen"})"); });
-  const auto sent = f.host.wait_for("\"delivery\":9");
+  std::thread caller([&] { response = f.call(client, "POST", "/v1/cases/9/close", R"({"kind":"reopen"})"); });
+  const auto sent = f.host.wait_for("\"case\":9");
   REQUIRE(sent);
-  CHECK(sent->body == R"({"kind":"close","delivery":9,"kind":"reopen"})");
+  CHECK(sent->body == R"({"kind":"close","case":9,"kind":"reopen"})");
   REQUIRE(f.adapter->answer(hub::Origin{"registry", sent->request},
                             R"({"kind":"error","code":"duplicate_key","message":"kind twice","retry":false})")
               .ok());
