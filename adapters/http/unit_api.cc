@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "answer_status.h"
+#include "openapi_json.h"
 #include "protocol_message.h"
 #include "request_signature.h"
 
@@ -192,6 +193,17 @@ Status add_unit_api(http::Router& router, UnitApiParts parts) {
     added.push_back(router.add("POST", std::string("/v1/cases/{case}/") + action, asking({action, "case", "case"})));
   added.push_back(router.add("POST", "/v1/replies/{reply}/ack", acking({"ack", "reply", "reply"})));
   added.push_back(router.add("POST", "/v1/updates/{update}/ack", acking({"ack", "update", "update"})));
+  // The API's own description (docs/openapi.yaml, embedded at build time): no credential needed.
+  added.push_back(router.add_sync("GET", "/v1/openapi.json", [](const http::Request&) {
+    static const std::string document = [] {
+      std::string text;
+      for (const std::string_view part : kOpenApiJsonParts) text.append(part);
+      return text;
+    }();
+    http::Response response = http::Response::json(200, document);
+    response.headers.set("Cache-Control", "public, max-age=3600");
+    return response;
+  }));
   added.push_back(router.add("GET", "/v1/inbox",
                              [api](const http::Request& r, http::Responder respond) { api->poll(r, std::move(respond)); }));
   for (const auto& s : added)

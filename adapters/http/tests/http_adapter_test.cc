@@ -589,3 +589,24 @@ TEST_CASE("a webhook over HTTPS checks the receiver's certificate against the un
     CHECK(f.host.count("\"ack\"") == 0);
   }
 }
+
+TEST_CASE("the API's OpenAPI document is served without a credential, as JSON naming every route",
+          "[http adapter]") {
+  Fixture f;
+  TestClient client;
+  f.connect(client);
+  const auto response = client.request("GET", "/v1/openapi.json");
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(response->header("content-type") == "application/json");
+  CHECK(response->header("cache-control") == "public, max-age=3600");
+  const json document = json::parse(response->body, nullptr, false);
+  REQUIRE(document.is_object());
+  CHECK(document["openapi"] == "3.0.3");
+  CHECK(document["paths"].contains("/v1/cases"));
+  CHECK(document["paths"]["/v1/inbox"].contains("get"));
+  // Chinese text arrives as the document's UTF-8.
+  CHECK_THAT(response->body, Catch::Contains("物业费结清查询"));
+  // Nothing reached the host: the document needs no credential.
+  CHECK(f.host.credentials().empty());
+}
