@@ -13,6 +13,7 @@
 //   POST /v1/replies/{reply}/ack                    ack        -> 202
 //   POST /v1/updates/{update}/ack                   ack        -> 202
 //   GET  /v1/inbox?wait=N&limit=M                   the hub's messages for the unit (long poll)
+//   GET  /v1/openapi.json                           this API in OpenAPI 3 (docs/openapi.yaml), no credential
 //
 // Every request is authenticated first, by its signature headers
 // (request_signature.h) or, without them, by the client certificate the TLS

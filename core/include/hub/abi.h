@@ -12,6 +12,6 @@
 
 namespace hub {
 
-inline constexpr char kAbiVersion[] = "d966a5b3496a7036";
+inline constexpr char kAbiVersion[] = "8139e6a6aacbcc81";
 
 }  // namespace hub

@@ -53,7 +53,7 @@ struct Credential {
   Kind kind = Kind::kCurveKey;
   std::string id;
   std::string signed_text;        // kSignedRequest: the canonical text that was signed
-  std::string signature;          // kSignedRequest: the signature (base64)
+  std::string signature;          // kSignedRequest: the signature as the request carried it (hex for the http adapter)
   std::int64_t timestamp = 0;     // kSignedRequest: seconds since the epoch, as signed
   std::string nonce;              // kSignedRequest: the request's nonce, as signed
 
