@@ -13,7 +13,7 @@ AdapterInfo HttpAdapter::info() const noexcept {
   return AdapterInfo{"http", "1.0",
                      "units' systems over HTTPS: the /v1 unit API with signed requests or client certificates, "
                      "deliveries by long poll or by webhook (docs/ADAPTERS.md)",
-                     setting_declarations()};
+                     setting_declarations(), true};
 }
 
 Status HttpAdapter::start(const nlohmann::json& settings, AdapterHost& host) noexcept {

@@ -18,7 +18,8 @@ class ScaffoldAdapter final : public Adapter {
  public:
   AdapterInfo info() const noexcept override {
     return AdapterInfo{"scaffold", "0.1", "an adapter that carries nothing and logs what the hub hands it",
-                       {{"label", SettingType::kString, "scaffold", false, "a word put in front of each log line"}}};
+                       {{"label", SettingType::kString, "scaffold", false, "a word put in front of each log line"}},
+                       /*answers_each_request=*/false};
   }
 
   Status start(const nlohmann::json& settings, AdapterHost& host) noexcept override {

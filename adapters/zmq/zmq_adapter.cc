@@ -84,7 +84,7 @@ AdapterInfo ZmqAdapter::info() const noexcept {
     return {"zmq", "1.0.0",
             "ZeroMQ ROUTER with CURVE: member units connect as DEALER clients and speak protocol 1 "
             "(\"xh1\", docs/PROTOCOL.md); a unit is known by its CURVE key alone",
-            setting_declarations()};
+            setting_declarations(), false};
   } catch (...) {
     return {};
   }

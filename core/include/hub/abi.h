@@ -12,6 +12,6 @@
 
 namespace hub {
 
-inline constexpr char kAbiVersion[] = "8139e6a6aacbcc81";
+inline constexpr char kAbiVersion[] = "edcd5e14bcd1c1de";
 
 }  // namespace hub

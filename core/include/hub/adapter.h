@@ -100,6 +100,11 @@ struct AdapterInfo {
   std::string version;
   std::string summary;
   std::vector<SettingDecl> settings;
+  // True when every message comes in a request that waits for its own answer
+  // (HTTP): the refusals the host answers at most once a second on other
+  // transports (over the quota, too much waiting, a disabled unit) are then
+  // answered one by one, so that no request waits in vain.
+  bool answers_each_request = false;
 };
 
 // How the adapter reaches a unit that is not connected (see the dispatch rule above).

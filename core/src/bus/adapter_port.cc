@@ -17,7 +17,7 @@ Identity AdapterPort::authenticate(const Credential& credential) noexcept {
 
 void AdapterPort::on_message(const Origin& origin, std::string body) noexcept {
   try {
-    targets_.on_message(origin.unit, protocol::AnswerTo{index_, origin.request}, std::move(body));
+    targets_.on_message(origin.unit, protocol::AnswerTo{index_, origin.request, each_request_}, std::move(body));
   } catch (const std::exception& e) {
     spdlog::error("intake: message from {} by adapter {} dropped after an internal error: {}", origin.unit, name_,
                   e.what());

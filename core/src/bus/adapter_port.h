@@ -23,9 +23,10 @@ struct PortTargets {
 
 class AdapterPort final : public AdapterHost {
  public:
-  // `index`: the adapter's place in hub.yaml's adapters; `name`: its name there.
-  AdapterPort(std::size_t index, std::string name, PortTargets targets)
-      : index_(index), name_(std::move(name)), targets_(std::move(targets)) {}
+  // `index`: the adapter's place in hub.yaml's adapters; `name`: its name
+  // there; `each_request`: its AdapterInfo::answers_each_request.
+  AdapterPort(std::size_t index, std::string name, bool each_request, PortTargets targets)
+      : index_(index), name_(std::move(name)), each_request_(each_request), targets_(std::move(targets)) {}
 
   Identity authenticate(const Credential& credential) noexcept override;
   void on_message(const Origin& origin, std::string body) noexcept override;
@@ -35,6 +36,7 @@ class AdapterPort final : public AdapterHost {
  private:
   const std::size_t index_;
   const std::string name_;
+  const bool each_request_;
   const PortTargets targets_;
 };
 

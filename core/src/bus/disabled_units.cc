@@ -49,7 +49,7 @@ void DisabledUnits::count_refusal(const std::string& unit, const protocol::Answe
                  unit);
   else if (paced.to_log > 0)
     spdlog::warn("unit {} is disabled: {} message(s) refused in the last minute", unit, paced.to_log);
-  if (!paced.answer) return;
+  if (!paced.answer && !to.each_request) return;
   const std::string body = protocol::error(
       protocol::code::kUnitDisabled,
       "unit " + unit + " is disabled by the hub's operators: nothing it sends is read or stored, and nothing is sent "

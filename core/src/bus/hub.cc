@@ -172,7 +172,7 @@ Status Hub::start_adapters() {
     const auto& cfg = d.adapters[i];
     auto settings = plugin_host::check_settings(adapter.info().settings, cfg.settings, "adapter " + cfg.name);
     if (!settings.ok()) return settings.status();
-    ports_.push_back(std::make_unique<AdapterPort>(i, cfg.name, targets));
+    ports_.push_back(std::make_unique<AdapterPort>(i, cfg.name, adapter.info().answers_each_request, targets));
     if (Status s = adapter.start(*settings, *ports_.back()); !s.ok())
       return Status(s.code(), "adapter " + cfg.name + ": " + s.message());
     spdlog::info("adapter {} started ({})", cfg.name, cfg.settings.dump());

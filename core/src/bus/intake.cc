@@ -26,7 +26,7 @@ void Intake::over_quota(const std::string& unit, const protocol::AnswerTo& to,
     spdlog::warn("quota: unit {} sends more than its quota of {}: {} message(s) dropped unread since the last such "
                  "line (raise hub.unit_quota or the unit's quota if this is its normal load)",
                  unit, quota_text(refusal.quota), refusal.to_log);
-  if (refusal.answer)
+  if (refusal.answer || to.each_request)
     answer(unit, to, protocol::error(protocol::code::kRateLimited,
                                  "unit " + unit + " sent more than its quota of " + quota_text(refusal.quota) +
                                      ": messages were dropped unread; slow down, and send again whatever was "
@@ -66,7 +66,7 @@ void Intake::not_pooled(const std::string& unit, const protocol::AnswerTo& to, I
     spdlog::warn("intake: {}: {} message(s) of {} dropped unread since the last such line (answered busy at most "
                  "once a second)",
                  why, paced.to_log, unit);
-  if (paced.answer)
+  if (paced.answer || to.each_request)
     answer(unit, to, protocol::error(protocol::code::kBusy, why + ": messages were dropped unread; wait for the "
                                                                   "answers you are owed, then send again whatever "
                                                                   "was not answered",

@@ -19,6 +19,9 @@ struct AnswerTo {
 
   std::size_t adapter = kAnyAdapter;  // index in the hub's adapters, in hub.yaml's order
   std::uint64_t request = 0;          // the adapter's number for the request (hub::Origin::request)
+  // The request waits for its own answer (AdapterInfo::answers_each_request):
+  // refusals paced for other transports are answered every time.
+  bool each_request = false;
 };
 
 }  // namespace hub::protocol

@@ -20,7 +20,8 @@ class LoopAdapter final : public Adapter, public LoopControl {
 
   AdapterInfo info() const noexcept override {
     return {"test_loop", "1", "test-only transport driven by the test process",
-            {{"any_time", SettingType::kList, nlohmann::json::array(), false, "units reached at any time"}}};
+            {{"any_time", SettingType::kList, nlohmann::json::array(), false, "units reached at any time"}},
+            false};
   }
 
   Status start(const nlohmann::json& settings, AdapterHost& host) noexcept override {
