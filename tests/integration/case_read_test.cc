@@ -5,6 +5,12 @@
 // one answer carries at most.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <fstream>
+#include <thread>
+#include <utility>
+#include <vector>
+
 #include "store/case_read.h"
 #include "test_database.h"
 #include "test_hub.h"
@@ -290,4 +296,24 @@ TEST_CASE("one answer carries the newest deliveries and replies within its bound
   auto missing = hub::store::read_case(*db, c.case_id + 1000, "test.sender");
   REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
+}
+
+TEST_CASE("the Python client reads a case its unit sent", "[read][python]") {
+  TestDeployment d;
+  InProcessHub hub(d, local(kMonday));
+  const std::string keys = d.dir() + "/keys/";
+  std::ofstream(d.dir() + "/read.py") << "import sys, json\n"
+      "sys.path.insert(0, '" << std::string(HUB_SOURCE_DIR) << "/adapters/zmq/examples')\n"
+      "from xh_client import HubClient\n"
+      "with HubClient('" << d.endpoint() << "', '" << keys << "test.sender.key', '" << keys << "hub.pub') as hub:\n"
+      "    case = hub.send_case('PY-READ-1', 'test.routed', {'note': '漏水'}, compound='jinxiu')['case']\n"
+      "    print(json.dumps({'read': hub.read(case), 'missing': hub.read(case + 1000)}))\n";
+  std::string out;
+  REQUIRE(run_command("/usr/bin/python3 " + d.dir() + "/read.py", out) == 0);
+  INFO(out);
+  const Json result = Json::parse(out);
+  CHECK(result["read"]["kind"] == "case");
+  CHECK(result["read"]["payload"] == Json{{"note", "漏水"}});
+  CHECK(result["read"]["deliveries"][0]["to"] == "pm.jinxiu");
+  CHECK(result["missing"]["code"] == "unknown_case");
 }
