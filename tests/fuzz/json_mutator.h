@@ -75,7 +75,7 @@ inline std::string with_envelope_field(std::mt19937& rng, const std::string& bod
   static const char* kFields[] = {"kind", "reference", "type", "compound", "payload", "body", "delivery", "reply",
                                   "update", "case", "final", "outcome", "reason", "until", "to", "client"};
   static const char* kKinds[] = {"send", "ack", "reply", "hello", "heartbeat", "sign", "return", "assign", "extend",
-                                 "grant_extension", "refuse_extension", "close", "reopen", "x"};
+                                 "grant_extension", "refuse_extension", "close", "reopen", "read", "x"};
   const std::string field = kFields[rng() % (sizeof kFields / sizeof *kFields)];
   std::string value = field == "kind" ? std::string("\"") + kKinds[rng() % (sizeof kKinds / sizeof *kKinds)] + "\""
                                       : shaped_value(rng, interesting_size(rng) % 300);

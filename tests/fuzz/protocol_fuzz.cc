@@ -101,6 +101,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else if (const auto* t = std::get_if<protocol::Transition>(&message)) {
     (void)protocol::transition_accepted(t->reference, protocol::kind_name(t->kind), t->case_id, {{t->delivery, "signed"}},
                                         false);
+  } else if (const auto* read = std::get_if<protocol::Read>(&message)) {
+    if (read->case_id <= 0) violated("a read of a case id that is not positive");
+    (void)protocol::read_error(read->case_id, protocol::code::kUnknownCase, "m", false);
   }
   return 0;
 }

@@ -167,3 +167,93 @@ TEST_CASE("a refused message of a known kind carries that kind; an unknown or un
   CHECK(error_of(R"({"reference":"X"})").request.empty());
   CHECK(error_of("not json").request.empty());
 }
+
+TEST_CASE("a read names one case by its id; anything else is an invalid envelope of a read", "[protocol][read]") {
+  CHECK(message_of<protocol::Read>(R"({"kind":"read","case":1024})").case_id == 1024);
+  CHECK(message_of<protocol::Read>(R"({"kind":"read","case":9007199254740993,"reference":"ignored"})").case_id ==
+        9007199254740993);
+  for (const char* body : {R"({"kind":"read"})", R"({"kind":"read","case":"1024"})", R"({"kind":"read","case":10.5})",
+                           R"({"kind":"read","case":0})", R"({"kind":"read","case":-3})", R"({"kind":"read","case":null})",
+                           R"({"kind":"read","case":18446744073709551615})", R"({"kind":"read","case":[1]})"}) {
+    INFO(body);
+    const auto e = error_of(body);
+    CHECK(e.code == protocol::code::kInvalidEnvelope);
+    CHECK(e.request == "read");
+    CHECK_THAT(e.message, Catch::Contains("'case'"));
+  }
+  CHECK_THAT(error_of(R"({"kind":"fly"})").message, Catch::Contains("read"));
+}
+
+TEST_CASE("a case read goes out with the stored payload, annex, details and bodies spliced in unchanged",
+          "[protocol][read]") {
+  protocol::CaseState c;
+  c.case_id = 1024;
+  c.type = "registry.fee_check";
+  c.type_name = "物业费结清查询";
+  c.origin = "registry";
+  c.reference = "ZY-1";
+  c.compound = "jinxiu";
+  c.created_at = "2026-12-07T09:00:00+08:00";
+  c.payload_json = R"({"b": [1, 2.5], "a": "甲"})";
+  c.annex_json = R"({"prices": {"x": 1}})";
+  protocol::DeliveryState signed_one;
+  signed_one.delivery = 2048;
+  signed_one.to = "pm.jinxiu";
+  signed_one.stage = "signed";
+  signed_one.dispatched_at = "2026-12-07T09:00:00+08:00";
+  signed_one.sign_by = "2026-12-07T12:00:00+08:00";
+  signed_one.extension_until = "2026-12-20T00:00:00+08:00";
+  signed_one.extension_reason = "需配合";
+  signed_one.extension_approver = "housing_bureau";
+  signed_one.resolve_escalations = 2;
+  signed_one.detail_json = R"({"assigned": {"by": "sd.xinzhou", "delivery": 2047}})";
+  protocol::DeliveryState notice;
+  notice.delivery = 2049;
+  notice.to = "sd.xinzhou";
+  notice.notice = true;
+  notice.stage = "notice";
+  c.deliveries = {signed_one, notice};
+  protocol::ReplyState reply;
+  reply.reply = 4096;
+  reply.delivery = 2048;
+  reply.from = "pm.jinxiu";
+  reply.reference = "JX-1";
+  reply.final = true;
+  reply.outcome = "done";
+  reply.at = "2026-12-07T10:00:00+08:00";
+  reply.body_json = R"({"note": "无欠费"})";
+  c.replies = {reply};
+  c.replies_truncated = true;
+
+  const Json j = Json::parse(protocol::case_state(c));
+  CHECK(j["kind"] == "case");
+  CHECK(j["request"] == "read");
+  CHECK(j["case"] == 1024);
+  CHECK(j["type_name"] == "物业费结清查询");
+  CHECK(j["reference"] == "ZY-1");
+  CHECK(j["payload"] == Json::parse(c.payload_json));
+  CHECK(j["annex"] == Json::parse(c.annex_json));
+  CHECK_FALSE(j.contains("parked"));
+  CHECK(j["deliveries_truncated"] == false);
+  CHECK(j["replies_truncated"] == true);
+  REQUIRE(j["deliveries"].size() == 2);
+  const Json& d = j["deliveries"][0];
+  CHECK(d["stage"] == "signed");
+  CHECK(d["sign_by"] == "2026-12-07T12:00:00+08:00");
+  CHECK_FALSE(d.contains("resolve_by"));
+  CHECK_FALSE(d.contains("acked_at"));
+  CHECK(d["extension"] == Json{{"until", "2026-12-20T00:00:00+08:00"}, {"reason", "需配合"}, {"approver", "housing_bureau"}});
+  CHECK(d["escalations"] == Json{{"sign", 0}, {"resolve", 2}});
+  CHECK(d["assigned"]["by"] == "sd.xinzhou");
+  const Json& n = j["deliveries"][1];
+  CHECK(n["notice"] == true);
+  CHECK_FALSE(n.contains("escalations"));
+  CHECK_FALSE(n.contains("extension"));
+  REQUIRE(j["replies"].size() == 1);
+  CHECK(j["replies"][0]["body"] == Json{{"note", "无欠费"}});
+  CHECK(j["replies"][0]["outcome"] == "done");
+
+  const Json refused = Json::parse(protocol::read_error(77, "unknown_case", "no case 77 that your unit is party to", false));
+  CHECK(refused == Json{{"kind", "error"}, {"code", "unknown_case"}, {"message", "no case 77 that your unit is party to"},
+                        {"retry", false}, {"request", "read"}, {"case", 77}});
+}

@@ -135,6 +135,19 @@ class HubClient:
             message["outcome"] = outcome
         return self._request(message, ("reply_accepted", "error"), timeout)
 
+    def read(self, case, timeout=10.0):
+        """The current state of a case your unit sent or received a delivery of; returns "case" or "error".
+        Reads have no reference: the answer names the case."""
+        message = {"kind": "read", "case": case}
+        self._pending = message
+        try:
+            self._send(message)
+            # An error without request and case answers the frame just sent (oversized, ...).
+            return self._wait(lambda m: m.get("kind") in ("case", "error") and m.get("request", "read") == "read"
+                              and m.get("case", case) == case, timeout)
+        finally:
+            self._pending = None
+
     # The case lifecycle. Each returns "transition_accepted" or "error"; the
     # reference makes a resend safe, as for cases and replies.
 

@@ -126,8 +126,9 @@ Status Hub::start_all() {
   const config::MessageLimits& l = d.hub.limits;
   const protocol::JsonLimits json_limits{l.max_depth, l.max_values, l.max_object_keys, l.max_array_items,
                                          l.max_string_bytes};
+  case_reads_ = std::make_unique<CaseReads>(options_.conninfo, CaseReadsLimits{}, *catalog_, *outbox_);
   intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, json_limits, heartbeat_seconds},
-                                     *catalog_, *quotas_, *queue_,
+                                     *catalog_, *quotas_, *queue_, *case_reads_,
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
   intake_pool_ = std::make_unique<IntakePool>(
       options_.intake_pool, [this](const std::string& unit, const protocol::AnswerTo& to, const std::string& body) {
@@ -197,6 +198,7 @@ void Hub::stop() {
     queue_->close();
   }
   for (auto& c : committers_) c->join();  // everything taken in is committed and answered
+  if (case_reads_) case_reads_->stop();  // every read taken in is answered
   for (auto& a : adapters_) (*a)->stop();
   if (operator_service_) operator_service_->stop();
   if (watcher_) watcher_->stop();

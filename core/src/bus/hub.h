@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bus/adapter_port.h"
+#include "bus/case_reads.h"
 #include "bus/commit_queue.h"
 #include "bus/committer.h"
 #include "bus/deadline_watcher.h"
@@ -95,6 +96,7 @@ class Hub final {
   std::unique_ptr<DirectoryRefresher> directory_;
   std::unique_ptr<hooks::HookRunner> hook_runner_;
   std::unique_ptr<DeadlineWatcher> watcher_;
+  std::unique_ptr<CaseReads> case_reads_;  // reads of cases, beside the commit queue
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<IntakePool> intake_pool_;  // runs intake_->handle
   std::unique_ptr<ops::OperatorService> operator_service_;

@@ -144,6 +144,8 @@ void Intake::handle(const std::string& unit, const protocol::AnswerTo& to, const
           const std::string request = protocol::kind_name(m.kind);
           not_queued(unit, to, queue_.push(store::NewTransition{unit, std::move(m), to}, bytes), request, reference,
                      "this request was not carried out");
+        } else if constexpr (std::is_same_v<T, protocol::Read>) {
+          reads_.submit(unit, to, m);
         }
       },
       message);

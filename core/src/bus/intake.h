@@ -8,13 +8,15 @@
 // type, type not allowed, invalid payload) are answered here at once and, up
 // to the unit's budget (bus/rejection_budget.h), recorded as events; accepted
 // work goes to the commit queue and is answered after its commit, or answered
-// "busy" when the unit's or the hub's share of the queue is full.
+// "busy" when the unit's or the hub's share of the queue is full. Reads of
+// cases go to their own threads (bus/case_reads.h), beside the commit queue.
 // Thread-safe (plugins' validate must be, by contract).
 #pragma once
 
 #include <functional>
 #include <string>
 
+#include "bus/case_reads.h"
 #include "bus/commit_queue.h"
 #include "bus/intake_pool.h"
 #include "bus/outbox.h"
@@ -41,10 +43,12 @@ class Intake {
   static constexpr std::size_t kMostProblems = 100;
 
   // `unit_arrived` is called when a unit says hello (its pending work is resent).
+  // Reads of cases go to `reads`, never to the commit queue.
   Intake(IntakeSettings settings, const catalog::CatalogHolder& catalog, UnitQuotas& quotas, CommitQueue& queue,
-         Presence& presence, const Outbox& outbox, std::function<void(const std::string&)> unit_arrived)
-      : settings_(std::move(settings)), catalog_(catalog), quotas_(quotas), queue_(queue), presence_(presence),
-        outbox_(outbox), unit_arrived_(std::move(unit_arrived)) {}
+         CaseReads& reads, Presence& presence, const Outbox& outbox,
+         std::function<void(const std::string&)> unit_arrived)
+      : settings_(std::move(settings)), catalog_(catalog), quotas_(quotas), queue_(queue), reads_(reads),
+        presence_(presence), outbox_(outbox), unit_arrived_(std::move(unit_arrived)) {}
 
   // False when the message is over the unit's quota (answered rate_limited
   // within its rate, and dropped): then it must not be handled.
@@ -74,6 +78,7 @@ class Intake {
   RejectionBudget rejections_;
   RefusalPacer unread_;  // messages the intake pool did not take
   CommitQueue& queue_;
+  CaseReads& reads_;
   Presence& presence_;
   const Outbox& outbox_;
   const std::function<void(const std::string&)> unit_arrived_;

@@ -1,5 +1,8 @@
 #include "protocol/answers.h"
 
+#include <string_view>
+#include <vector>
+
 #include "protocol/messages.h"
 
 namespace hub::protocol {
@@ -11,18 +14,26 @@ void put_reference(Json& j, const std::string& reference, const std::string& req
   if (!reference.empty()) j["reference"] = reference;
 }
 
-// Splices an already-serialized JSON object in as the value of `key`, so stored
-// payloads are not parsed again on their way out.
-std::string with_raw(const Json& head, const char* key, const std::string& raw_object) {
-  std::string out = head.dump();
+// Adds `key` to a serialized non-empty object, its value already serialized
+// (`raw_value`), so stored payloads are not parsed again on their way out.
+void put_raw(std::string& out, const char* key, std::string_view raw_value) {
   out.pop_back();  // '}'
   out += ",\"";
   out += key;
   out += "\":";
-  out += raw_object.empty() ? "{}" : raw_object;
+  out += raw_value;
   out += '}';
+}
+
+// `head` with an already-serialized JSON object as the value of `key` ("{}" when empty).
+std::string with_raw(const Json& head, const char* key, const std::string& raw_object) {
+  std::string out = head.dump();
+  put_raw(out, key, raw_object.empty() ? "{}" : raw_object);
   return out;
 }
+
+// Text from units and the store, with invalid UTF-8 replaced rather than thrown on.
+std::string dumped(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 // Appends the members of an already-serialized object to a serialized object.
 void append_members(std::string& out, const std::string& raw_object) {
@@ -55,7 +66,7 @@ std::string rejected(const std::string& reference, const std::string& code, cons
   Json j{{"kind", "rejected"}, {"code", code}, {"message", message}, {"problems", Json::array()}};
   put_reference(j, reference, "send");
   for (const auto& p : problems) j["problems"].push_back({{"pointer", p.pointer}, {"reason", p.reason}});
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return dumped(j);
 }
 
 std::string error(const std::string& code, const std::string& message, bool retry, const std::string& reference,
@@ -66,7 +77,13 @@ std::string error(const std::string& code, const std::string& message, bool retr
     j["problems"] = Json::array();
     for (const auto& p : problems) j["problems"].push_back({{"pointer", p.pointer}, {"reason", p.reason}});
   }
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return dumped(j);
+}
+
+std::string read_error(std::int64_t case_id, const std::string& code, const std::string& message, bool retry) {
+  Json j{{"kind", "error"}, {"code", code}, {"message", message}, {"retry", retry}, {"request", "read"},
+         {"case", case_id}};
+  return dumped(j);
 }
 
 std::string reply_accepted(const std::string& reference, std::int64_t reply_id, bool duplicate) {
@@ -83,11 +100,7 @@ std::string delivery(const OutgoingDelivery& d) {
   if (!d.resolve_by.empty()) head["resolve_by"] = d.resolve_by;
   std::string out = with_raw(head, "payload", d.payload_json);
   append_members(out, d.detail_json);
-  if (d.annex_json.empty()) return out;
-  out.pop_back();  // '}'
-  out += ",\"annex\":";
-  out += d.annex_json;
-  out += '}';
+  if (!d.annex_json.empty()) put_raw(out, "annex", d.annex_json);
   return out;
 }
 
@@ -111,6 +124,69 @@ std::string forwarded_reply(const OutgoingReply& r) {
             {"from", r.from}, {"reference", r.reference}, {"final", r.final}, {"attempt", r.attempt}};
   if (!r.outcome.empty()) head["outcome"] = r.outcome;
   return with_raw(head, "body", r.body_json);
+}
+
+namespace {
+
+void put_time(Json& j, const char* key, const std::string& local_time) {
+  if (!local_time.empty()) j[key] = local_time;
+}
+
+std::string delivery_state(const DeliveryState& d) {
+  Json j{{"delivery", d.delivery}, {"to", d.to}, {"notice", d.notice}, {"stage", d.stage}};
+  put_time(j, "dispatched_at", d.dispatched_at);
+  put_time(j, "acked_at", d.acked_at);
+  put_time(j, "sign_by", d.sign_by);
+  put_time(j, "resolve_by", d.resolve_by);
+  put_time(j, "signed_at", d.signed_at);
+  put_time(j, "resolved_at", d.resolved_at);
+  if (!d.notice) {
+    j["extensions"] = d.extensions;
+    j["reopens"] = d.reopens;
+    j["escalations"] = {{"sign", d.sign_escalations}, {"resolve", d.resolve_escalations}};
+  }
+  if (!d.extension_until.empty())
+    j["extension"] = {{"until", d.extension_until}, {"reason", d.extension_reason}, {"approver", d.extension_approver}};
+  if (!d.return_reason.empty()) j["return_reason"] = d.return_reason;
+  std::string out = dumped(j);
+  append_members(out, d.detail_json);
+  return out;
+}
+
+std::string reply_state(const ReplyState& r) {
+  Json j{{"reply", r.reply}, {"delivery", r.delivery}, {"from", r.from}, {"reference", r.reference},
+         {"final", r.final}, {"at", r.at}};
+  if (!r.outcome.empty()) j["outcome"] = r.outcome;
+  std::string out = dumped(j);
+  put_raw(out, "body", r.body_json.empty() ? "{}" : r.body_json);
+  return out;
+}
+
+// A JSON array of already-serialized items.
+template <class Item, class Serialize>
+std::string raw_array(const std::vector<Item>& items, Serialize serialize) {
+  std::string out = "[";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += serialize(item);
+  }
+  return out += ']';
+}
+
+}  // namespace
+
+std::string case_state(const CaseState& c) {
+  Json head{{"kind", "case"},         {"request", "read"},       {"case", c.case_id},
+            {"type", c.type},         {"type_name", c.type_name}, {"origin", c.origin},
+            {"reference", c.reference}, {"compound", c.compound}, {"created_at", c.created_at},
+            {"deliveries_truncated", c.deliveries_truncated},     {"replies_truncated", c.replies_truncated}};
+  if (!c.parked_reason.empty()) head["parked"] = c.parked_reason;
+  std::string out = dumped(head);
+  put_raw(out, "payload", c.payload_json.empty() ? "{}" : c.payload_json);
+  if (!c.annex_json.empty()) put_raw(out, "annex", c.annex_json);
+  put_raw(out, "deliveries", raw_array(c.deliveries, delivery_state));
+  put_raw(out, "replies", raw_array(c.replies, reply_state));
+  return out;
 }
 
 }  // namespace hub::protocol

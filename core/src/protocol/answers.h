@@ -73,4 +73,46 @@ struct OutgoingUpdate {
 };
 std::string update(const OutgoingUpdate& u);
 
+// The answer to a read (docs/PROTOCOL.md, "read"): a case as the reading unit
+// may see it. Times are local ISO 8601, empty when the fact has not happened
+// (or the deadline does not exist). Serialized members (payload, annex,
+// bodies, details) are spliced in as stored, never parsed again.
+struct DeliveryState {
+  std::int64_t delivery = 0;
+  std::string to;
+  bool notice = false;
+  std::string stage;  // lifecycle::stage_name
+  std::string dispatched_at, acked_at, signed_at, resolved_at;
+  std::string sign_by, resolve_by;
+  // An extension request waiting for its decision; empty `extension_until`: none.
+  std::string extension_until, extension_reason, extension_approver;
+  int extensions = 0;  // granted
+  int reopens = 0;
+  int sign_escalations = 0, resolve_escalations = 0;  // escalation levels fired per deadline
+  std::string return_reason;  // why the receiver returned it (stage "returned")
+  // {"returned": ...}, {"assigned": ...} or {"escalation": ...}, whose members
+  // join the entry as in the delivery message; empty: none.
+  std::string detail_json;
+};
+struct ReplyState {
+  std::int64_t reply = 0, delivery = 0;
+  std::string from, reference, outcome, at;
+  bool final = false;
+  std::string body_json;
+};
+struct CaseState {
+  std::int64_t case_id = 0;
+  std::string type, type_name, origin, reference, compound, created_at;
+  std::string payload_json;
+  std::string annex_json;     // empty: none, or not shown to this reader
+  std::string parked_reason;  // empty: not parked, or not shown to this reader
+  std::vector<DeliveryState> deliveries;  // in id order
+  bool deliveries_truncated = false;      // older deliveries were left out
+  std::vector<ReplyState> replies;        // in id order
+  bool replies_truncated = false;         // older replies were left out
+};
+std::string case_state(const CaseState& c);
+// A read refused: an error naming the request ("read") and the case it asked for.
+std::string read_error(std::int64_t case_id, const std::string& code, const std::string& message, bool retry);
+
 }  // namespace hub::protocol

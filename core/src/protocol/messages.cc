@@ -142,6 +142,13 @@ Result parse_transition(const Json& j, Transition::Kind kind) {
   return Message{std::move(t)};
 }
 
+Result parse_read(const Json& j) {
+  Read r;
+  std::string error;
+  if (!read_id(j, "case", r.case_id, error)) return invalid(error);
+  return Message{r};
+}
+
 }  // namespace
 
 std::string echoed(std::string_view text, std::size_t max_bytes) {
@@ -178,6 +185,7 @@ std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_b
   if (kind == "send") return of_kind(parse_send(j));
   if (kind == "ack") return of_kind(parse_ack(j));
   if (kind == "reply") return of_kind(parse_reply(j));
+  if (kind == "read") return of_kind(parse_read(j));
   if (kind == "heartbeat") return Message{Heartbeat{}};
   if (kind == "hello") {
     Hello h;
@@ -190,7 +198,7 @@ std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_b
   return ParseError{code::kUnknownKind,
                     "unknown kind '" + echoed(kind) +
                         "' (expected hello, heartbeat, send, ack, reply, sign, return, assign, extend, "
-                        "grant_extension, refuse_extension, close or reopen)",
+                        "grant_extension, refuse_extension, close, reopen or read)",
                     {}, {}, {}};
 }
 

@@ -51,12 +51,18 @@ struct Transition {
 };
 // The wire name of a transition kind: "sign", "grant_extension", ...
 const char* kind_name(Transition::Kind kind);
+// A read of one case (docs/PROTOCOL.md, "read"). Whether the sending unit is
+// party to it is the store's to say (store/case_read.h). A read has no
+// reference: its answer names the case.
+struct Read {
+  std::int64_t case_id = 0;
+};
 
 // `text` cut to at most `max_bytes` (at a UTF-8 boundary, "…" appended when
 // cut): how a unit's strings are quoted back in answers, logs and events.
 std::string echoed(std::string_view text, std::size_t max_bytes = 64);
 
-using Message = std::variant<Hello, Heartbeat, Send, Ack, Reply, Transition>;
+using Message = std::variant<Hello, Heartbeat, Send, Ack, Reply, Transition, Read>;
 
 // Error codes on the wire (docs/PROTOCOL.md lists them all).
 namespace code {
