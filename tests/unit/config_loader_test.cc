@@ -542,7 +542,9 @@ TEST_CASE("paths resolve against the declaring files; the database falls back to
                "  data_dir: ./run/../data\n  operator_socket: ops.sock\n  plugin_dir: /opt/hub/modules\n");
   const std::string top = dir.write("etc/hub.yaml", text);
   dir.write("etc/adapters/zmq.yaml",
-            "adapters: [{name: zmq2, file: zmq, settings: {secret_key_file: ../../keys/hub.key, bind: x}}]\n");
+            "adapters: [{name: zmq2, file: zmq, settings: {secret_key_file: ../../keys/hub.key, bind: x}},\n"
+            "           {name: http, file: http, settings: {listener: {bind: \"127.0.0.1:8443\", certificate_file: "
+            "tls/hub.crt}, webhooks: {court: {url: \"https://x/in\", secret_file: /etc/court.secret}}}}]\n");
 
   const char* previous = std::getenv("XH_DATABASE_URL");
   const std::string saved_url = previous ? previous : "";
@@ -558,6 +560,12 @@ TEST_CASE("paths resolve against the declaring files; the database falls back to
   CHECK(hub.database.empty());
   CHECK(result.deployment->adapters.at(1).settings["secret_key_file"] == dir.path("keys/hub.key"));
   CHECK(result.deployment->adapters.at(1).settings["bind"] == "x");
+  // "_file" keys of nested maps too; other values as they are.
+  const auto& http = result.deployment->adapters.at(2).settings;
+  CHECK(http["listener"]["certificate_file"] == dir.path("etc/adapters/tls/hub.crt"));
+  CHECK(http["listener"]["bind"] == "127.0.0.1:8443");
+  CHECK(http["webhooks"]["court"]["secret_file"] == "/etc/court.secret");
+  CHECK(http["webhooks"]["court"]["url"] == "https://x/in");
 
   ::setenv("XH_DATABASE_URL", "host=/tmp dbname=env", 1);
   CHECK(load_deployment(top).deployment->hub.database == "host=/tmp dbname=env");

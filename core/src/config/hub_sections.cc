@@ -60,14 +60,19 @@ void read_limits(const YamlNode& node, MessageLimits& limits) {
 }
 
 // Free settings of a plugin or adapter, as JSON. With resolve_file_paths, the
-// values of keys ending in "_file" must be paths and are made absolute
-// against the folder of the file that declares them.
+// values of keys ending in "_file", at any depth of nested maps (a listener's
+// certificate_file, a webhook's secret_file), must be paths and are made
+// absolute against the folder of the file that declares them.
 Json read_settings(const YamlNode& node, bool resolve_file_paths) {
   Json settings = Json::object();
   if (node.is_null()) return settings;
   const auto map = node.any_map();
   if (!map) return settings;
   for (const YamlEntry& entry : map->entries()) {
+    if (resolve_file_paths && entry.value.is_map()) {
+      settings[entry.name] = read_settings(entry.value, resolve_file_paths);
+      continue;
+    }
     Json value = entry.value.json();
     if (resolve_file_paths && entry.name.ends_with("_file")) {
       if (!value.is_string() || value.get<std::string>().empty()) {

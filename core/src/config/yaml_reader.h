@@ -34,6 +34,7 @@ class YamlNode {
   void warning(std::string message) const;
 
   bool is_null() const { return node_.IsNull(); }
+  bool is_map() const { return node_.IsMap(); }
 
   // A map whose keys are all in `allowed` and include every key in `required`.
   // Unknown, repeated and missing keys are reported, and the map is still
