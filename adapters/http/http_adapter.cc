@@ -45,6 +45,10 @@ Status HttpAdapter::start(const nlohmann::json& settings, AdapterHost& host) noe
     }
     server_ = std::move(server);
     pusher_->start();
+    for (const auto& [unit, webhook] : settings_.webhooks)
+      if (webhook.secret_made)
+        host_->log_warn("http adapter: made a new secret for the webhook of " + unit + " in " + webhook.secret_file +
+                        ": give it to the unit's IT staff, who check every push with it (docs/ADAPTERS.md)");
     host_->log_info("http adapter: unit API on " + settings_.listener.bind + " (port " +
                     std::to_string(server_->port()) + ", " + (settings_.listener.https() ? "HTTPS" : "plain HTTP") +
                     "), " + std::to_string(settings_.webhooks.size()) + " webhook(s)");

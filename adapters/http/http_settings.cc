@@ -1,7 +1,12 @@
 #include "http_settings.h"
 
+#include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <fstream>
 #include <sstream>
@@ -44,10 +49,33 @@ Status read_count(const nlohmann::json& map, const std::string& where, const cha
   return {};
 }
 
+// Makes a new secret file: 32 random bytes as 64 hex digits, mode 0600,
+// never replacing a file that appeared meanwhile.
+Status make_secret_file(const std::string& path, const std::string& where) {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[2 * sizeof bytes + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Status::InvalidArgument(where + ": cannot make " + path + " (" + std::strerror(errno) +
+                                   "): write the webhook's secret there yourself ('openssl rand -hex 32', mode 0600)");
+  const std::string line = std::string(hex) + "\n";
+  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!written) return Status::InvalidArgument(where + ": could not write " + path);
+  return {};
+}
+
 // The secret file: its first line, at least kShortestSecret characters,
-// readable by the hub's user alone.
-Status read_secret_file(const std::string& path, const std::string& where, std::string* out) {
+// readable by the hub's user alone. A missing file is made with a new secret
+// (`made` says so: the unit's IT staff must be given it).
+Status read_secret_file(const std::string& path, const std::string& where, std::string* out, bool* made) {
   struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
+    if (Status s = make_secret_file(path, where); !s.ok()) return s;
+    *made = true;
+  }
   if (::stat(path.c_str(), &st) != 0)
     return Status::InvalidArgument(where + ": cannot read " + path +
                                    ": write the webhook's secret there (e.g. 'openssl rand -hex 32 > FILE', mode 0600)");
@@ -98,7 +126,8 @@ Status parse_webhook(const std::string& unit, const nlohmann::json& entry, Webho
   if (secret == entry.end() || !secret->is_string())
     return Status::InvalidArgument(where + ".secret_file is required: a file holding the secret the pushes "
                                            "are signed with, which the unit's IT staff also get");
-  if (Status s = read_secret_file(secret->get<std::string>(), where + ".secret_file", &w.secret); !s.ok()) return s;
+  w.secret_file = secret->get<std::string>();
+  if (Status s = read_secret_file(w.secret_file, where + ".secret_file", &w.secret, &w.secret_made); !s.ok()) return s;
   const auto ca = entry.find("ca_file");
   if (ca != entry.end()) {
     if (!ca->is_string()) return Status::InvalidArgument(where + ".ca_file must be a path to PEM certificates");

@@ -36,7 +36,9 @@ struct WebhookTarget {
 struct WebhookSettings {
   std::string url;
   WebhookTarget where;
-  std::string secret;        // read from secret_file: the HMAC key of the pushes' signatures
+  std::string secret_file;   // made with a new secret when missing
+  std::string secret;        // read from secret_file: the HMAC key of the pushes' signatures (its text)
+  bool secret_made = false;  // secret_file was made now: the unit's IT staff must be given it
   std::string ca_file;       // trust for the receiver's certificate; empty: the system's CAs
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // connect, TLS, request and answer, each
   int connections = 2;       // pushes in flight to this unit at once
@@ -54,7 +56,8 @@ struct HttpSettings {
 std::vector<SettingDecl> setting_declarations();
 
 // Reads `settings` (a JSON object; missing optional values take their
-// defaults), including each webhook's secret file. Errors name the setting as
+// defaults), including each webhook's secret file, made with a new random
+// secret (mode 0600) when it does not exist. Errors name the setting as
 // adapters[http].settings.<name> and say what to write. Never throws.
 Status parse_settings(const nlohmann::json& settings, HttpSettings& out) noexcept;
 

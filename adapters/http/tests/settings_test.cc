@@ -78,6 +78,26 @@ TEST_CASE("a webhook needs an https URL and a private secret file", "[settings]"
   CHECK_THAT(refusal({{"url", "https://x/in"}, {"secret_file", open_to_all.path}}), Catch::Contains("chmod 600"));
   SecretFile short_secret("abc");
   CHECK_THAT(refusal({{"url", "https://x/in"}, {"secret_file", short_secret.path}}), Catch::Contains("at least 32"));
+  // A missing secret file is made, private, with a new secret.
+  const std::string made = good.path + ".made";
+  HttpSettings with_new;
+  REQUIRE(parse_settings(json{{"listener", listener},
+                              {"webhooks", {{"court", {{"url", "https://x/in"}, {"secret_file", made}}}}}},
+                         with_new)
+              .ok());
+  CHECK(with_new.webhooks.at("court").secret_made);
+  CHECK(with_new.webhooks.at("court").secret.size() == 64);
+  struct stat st {};
+  REQUIRE(::stat(made.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  HttpSettings again;
+  REQUIRE(parse_settings(json{{"listener", listener},
+                              {"webhooks", {{"court", {{"url", "https://x/in"}, {"secret_file", made}}}}}},
+                         again)
+              .ok());
+  CHECK_FALSE(again.webhooks.at("court").secret_made);
+  CHECK(again.webhooks.at("court").secret == with_new.webhooks.at("court").secret);
+  std::filesystem::remove(made);
   // Plain HTTP to loopback is allowed (a receiver on the same machine).
   CHECK(refusal({{"url", "http://127.0.0.1:9000/in"}, {"secret_file", good.path}}).empty());
 }
