@@ -28,8 +28,11 @@ TEST_CASE("the Xinhui deployment loads without errors", "[config][xinhui]") {
     CHECK(d.hub.keys_dir == (root / "var" / "keys").string());
     CHECK(d.hub.operator_socket == (root / "var" / "run" / "operator.sock").string());
     CHECK(d.hub.plugin_dir.empty());
-    REQUIRE(d.adapters.size() == 1);
+    REQUIRE(d.adapters.size() == 2);
     CHECK(d.adapters[0].settings["secret_key_file"] == (root / "var" / "keys" / "hub.key").string());
+    CHECK(d.adapters[1].name == "http");
+    CHECK(d.adapters[1].settings["webhooks"]["court"]["secret_file"] ==
+          (root / "var" / "keys" / "court.webhook.secret").string());
   }
 
   SECTION("every member unit of the policy, with a Chinese name") {

@@ -88,11 +88,18 @@ class Unit:
 
 
 class Cast:
-    def __init__(self, endpoint, keys_dir, unit_ids):
+    """`links`: units that reach the hub otherwise than over ZeroMQ, by unit id: an object with
+    HubClient's calls (http_link.HttpLink for units on the HTTP unit API)."""
+
+    def __init__(self, endpoint, keys_dir, unit_ids, links=None):
         self.units = {}
         hub_key = os.path.join(keys_dir, "hub.pub")
+        links = links or {}
         for unit_id in unit_ids:
-            client = HubClient(endpoint, os.path.join(keys_dir, unit_id + ".key"), hub_key)
+            if unit_id in links:
+                client = links[unit_id]
+            else:
+                client = HubClient(endpoint, os.path.join(keys_dir, unit_id + ".key"), hub_key)
             welcome = client.hello(client="day_in_xinhui.py/1", timeout=15)
             if not welcome or welcome.get("kind") != "welcome":
                 raise StoryError(f"{unit_id} could not connect: {welcome}")

@@ -24,6 +24,7 @@ Usage (scripts/demo runs it after starting hubd and making the keys):
 
 import argparse
 import datetime
+import json
 import sys
 import time
 
@@ -377,16 +378,40 @@ def lifecycle(cast):
          f"(resolve by {handed['resolve_by']}); 建设社区 is told where it went")
 
 
+def http_links(args):
+    """The registry polls the unit API; the court gets pushes at its webhook receiver."""
+    from http_link import HttpLink, WebhookReceiver  # noqa: E402 (only when asked for)
+    with open(args.credentials, encoding="utf-8") as f:
+        credentials = json.load(f)
+    with open(args.court_webhook_secret, encoding="utf-8") as f:
+        webhook_secret = f.readline().strip()
+    receiver = WebhookReceiver(webhook_secret, port=args.court_webhook_port)
+    registry = credentials["registry"]
+    court_credential = credentials["court"]
+    return {
+        "registry": HttpLink(args.http, registry["key_id"], registry["secret"]),
+        "court": HttpLink(args.http, court_credential["key_id"], court_credential["secret"], webhook=receiver),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hub", required=True, help="the hub's endpoint, e.g. tcp://127.0.0.1:7750")
     parser.add_argument("--keys", required=True, help="folder with <unit>.key files and hub.pub")
     parser.add_argument("--registry-timeout", type=int, default=120,
                         help="the registry plugin's answer_timeout_seconds in the hub's config")
+    parser.add_argument("--http", help="the hub's unit API (e.g. http://127.0.0.1:8443): the registry polls it, "
+                                       "the court receives by webhook; both need --credentials")
+    parser.add_argument("--credentials", help="JSON file {unit: {key_id, secret}} from 'hubctl credential issue'")
+    parser.add_argument("--court-webhook-port", type=int, default=8480,
+                        help="where the court's webhook receiver listens (the hub's config names its URL)")
+    parser.add_argument("--court-webhook-secret", help="the file with the court webhook's secret")
     args = parser.parse_args()
-    cast = Cast(args.hub, args.keys, CAST)
+    links = http_links(args) if args.http else {}
+    cast = Cast(args.hub, args.keys, CAST, links)
     try:
-        print(f"{len(CAST)} member units are connected, each with its own key.", flush=True)
+        over_http = " (the registry and the court over HTTPS's unit API, the court's inbox a webhook)" if links else ""
+        print(f"{len(CAST)} member units are connected, each with its own key{over_http}.", flush=True)
         waiting_check = fee_checks(cast)
         court(cast)
         prices(cast)
