@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "config/loader.h"
 #include "keys/request_signature.h"
@@ -17,6 +18,7 @@
 #include "store/pg.h"
 #include "test_database.h"
 #include "test_hub.h"
+#include "util/time_format.h"
 
 using hub::Credential;
 using hub::Json;
@@ -108,6 +110,15 @@ TEST_CASE("an issued secret signs requests: wrong signature, stale time and repl
   CHECK(h.hub().authenticate(signed_request(key, h.clock().now() + 301s, "nonce-0000000003")).code == "stale_request");
   CHECK(h.hub().authenticate(signed_request(key, h.clock().now() - 300s, "nonce-0000000003")).unit == "test.sender");
 
+  // Nonsense the adapter should never pass on is still refused.
+  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "short")).code == "bad_signature");
+  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "nonce with spaces 0001")).code == "bad_signature");
+  Credential far = signed_request(key, h.clock().now(), "nonce-0000000005");
+  far.timestamp = std::numeric_limits<std::int64_t>::min();
+  CHECK(h.hub().authenticate(far).code == "stale_request");
+  far.timestamp = std::numeric_limits<std::int64_t>::max();
+  CHECK(h.hub().authenticate(far).code == "stale_request");
+
   // Unknown key ids.
   Issued unknown{"xk_0000000000000000", key.secret};
   CHECK(h.hub().authenticate(signed_request(unknown, h.clock().now(), "nonce-0000000004")).code == "key_revoked");
@@ -142,26 +153,26 @@ TEST_CASE("a revoked key is refused from the next request on; a rotated one at t
   TestDeployment d;
   InProcessHub h(d);
   const Issued first = issue(d, "test.sender");
-  CHECK(h.hub().authenticate(signed_request(first, h.clock().now(), "rotation-000001")).ok());
+  CHECK(h.hub().authenticate(signed_request(first, h.clock().now(), "rotation-0000001")).ok());
 
   const Json rotated = operate(d, {{"op", "credential"}, {"action", "rotate"}, {"unit", "test.sender"},
                                    {"grace_seconds", 3600}});
   REQUIRE(rotated["ok"] == true);
   CHECK(rotated["ended"] == 1);
   const Issued second{rotated["key_id"], *hub::keys::from_hex(rotated["secret"].get<std::string>(), 32)};
-  CHECK(h.hub().authenticate(signed_request(first, h.clock().now(), "rotation-000002")).ok());
-  CHECK(h.hub().authenticate(signed_request(second, h.clock().now(), "rotation-000003")).ok());
+  CHECK(h.hub().authenticate(signed_request(first, h.clock().now(), "rotation-0000002")).ok());
+  CHECK(h.hub().authenticate(signed_request(second, h.clock().now(), "rotation-0000003")).ok());
   h.clock().advance(3599s);
-  CHECK(h.hub().authenticate(signed_request(first, h.clock().now(), "rotation-000004")).ok());
+  CHECK(h.hub().authenticate(signed_request(first, h.clock().now(), "rotation-0000004")).ok());
   h.clock().advance(2s);
-  auto refused = h.hub().authenticate(signed_request(first, h.clock().now(), "rotation-000005"));
+  auto refused = h.hub().authenticate(signed_request(first, h.clock().now(), "rotation-0000005"));
   CHECK(refused.code == "key_revoked");
   CHECK_THAT(refused.message, Catch::Contains(first.key_id));
-  CHECK(h.hub().authenticate(signed_request(second, h.clock().now(), "rotation-000006")).ok());
+  CHECK(h.hub().authenticate(signed_request(second, h.clock().now(), "rotation-0000006")).ok());
 
   const Json revoked = operate(d, {{"op", "credential"}, {"action", "revoke"}, {"key_id", second.key_id}});
   CHECK(revoked["changed"] == true);
-  CHECK(h.hub().authenticate(signed_request(second, h.clock().now(), "rotation-000007")).code == "key_revoked");
+  CHECK(h.hub().authenticate(signed_request(second, h.clock().now(), "rotation-0000007")).code == "key_revoked");
   CHECK(operate(d, {{"op", "credential"}, {"action", "revoke"}, {"key_id", second.key_id}})["changed"] == false);
   CHECK(operate(d, {{"op", "credential"}, {"action", "revoke"}, {"key_id", "xk_0123456789abcdef"}})["ok"] == false);
 }
@@ -196,11 +207,32 @@ TEST_CASE("a nonce used at one hub is refused at another on the same database", 
   options.hub_id = "second";
   TestDeployment second(options);
   InProcessHub b(second);
+  // A hub given a master key file of its own, started before the first secret was issued.
+  DeploymentOptions own_file;
+  own_file.shared_database = first.conninfo();
+  own_file.hub_id = "third";
+  TestDeployment third(own_file);
+  auto c = std::make_unique<InProcessHub>(third);
+
   const Issued key = issue(first, "test.sender");
   const Credential request = signed_request(key, a.clock().now(), "shared-nonce-0001");
   CHECK(a.hub().authenticate(request).ok());
   CHECK(b.hub().authenticate(request).code == "replayed_nonce");
   CHECK(b.hub().authenticate(signed_request(key, b.clock().now(), "shared-nonce-0002")).unit == "test.sender");
+
+  // The third hub cannot open the secret, issues nothing, and does not start again with its file.
+  CHECK(c->hub().authenticate(signed_request(key, c->clock().now(), "shared-nonce-0003")).code == "internal");
+  const Json refused = operate(third, {{"op", "credential"}, {"action", "issue"}, {"unit", "test.receiver"}});
+  CHECK(refused["ok"] == false);
+  CHECK_THAT(refused["error"].get<std::string>(), Catch::Contains("not the one the database's secrets were sealed"));
+  CHECK(query_one(first, "SELECT count(*) FROM unit_credentials") == "1");
+  c.reset();
+  auto loaded = hub::config::load_deployment(third.config_path());
+  REQUIRE(loaded.ok());
+  ManualClock clock;
+  auto restarted = hub::bus::Hub::start(hub::bus::HubOptions{*loaded.deployment, third.conninfo(), HUB_MODULE_DIR, &clock});
+  REQUIRE(!restarted.ok());
+  CHECK_THAT(restarted.status().message(), Catch::Contains("not the master key") && Catch::Contains("backup"));
 }
 
 TEST_CASE("with the database unreachable a credential is answered unavailable, and checked again once it is back",
@@ -208,14 +240,14 @@ TEST_CASE("with the database unreachable a credential is answered unavailable, a
   TestDeployment d;
   InProcessHub h(d);
   const Issued key = issue(d, "test.sender");
-  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "outage-00000001")).ok());
+  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "outage-000000001")).ok());
   const std::string database = query_one(d, "SELECT current_database()");
   auto admin = hub::store::PgConnection::connect(hub::test::TestPostgres::admin_conninfo());
   REQUIRE(admin.ok());
   REQUIRE(admin->exec("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS false").ok());
   REQUIRE(admin->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'").ok());
 
-  for (const char* nonce : {"outage-00000002", "outage-00000003"}) {  // a broken pooled connection, then a failed connect
+  for (const char* nonce : {"outage-000000002", "outage-000000003"}) {  // a broken pooled connection, then a failed connect
     auto refused = h.hub().authenticate(signed_request(key, h.clock().now(), nonce));
     CHECK(refused.code == "unavailable");
     CHECK_THAT(refused.message, Catch::Contains("later") && Catch::Contains("nothing"));
@@ -223,7 +255,7 @@ TEST_CASE("with the database unreachable a credential is answered unavailable, a
   CHECK(h.hub().authenticate(certificate(std::string(64, 'b'))).code == "unavailable");
 
   REQUIRE(admin->exec("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS true").ok());
-  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "outage-00000002")).unit == "test.sender");
+  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "outage-000000002")).unit == "test.sender");
 }
 
 TEST_CASE("the master key file: created private, refused when others may read it, malformed or not the database's",
@@ -274,4 +306,30 @@ TEST_CASE("the master key file: created private, refused when others may read it
   std::ofstream(file) << original;
   REQUIRE(::chmod(file.c_str(), 0600) == 0);
   CHECK(start().ok());
+}
+
+TEST_CASE("nonces older than twice the window are deleted in bounded passes", "[credentials]") {
+  TestDeployment d;
+  InProcessHub h(d);
+  const Issued key = issue(d, "test.sender");
+  auto at = [&](std::chrono::seconds ago) { return "'" + hub::to_iso8601(h.clock().now() - ago) + "'::timestamptz"; };
+  // 2,500 nonces seen 601 s ago (past 2 × 300 s) and 10 seen 599 s ago, of another key.
+  query_one(d, "INSERT INTO credential_nonces SELECT 'xk_00000000000000aa', 'old-' || i, " + at(601s) +
+                   " FROM generate_series(1, 2500) i");
+  query_one(d, "INSERT INTO credential_nonces SELECT 'xk_00000000000000aa', 'recent-' || i, " + at(599s) +
+                   " FROM generate_series(1, 10) i");
+  const std::string old_rows = "SELECT count(*) FROM credential_nonces WHERE nonce LIKE 'old-%'";
+  // Each check runs at most one pass of 1,000 rows; a full pass makes the next one due at once.
+  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "purge-0000000001")).ok());
+  CHECK(query_one(d, old_rows) == "1500");
+  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "purge-0000000002")).ok());
+  CHECK(query_one(d, old_rows) == "500");
+  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "purge-0000000003")).ok());
+  CHECK(query_one(d, old_rows) == "0");
+  // A pass that found less than a full batch: the next comes a minute later.
+  query_one(d, "INSERT INTO credential_nonces VALUES ('xk_00000000000000aa', 'old-again', " + at(700s) + ")");
+  CHECK(h.hub().authenticate(signed_request(key, h.clock().now(), "purge-0000000004")).ok());
+  CHECK(query_one(d, old_rows) == "1");
+  CHECK(query_one(d, "SELECT count(*) FROM credential_nonces WHERE nonce LIKE 'recent-%' OR nonce LIKE 'purge-%'") ==
+        "14");
 }

@@ -1,5 +1,6 @@
 #include "bus/credential_check.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -30,9 +31,23 @@ std::int64_t seconds_since_epoch(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
+// How far apart timestamps may be told: beyond it the number is still absurd, and no subtraction overflows.
+constexpr std::int64_t kFarOff = 1'000'000'000'000;
+
+bool within_window(std::int64_t timestamp, TimePoint now, int skew) {
+  const std::int64_t hub_seconds = seconds_since_epoch(now);
+  return timestamp >= hub_seconds - skew && timestamp <= hub_seconds + skew;
+}
+
+// 16..64 characters of [A-Za-z0-9_-], as the HTTP adapter checks too: what the nonce table takes.
+bool is_nonce(const std::string& nonce) {
+  return nonce.size() >= 16 && nonce.size() <= 64 &&
+         nonce.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
+}
+
 Identity stale(std::int64_t timestamp, TimePoint now, int skew) {
   const std::int64_t hub_seconds = seconds_since_epoch(now);
-  const std::int64_t off = timestamp - hub_seconds;
+  const std::int64_t off = std::clamp(timestamp, hub_seconds - kFarOff, hub_seconds + kFarOff) - hub_seconds;
   return refused(protocol::code::kStaleRequest,
                  fmt::format("the request's timestamp {} is {} s {} the hub's clock (the hub's time is {}, {} seconds "
                              "since the epoch; at most {} s apart are accepted): check your system's clock and its "
@@ -43,7 +58,7 @@ Identity stale(std::int64_t timestamp, TimePoint now, int skew) {
 
 Identity revoked_key(const std::string& key_id) {
   return refused(protocol::code::kKeyRevoked,
-                 "the key id '" + printable(key_id) +
+                 "the key id '" + printable(key_id.substr(0, 64)) +
                      "' is not an active credential of a unit of this hub (unknown, revoked, or past the end of a "
                      "rotation's grace period): sign with your unit's current key id and secret, or ask the hub's "
                      "operator to issue one");
@@ -54,8 +69,7 @@ Identity revoked_key(const std::string& key_id) {
 Identity CredentialCheck::check(const Credential& credential) {
   const TimePoint now = clock_.now();
   const int skew = catalog_.get()->deployment().hub.credentials.max_clock_skew_seconds;
-  if (credential.kind == Credential::Kind::kSignedRequest &&
-      std::llabs(credential.timestamp - seconds_since_epoch(now)) > skew)
+  if (credential.kind == Credential::Kind::kSignedRequest && !within_window(credential.timestamp, now, skew))
     return stale(credential.timestamp, now, skew);
   auto db = pool_.acquire();
   if (!db.ok()) {
@@ -84,14 +98,16 @@ Identity CredentialCheck::check_signed_request(const Credential& credential, sto
     return refused(protocol::code::kInternal,
                    "the hub could not read your key's secret: tell the hub's operator, quoting your key id");
   }
-  const bool matches = keys::signature_matches(*secret, credential.signed_text, credential.signature);
+  const bool matches = is_nonce(credential.nonce) &&
+                       keys::signature_matches(*secret, credential.signed_text, credential.signature);
   keys::wipe(*secret);
   if (!matches)
     return refused(protocol::code::kBadSignature,
                    "the signature is not HMAC-SHA256 of the request's canonical text under the secret of key id '" +
                        stored.key_id +
-                       "', written as 64 lower-case hexadecimal digits: see docs/ADAPTERS.md, \"Signing requests\" "
-                       "(check the secret, the canonical text and its order of lines)");
+                       "', written as 64 lower-case hexadecimal digits, with a nonce of 16 to 64 characters of "
+                       "A-Z, a-z, 0-9, '_' and '-': see docs/ADAPTERS.md, \"Signing requests\" (check the secret, "
+                       "the canonical text and its order of lines)");
   auto fresh = store::record_nonce(*db, stored.key_id, credential.nonce, now);
   if (!fresh.ok()) {
     spdlog::warn("credentials: nonce of key {} not recorded: {}", stored.key_id, db.check(fresh.status()).message());

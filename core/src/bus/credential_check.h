@@ -8,7 +8,8 @@
 //   2. its key id is unknown, revoked, past its not_after, or its unit is no
 //      longer configured: key_revoked;
 //   3. its signature is not HMAC-SHA256 of signed_text under the key's secret
-//      (64 lower-case hex digits, compared in constant time): bad_signature;
+//      (64 lower-case hex digits, compared in constant time), or its nonce is
+//      not 16..64 characters of [A-Za-z0-9_-]: bad_signature;
 //   4. its nonce was already recorded for this key: replayed_nonce. The nonce
 //      is recorded only here, after the signature verified, so nobody can
 //      burn a unit's nonces without its secret.

@@ -25,9 +25,7 @@ constexpr int kCalendarWarningDays = 60;
 // this long for one before answering "unavailable".
 constexpr std::size_t kCredentialConnections = 4;
 constexpr auto kCredentialConnectionWait = std::chrono::seconds(2);
-// The known text sealed in credential_key_check (store/unit_credentials.h).
-constexpr const char* kKeyCheckText = "xinhui-hub credentials key check";
-constexpr const char* kKeyCheckContext = "credential_key_check";
+
 // A clean stop waits for acks until none came for kAckQuiet, at most kAckGrace.
 constexpr auto kAckQuiet = std::chrono::milliseconds(100);
 constexpr auto kAckGrace = std::chrono::seconds(2);
@@ -180,14 +178,14 @@ Status Hub::load_credential_key(store::PgConnection& db) {
   bool created = false;
   auto key = keys::CredentialKey::load_or_create(path, created);
   if (!key.ok()) return Status(key.status().code(), "hub.credentials.key_file: " + key.status().message());
-  if (created)
-    spdlog::warn("credentials: created the master key file {} (mode 0600); back it up apart from the database: "
-                 "without it no unit's signing secret can be checked",
-                 path);
-  auto stored = store::credential_key_check(db, keys::to_hex(key->seal(kKeyCheckText, kKeyCheckContext)));
+  auto stored = store::stored_key_check(db);
   if (!stored.ok()) return Status(stored.status().code(), "credentials key check: " + stored.status().message());
-  const auto sealed = keys::from_hex(*stored, stored->size() / 2);
-  if (sealed && key->open(*sealed, kKeyCheckContext).ok()) {
+  const auto sealed = *stored ? keys::from_hex(**stored, (*stored)->size() / 2) : std::nullopt;
+  if (!*stored || (sealed && key->opens_check_value(*sealed))) {
+    if (created)
+      spdlog::warn("credentials: created the master key file {} (mode 0600); back it up apart from the database: "
+                   "without it no unit's signing secret can be checked",
+                   path);
     credential_key_.emplace(std::move(key.value()));
     return {};
   }

@@ -18,6 +18,8 @@ namespace hub::keys {
 namespace {
 
 constexpr std::size_t kMaxFileBytes = 4096;
+constexpr const char* kCheckText = "xinhui-hub credentials key check";
+constexpr const char* kCheckContext = "credential_key_check";
 constexpr const char* kFileHeader =
     "# xinhui-hub: the master key of the units' request-signing secrets (hub.credentials.key_file).\n"
     "# The database holds those secrets encrypted with this key. Keep this file mode 0600, back it up\n"
@@ -177,6 +179,13 @@ Result<std::string> CredentialKey::open(std::string_view sealed, std::string_vie
     return refused;
   plain.resize(length);
   return plain;
+}
+
+std::string CredentialKey::seal_check_value() const { return seal(kCheckText, kCheckContext); }
+
+bool CredentialKey::opens_check_value(std::string_view sealed) const {
+  const auto text = open(sealed, kCheckContext);
+  return text.ok() && text.value() == kCheckText;
 }
 
 }  // namespace hub::keys

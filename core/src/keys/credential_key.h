@@ -50,6 +50,12 @@ class CredentialKey {
   // altered bytes).
   Result<std::string> open(std::string_view sealed, std::string_view context) const;
 
+  // A known text, sealed: kept once per database (store/unit_credentials.h,
+  // credential_key_check) from its first secret on, it tells whether a key
+  // file is the one the database's secrets were sealed with.
+  std::string seal_check_value() const;
+  bool opens_check_value(std::string_view sealed) const;
+
  private:
   explicit CredentialKey(const std::array<unsigned char, kKeyBytes>& key) : key_(key) {}
   std::array<unsigned char, kKeyBytes> key_{};

@@ -44,6 +44,20 @@ Json event_detail(const std::string& who, const std::string& action, const std::
   return {{"operator", who}, {"action", action}, {"unit", unit}, {"key_id", key_id}};
 }
 
+// Whether `key` is the database's: the key every secret stored so far was
+// sealed with (the first secret stores the check value; a hub started with
+// another file before then must not seal with it).
+Status check_key_file(store::PgConnection& db, const keys::CredentialKey& key) {
+  auto stored = store::keep_key_check(db, keys::to_hex(key.seal_check_value()));
+  if (!stored.ok()) return stored.status();
+  const auto sealed = keys::from_hex(*stored, stored->size() / 2);
+  if (sealed && key.opens_check_value(*sealed)) return {};
+  return Status::PermissionDenied(
+      "this hub's credentials key file (hub.credentials.key_file) is not the one the database's secrets were sealed "
+      "with: nothing was issued; give this hub a copy of the other hubs' file and restart it, or issue through "
+      "another hub");
+}
+
 // A new secret for `unit`; with `grace`, the unit's other active secrets end at now + grace.
 Result<Json> issue(store::PgConnection& db, const keys::CredentialKey& key, const std::string& unit,
                    const std::string& who, TimePoint now, std::optional<std::chrono::seconds> grace) {
@@ -57,6 +71,7 @@ Result<Json> issue(store::PgConnection& db, const keys::CredentialKey& key, cons
             : fmt::format("issue credential {} for unit {}", key_id, unit);
   std::int64_t ended = 0;
   Status done = commit_with_event(db, unit, event_detail(who, action, unit, key_id), now, [&]() -> Status {
+    if (Status s = check_key_file(db, key); !s.ok()) return s;
     if (Status s = store::insert_secret_credential(db, key_id, unit, sealed, who, now); !s.ok()) return s;
     if (!grace) return {};
     auto n = store::end_other_secrets(db, unit, key_id, grace_until, now);

@@ -72,7 +72,14 @@ Result<std::optional<std::string>> revoke_credential(PgConnection& db, const std
   return std::optional<std::string>(std::string(r->get(0, 0)));
 }
 
-Result<std::string> credential_key_check(PgConnection& db, const std::string& sealed_hex) {
+Result<std::optional<std::string>> stored_key_check(PgConnection& db) {
+  auto r = db.exec("SELECT encode(sealed, 'hex') FROM credential_key_check");
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(r->get(0, 0)));
+}
+
+Result<std::string> keep_key_check(PgConnection& db, const std::string& sealed_hex) {
   auto r = db.exec_params(
       "WITH added AS (INSERT INTO credential_key_check (id, sealed) VALUES (1, decode($1, 'hex')) "
       "ON CONFLICT (id) DO NOTHING RETURNING sealed) "

@@ -55,9 +55,11 @@ Result<std::int64_t> end_other_secrets(PgConnection& db, const std::string& unit
 Result<std::optional<std::string>> revoke_credential(PgConnection& db, const std::string& key_id, const std::string& by,
                                                      TimePoint now, bool& already);
 
-// The sealed check value (store/migrations.cc, credential_key_check): the
-// stored one, or `sealed_hex` stored now when there was none. Several hubs
-// starting at once agree on one.
-Result<std::string> credential_key_check(PgConnection& db, const std::string& sealed_hex);
+// The sealed check value (keys/credential_key.h, table credential_key_check)
+// as lower-case hex; nullopt while no secret was ever issued.
+Result<std::optional<std::string>> stored_key_check(PgConnection& db);
+// The stored check value, after storing `sealed_hex` when there was none.
+// Hubs issuing their first secrets at once agree on one.
+Result<std::string> keep_key_check(PgConnection& db, const std::string& sealed_hex);
 
 }  // namespace hub::store
