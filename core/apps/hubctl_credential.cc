@@ -42,7 +42,7 @@ void print_secret(const Json& a) {
                "Lost or leaked: 'hubctl credential rotate " << text(a, "unit") << "' or 'hubctl credential revoke "
             << text(a, "key_id") << "'.\n";
   if (a.contains("grace_until"))
-    std::cout << fmt::format("The unit's {} older key(s) stay valid until {} (UTC), then are refused.\n",
+    std::cout << fmt::format("The unit's {} older key(s) stay valid until {}, then are refused.\n",
                              text(a, "ended"), text(a, "grace_until"));
 }
 

@@ -11,6 +11,7 @@
 #include "util/ids.h"
 #include "util/printable.h"
 #include "util/time_format.h"
+#include "util/time_parse.h"
 
 namespace hub::ops {
 namespace {
@@ -67,7 +68,7 @@ Result<Json> issue(store::PgConnection& db, const keys::CredentialKey& key, cons
   const TimePoint grace_until = now + grace.value_or(std::chrono::seconds(0));
   const std::string action =
       grace ? fmt::format("rotate credential of unit {}: new key {}, older keys end {}", unit, key_id,
-                          to_iso8601(grace_until))
+                          to_local_iso8601(grace_until))
             : fmt::format("issue credential {} for unit {}", key_id, unit);
   std::int64_t ended = 0;
   Status done = commit_with_event(db, unit, event_detail(who, action, unit, key_id), now, [&]() -> Status {
@@ -86,7 +87,7 @@ Result<Json> issue(store::PgConnection& db, const keys::CredentialKey& key, cons
   Json out{{"unit", unit}, {"key_id", key_id}, {"secret", keys::to_hex(secret)}, {"action", action}};
   keys::wipe(secret);
   if (grace) {
-    out["grace_until"] = to_iso8601(grace_until);
+    out["grace_until"] = to_local_iso8601(grace_until);
     out["ended"] = ended;
   }
   return out;
