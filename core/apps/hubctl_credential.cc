@@ -37,7 +37,7 @@ void print_secret(const Json& a) {
   std::cout << "THE SECRET IS SHOWN ONLY NOW: the hub keeps it encrypted and cannot show it again.\n"
                "Hand key id and secret to the unit's IT staff over a trusted channel (not the same e-mail as\n"
                "the key id). Their system signs every HTTP request with it: HMAC-SHA256 keyed with the\n"
-               "secret's 32 bytes (decode the 64 hex digits) over the request's canonical text, sent as\n"
+               "secret's 64 characters exactly as shown over the request's canonical text, sent as\n"
                "lower-case hex with the key id, timestamp and nonce (docs/ADAPTERS.md, \"Signing requests\").\n"
                "Lost or leaked: 'hubctl credential rotate " << text(a, "unit") << "' or 'hubctl credential revoke "
             << text(a, "key_id") << "'.\n";

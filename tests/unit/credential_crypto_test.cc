@@ -19,13 +19,23 @@ TEST_CASE("request signatures are lower-case hex HMAC-SHA256, checked in full", 
   // RFC 4231, test case 2.
   CHECK(sign_text("Jefe", "what do ya want for nothing?") ==
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  const std::string secret = random_bytes(kSecretBytes);
+  // docs/ADAPTERS.md's worked example: the key is the secret's 64 characters as given.
+  const std::string example_secret = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+  const std::string example_text =
+      "XH1-HMAC-SHA256\nPOST\n/v1/cases\n\n1765072800\n3f2a9c1e5b7d4a60\n"
+      "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862";
+  CHECK(signature_matches(example_secret, example_text,
+                          "193837a8b84022d8dba1e1f97d9f79bfcbd27d027b0fbd2c494843ac0da00bb1"));
+  CHECK_FALSE(signature_matches(*from_hex(example_secret, kSecretBytes), example_text,
+                                "193837a8b84022d8dba1e1f97d9f79bfcbd27d027b0fbd2c494843ac0da00bb1"));
+
+  const std::string secret = to_hex(random_bytes(kSecretBytes));
   const std::string text = "POST\n/v1/messages\n1765100000\nnonce-1\n";
   const std::string signature = sign_text(secret, text);
   CHECK(signature.size() == 64);
   CHECK(signature_matches(secret, text, signature));
   CHECK_FALSE(signature_matches(secret, text + " ", signature));
-  CHECK_FALSE(signature_matches(random_bytes(kSecretBytes), text, signature));
+  CHECK_FALSE(signature_matches(to_hex(random_bytes(kSecretBytes)), text, signature));
   std::string changed = signature;
   changed[63] = changed[63] == '0' ? '1' : '0';
   CHECK_FALSE(signature_matches(secret, text, changed));
@@ -34,6 +44,7 @@ TEST_CASE("request signatures are lower-case hex HMAC-SHA256, checked in full", 
   CHECK_FALSE(signature_matches(secret, text, upper));  // the format is lower case, as documented
   CHECK_FALSE(signature_matches(secret, text, signature.substr(0, 62)));
   CHECK_FALSE(signature_matches(secret.substr(1), text, signature));
+  CHECK_FALSE(signature_matches("", text, sign_text("", text)));
 }
 
 TEST_CASE("key ids and hex", "[credentials]") {

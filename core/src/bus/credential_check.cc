@@ -98,9 +98,11 @@ Identity CredentialCheck::check_signed_request(const Credential& credential, sto
     return refused(protocol::code::kInternal,
                    "the hub could not read your key's secret: tell the hub's operator, quoting your key id");
   }
-  const bool matches = is_nonce(credential.nonce) &&
-                       keys::signature_matches(*secret, credential.signed_text, credential.signature);
+  std::string secret_text = keys::to_hex(*secret);  // the HMAC's key, as the unit was given it
   keys::wipe(*secret);
+  const bool matches = is_nonce(credential.nonce) &&
+                       keys::signature_matches(secret_text, credential.signed_text, credential.signature);
+  keys::wipe(secret_text);
   if (!matches)
     return refused(protocol::code::kBadSignature,
                    "the signature is not HMAC-SHA256 of the request's canonical text under the secret of key id '" +

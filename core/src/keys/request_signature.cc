@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <array>
 #include <cstdlib>
 
 namespace hub::keys {
@@ -60,21 +61,30 @@ std::optional<std::string> from_hex(std::string_view hex, std::size_t bytes) {
   return out;
 }
 
-std::string sign_text(std::string_view secret, std::string_view text) {
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+namespace {
+
+std::array<unsigned char, crypto_auth_hmacsha256_BYTES> hmac(std::string_view key, std::string_view text) {
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
   crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, bytes_of(secret), secret.size());
+  crypto_auth_hmacsha256_init(&state, bytes_of(key), key.size());
   crypto_auth_hmacsha256_update(&state, bytes_of(text), text.size());
-  crypto_auth_hmacsha256_final(&state, mac);
-  return to_hex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  return mac;
 }
 
-bool signature_matches(std::string_view secret, std::string_view text, std::string_view signature_hex) {
-  static_assert(crypto_auth_hmacsha256_KEYBYTES == kSecretBytes);
-  if (secret.size() != kSecretBytes) return false;
-  const auto mac = from_hex(signature_hex, crypto_auth_hmacsha256_BYTES);
-  if (!mac) return false;
-  return crypto_auth_hmacsha256_verify(bytes_of(*mac), bytes_of(text), text.size(), bytes_of(secret)) == 0;
+}  // namespace
+
+std::string sign_text(std::string_view key, std::string_view text) {
+  const auto mac = hmac(key, text);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
+}
+
+bool signature_matches(std::string_view key, std::string_view text, std::string_view signature_hex) {
+  const auto given = from_hex(signature_hex, crypto_auth_hmacsha256_BYTES);
+  if (key.empty() || !given) return false;
+  const auto expected = hmac(key, text);
+  return sodium_memcmp(expected.data(), given->data(), expected.size()) == 0;
 }
 
 }  // namespace hub::keys

@@ -2,10 +2,11 @@
 // the check of a signature.
 //
 // A unit's secret is 32 random bytes, given to the unit once as 64 lower-case
-// hexadecimal digits. A request's signature is HMAC-SHA256 keyed with those
-// 32 bytes (the hex decoded) over the canonical text the HTTP adapter built,
-// written as 64 lower-case hexadecimal digits (docs/ADAPTERS.md, "Signing
-// requests"). Key ids name a secret without revealing it: "xk_" and 16
+// hexadecimal digits: its text. A request's signature is HMAC-SHA256 keyed
+// with that text, its 64 ASCII bytes as given (not decoded: what every
+// standard library takes as it is), over the canonical text the HTTP adapter
+// built, written as 64 lower-case hexadecimal digits (docs/ADAPTERS.md,
+// "Signing requests"). Key ids name a secret without revealing it: "xk_" and 16
 // lower-case hexadecimal digits; certificates' ids start "xc_".
 //
 // Thread-safety: every function may be called from any thread.
@@ -40,12 +41,11 @@ std::string to_hex(std::string_view bytes);
 // The bytes of `hex` when it is exactly 2 * `bytes` lower-case hexadecimal digits.
 std::optional<std::string> from_hex(std::string_view hex, std::size_t bytes);
 
-// The signature of `text` under `secret` (kSecretBytes bytes): lower-case hex
-// of HMAC-SHA256. What a unit computes; the hub only checks.
-std::string sign_text(std::string_view secret, std::string_view text);
-// Whether `signature_hex` is sign_text(secret, text), compared in constant time.
-// False when `secret` is not kSecretBytes long or the signature is not 64
-// lower-case hexadecimal digits.
-bool signature_matches(std::string_view secret, std::string_view text, std::string_view signature_hex);
+// The signature of `text` under `key` (a secret's text): lower-case hex of
+// HMAC-SHA256. What a unit computes; the hub only checks.
+std::string sign_text(std::string_view key, std::string_view text);
+// Whether `signature_hex` is sign_text(key, text), compared in constant time.
+// False when `key` is empty or the signature is not 64 lower-case hexadecimal digits.
+bool signature_matches(std::string_view key, std::string_view text, std::string_view signature_hex);
 
 }  // namespace hub::keys
