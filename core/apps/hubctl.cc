@@ -34,6 +34,14 @@ Operator commands (local operator socket; every action is logged with your login
   hubctl unit show ID [--limit N]
                                  whether it is disabled, by whom and why, and what waits for it
   hubctl unit list [--disabled]  every unit (or the disabled ones) with what waits for each
+  hubctl credential issue UNIT   a new secret for a unit that signs HTTP requests (shown once)
+  hubctl credential rotate UNIT [--grace 7d]
+                                 a new secret; the unit's older ones stay valid for the grace period
+  hubctl credential revoke KEY_ID
+                                 refuse a secret or certificate from its next request on
+  hubctl credential list [UNIT]  every credential (never a secret) and its state
+  hubctl credential add-certificate UNIT CERT.pem
+                                 a unit's TLS client certificate, known by its SHA-256 fingerprint
   hubctl status                  whether the hub answers, and its version
 
 Unit commands (act as the unit whose key file you hold; the hub knows you by the key):
@@ -54,7 +62,7 @@ int main(int argc, char** argv) {
   using namespace hub::apps;
   const std::map<std::string, int (*)(const Args&)> commands = {
       {"case", run_case},     {"log", run_log},   {"parked", run_parked}, {"replay", run_replay},
-      {"report", run_report}, {"status", run_status}, {"unit", run_unit},   {"send", run_send},     {"keygen", run_keygen}};
+      {"report", run_report}, {"status", run_status}, {"unit", run_unit}, {"credential", run_credential},   {"send", run_send},     {"keygen", run_keygen}};
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
     std::cout << kHelpText;
     return argc < 2 ? ExitCode::kUsage : ExitCode::kOk;

@@ -22,6 +22,7 @@ int run_replay(const Args& args);
 int run_report(const Args& args);
 int run_status(const Args& args);
 int run_unit(const Args& args);
+int run_credential(const Args& args);
 
 // Unit commands, with a unit's key file.
 int run_send(const Args& args);

@@ -626,3 +626,29 @@ TEST_CASE("the operators' group and modules' SHA-256 pins are read and checked",
   check_error(result, "hub.operator_group", scenario.in_top("\"ops team\""), "is not a group name");
   check_error(result, "plugins[0].sha256", scenario.in_top("12ab"), "64 hexadecimal digits (as 'sha256sum FILE' prints it)");
 }
+
+TEST_CASE("hub.credentials: the key file's default and checked values", "[config][errors][hub][credentials]") {
+  TempDir dir;
+  std::string text = base_config(generated_key(), "");
+  const std::string defaults = dir.write("defaults.yaml", text);
+  const LoadResult loaded = load_deployment(defaults);
+  REQUIRE(loaded.ok());
+  CHECK(loaded.deployment->hub.credentials.key_file ==
+        (std::filesystem::path(loaded.deployment->hub.keys_dir) / "credentials.key").string());
+  CHECK(loaded.deployment->hub.credentials.max_clock_skew_seconds == 300);
+
+  std::string set = text;
+  set.replace(set.find("  keys_dir: keys\n"), 0, "  credentials: {key_file: secret/master.key, max_clock_skew_seconds: 60}\n");
+  const LoadResult custom = load_deployment(dir.write("custom.yaml", set));
+  REQUIRE(custom.ok());
+  CHECK(custom.deployment->hub.credentials.key_file == dir.path("secret/master.key"));
+  CHECK(custom.deployment->hub.credentials.max_clock_skew_seconds == 60);
+
+  text.replace(text.find("  keys_dir: keys\n"), 0, "  credentials:\n    key_file: \"\"\n    max_clock_skew_seconds: 5\n");
+  const std::string top = dir.write("hub.yaml", text);
+  const LoadResult result = load_deployment(top);
+  check_error(result, "hub.credentials.key_file", position_of(top, text, "\"\""), "leave the setting out");
+  check_error(result, "hub.credentials.max_clock_skew_seconds", position_of(top, text, "5", "max_clock_skew_seconds"),
+              "expected an integer from 30 to 86400, found '5'");
+  CHECK(result.errors.size() == 2);
+}

@@ -50,6 +50,17 @@ TEST_CASE("the hub's own settings, plugins and adapters need a restart, each nam
   CHECK_THAT(fixed[3], Catch::StartsWith("adapters: 0 configured, "));
 }
 
+TEST_CASE("the credentials' key file needs a restart, the clock skew does not", "[reload][credentials]") {
+  const auto running = xinhui();
+  auto next = running;
+  next.hub.credentials.max_clock_skew_seconds = 60;
+  CHECK(changes_needing_restart(running, next).empty());
+  next.hub.credentials.key_file += ".new";
+  const auto fixed = changes_needing_restart(running, next);
+  REQUIRE(fixed.size() == 1);
+  CHECK(fixed[0] == "hub.credentials.key_file");
+}
+
 TEST_CASE("the operators' group and a module's pin need a restart too", "[reload][hardening]") {
   const auto running = xinhui();
   auto next = running;

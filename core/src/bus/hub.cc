@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -10,14 +11,21 @@
 #include "bus/directory_refresh.h"
 #include "bus/reload_plan.h"
 #include "plugin_host/settings_check.h"
+#include "keys/request_signature.h"
 #include "store/migrations.h"
 #include "store/runtime_grants.h"
+#include "store/unit_credentials.h"
 #include "store/unit_status.h"
 
 namespace hub::bus {
 namespace {
 
 constexpr int kCalendarWarningDays = 60;
+// Credential checks: adapters' threads share this many connections, and wait
+// this long for one before answering "unavailable".
+constexpr std::size_t kCredentialConnections = 4;
+constexpr auto kCredentialConnectionWait = std::chrono::seconds(2);
+
 // A clean stop waits for acks until none came for kAckQuiet, at most kAckGrace.
 constexpr auto kAckQuiet = std::chrono::milliseconds(100);
 constexpr auto kAckGrace = std::chrono::seconds(2);
@@ -69,12 +77,17 @@ Status Hub::start_all() {
         return Status(runtime.status().code(), "the hub's runtime role: " + runtime.status().message());
       if (!runtime->empty()) spdlog::info("store: the hub works as role {}, the schema's owner migrates", *runtime);
     }
+    if (Status s = load_credential_key(*db); !s.ok()) return s;
     auto plugins = plugin_host::PluginSet::load(d.plugins, options_.module_dir);
     if (!plugins.ok()) return plugins.status();
     plugins_ = std::move(plugins.value());
     auto catalog = catalog::Catalog::build(d, *plugins_);
     if (!catalog.ok()) return catalog.status();
     catalog_ = std::make_unique<catalog::CatalogHolder>(std::move(catalog.value()));
+    // Nonces are written with synchronous_commit off (docs/ARCHITECTURE.md, "Credentials of HTTP units").
+    credential_pool_ = std::make_unique<store::PgPool>(options_.conninfo, kCredentialConnections,
+                                                       kCredentialConnectionWait, "SET synchronous_commit = off");
+    credential_check_ = std::make_unique<CredentialCheck>(*credential_pool_, *credential_key_, *catalog_, *clock_);
     if (Status s = check_calendar(catalog_->get()->lifecycle(), clock_->now()); !s.ok()) return s;
     // Routes see the stored directory changes from the first case on.
     if (Status s = DirectoryRefresher(*catalog_, *clock_).refresh(*db); !s.ok()) return s;
@@ -150,7 +163,7 @@ Status Hub::start_all() {
   watcher_->start();
 
   auto ops = ops::OperatorService::start(d.hub.operator_socket, d.hub.operator_group, options_.conninfo, *catalog_,
-                                         *clock_, [this] { dispatcher_->kick(); }, reload_disabled);
+                                         *credential_key_, *clock_, [this] { dispatcher_->kick(); }, reload_disabled);
   if (!ops.ok()) return ops.status();
   operator_service_ = std::move(ops.value());
   if (Status s = start_adapters(); !s.ok()) return s;
@@ -159,6 +172,34 @@ Status Hub::start_all() {
   presence_->set_always_online(outbox_->reachable_any_time());
   dispatcher_->wake();
   return {};
+}
+
+Status Hub::load_credential_key(store::PgConnection& db) {
+  const std::string& path = options_.deployment.hub.credentials.key_file;
+  bool created = false;
+  auto key = keys::CredentialKey::load_or_create(path, created);
+  if (!key.ok()) return Status(key.status().code(), "hub.credentials.key_file: " + key.status().message());
+  auto stored = store::stored_key_check(db);
+  if (!stored.ok()) return Status(stored.status().code(), "credentials key check: " + stored.status().message());
+  const auto sealed = *stored ? keys::from_hex(**stored, (*stored)->size() / 2) : std::nullopt;
+  if (!*stored || (sealed && key->opens_check_value(*sealed))) {
+    if (created)
+      spdlog::warn("credentials: created the master key file {} (mode 0600); back it up apart from the database: "
+                   "without it no unit's signing secret can be checked",
+                   path);
+    credential_key_.emplace(std::move(key.value()));
+    return {};
+  }
+  if (created) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);  // useless, and it would hide the missing file at the next start
+    return Status::NotFound("hub.credentials.key_file " + path + " is missing, and this database holds unit secrets "
+                            "sealed with it: restore the file from its backup (every hub sharing one database needs "
+                            "the same file)");
+  }
+  return Status::PermissionDenied("hub.credentials.key_file " + path + " is not the master key this database's unit "
+                                  "secrets were sealed with: put back the file the database was used with (from its "
+                                  "backup); every hub sharing one database needs the same file");
 }
 
 Status Hub::start_adapters() {
@@ -233,9 +274,7 @@ Status Hub::reload(config::Deployment next) {
 }
 
 Identity Hub::authenticate(const Credential& credential) const {
-  if (credential.kind != Credential::Kind::kCurveKey)
-    return Identity{"", protocol::code::kUnsupportedCredential,
-                    "this hub does not accept this kind of credential yet: connect with your unit's CURVE key"};
+  if (credential.kind != Credential::Kind::kCurveKey) return credential_check_->check(credential);
   std::string unit = catalog_->get()->unit_for_key(credential.id, clock_->now());
   if (unit.empty())
     return Identity{"", protocol::code::kKeyRevoked,

@@ -1,7 +1,8 @@
 // bus/hub.h: the hub: wires config, store, plugins, adapters and workers.
 //
 // Lifecycle: Hub::start() migrates the schema (as the owner role, then grants
-// the runtime role its rights when there are two), loads plugins, builds the
+// the runtime role its rights when there are two), loads the credentials' master
+// key file (bus/credential_check.h; created at the first start), loads plugins, builds the
 // catalog, starts the committer, dispatcher, hook runner and deadline watcher,
 // and finally the adapters (so nothing arrives before the hub can take it).
 // stop() stops the dispatcher (nothing new goes out), refuses new work with
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "bus/case_reads.h"
 #include "bus/commit_queue.h"
 #include "bus/committer.h"
+#include "bus/credential_check.h"
 #include "bus/deadline_watcher.h"
 #include "bus/directory_refresh.h"
 #include "bus/disabled_units.h"
@@ -33,9 +36,11 @@
 #include "config/model.h"
 #include "hooks/hook_runner.h"
 #include "hub/adapter.h"
+#include "keys/credential_key.h"
 #include "log/routing_log.h"
 #include "ops/operator_service.h"
 #include "plugin_host/plugin_set.h"
+#include "store/pg_pool.h"
 
 namespace hub::bus {
 
@@ -76,12 +81,18 @@ class Hub final {
   explicit Hub(HubOptions options);
   Status start_all();
   Status start_adapters();
+  // Loads (or at the first start creates) hub.credentials.key_file and checks
+  // that it is the key the database's secrets were sealed with.
+  Status load_credential_key(store::PgConnection& db);
 
   HubOptions options_;
   SystemClock system_clock_;
   const Clock* clock_;
   std::unique_ptr<plugin_host::PluginSet> plugins_;
   std::unique_ptr<catalog::CatalogHolder> catalog_;
+  std::optional<keys::CredentialKey> credential_key_;
+  std::unique_ptr<store::PgPool> credential_pool_;        // connections of credential checks only
+  std::unique_ptr<CredentialCheck> credential_check_;     // signed requests and client certificates
   std::vector<std::unique_ptr<plugin_host::Loaded<Adapter>>> adapters_;
   std::vector<std::unique_ptr<AdapterPort>> ports_;  // ports_[i] is adapters_[i]'s host
   std::unique_ptr<Outbox> outbox_;

@@ -105,6 +105,7 @@ std::vector<std::string> changes_needing_restart(const config::Deployment& runni
   field("max_payload_bytes", a.max_payload_bytes == b.max_payload_bytes);
   field("limits", a.limits == b.limits);
   field("heartbeat_timeout_seconds", a.heartbeat_timeout_seconds == b.heartbeat_timeout_seconds);
+  field("credentials.key_file", a.credentials.key_file == b.credentials.key_file);
   compare_modules("plugins", running.plugins, next.plugins, out);
   compare_modules("adapters", running.adapters, next.adapters, out);
   return out;

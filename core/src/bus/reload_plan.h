@@ -3,8 +3,9 @@
 // Units (with their keys and what they may send), case types' names and
 // limits, routes, the compound directory, the calendar, the escalation chains
 // and the delivery policy take effect at a reload, without dropping a
-// connection. The hub's own settings (id, database, folders, socket, payload
-// limit, heartbeat), the plugins and the adapters are fixed while hubd runs:
+// connection, as does hub.credentials.max_clock_skew_seconds (read at every
+// check). The hub's own other settings (id, database, folders, socket, payload
+// limit, heartbeat, the credentials' key file), the plugins and the adapters are fixed while hubd runs:
 // a new config that changes them is refused whole, and these functions say
 // why. Pure functions.
 #pragma once

@@ -47,6 +47,22 @@ void read_delivery(const YamlNode& node, DeliveryPolicy& delivery) {
     if (const auto value = multiplier->number(1.0)) delivery.backoff_multiplier = *value;
 }
 
+// credentials: {key_file, max_clock_skew_seconds}. The skew's bounds: below
+// 30 s ordinary clock drift refuses honest units; above a day a captured
+// request stays playable (and its nonce kept) for too long.
+void read_credentials(const YamlNode& node, CredentialSettings& credentials) {
+  const auto map = node.map({"key_file", "max_clock_skew_seconds"});
+  if (!map) return;
+  if (const auto file = map->get("key_file")) {
+    if (const auto text = file->string(); text && text->empty())
+      file->error("empty path (expected the credentials key file, absolute or relative to the top-level file's "
+                  "folder; leave the setting out for <keys_dir>/credentials.key)");
+    else if (text)
+      credentials.key_file = *text;
+  }
+  read_integer(*map, "max_clock_skew_seconds", 30, 24 * 3600, credentials.max_clock_skew_seconds);
+}
+
 void read_limits(const YamlNode& node, MessageLimits& limits) {
   const auto map = node.map({"max_depth", "max_values", "max_object_keys", "max_array_items", "max_string_bytes"});
   if (!map) return;
@@ -136,7 +152,8 @@ ModuleConfig read_module(const YamlNode& node, SymbolKind kind, bool resolve_fil
 
 void read_hub(const YamlNode& node, LoadContext& ctx) {
   const auto map = node.map({"id", "database", "data_dir", "operator_socket", "operator_group", "plugin_dir", "keys_dir",
-                             "max_payload_bytes", "limits", "unit_quota", "heartbeat_timeout_seconds", "delivery"});
+                             "max_payload_bytes", "limits", "unit_quota", "heartbeat_timeout_seconds", "delivery",
+                             "credentials"});
   if (!map) return;
   HubSettings& hub = ctx.deployment.hub;
   if (const auto id = map->get("id"))
@@ -156,6 +173,7 @@ void read_hub(const YamlNode& node, LoadContext& ctx) {
   }
   read_integer(*map, "heartbeat_timeout_seconds", 1, 24 * 3600, hub.heartbeat_timeout_seconds);
   if (const auto delivery = map->get("delivery")) read_delivery(*delivery, hub.delivery);
+  if (const auto credentials = map->get("credentials")) read_credentials(*credentials, hub.credentials);
 }
 
 void read_plugins(const YamlNode& node, LoadContext& ctx) {

@@ -133,6 +133,9 @@ void resolve_hub_paths(HubSettings& hub, const std::string& top_file) {
   hub.data_dir = data_dir != nullptr && *data_dir != '\0' ? fs::absolute(data_dir, ec).lexically_normal().string()
                                                           : absolute_from_folder(folder, hub.data_dir);
   hub.keys_dir = absolute_from_folder(folder, hub.keys_dir);
+  hub.credentials.key_file = hub.credentials.key_file.empty()
+                                 ? (fs::path(hub.keys_dir) / "credentials.key").string()
+                                 : absolute_from_folder(folder, hub.credentials.key_file);
   hub.operator_socket = hub.operator_socket.empty() ? (fs::path(hub.data_dir) / "run" / "operator.sock").string()
                                                     : absolute_from_folder(folder, hub.operator_socket);
   if (!hub.plugin_dir.empty()) hub.plugin_dir = absolute_from_folder(folder, hub.plugin_dir);

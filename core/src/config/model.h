@@ -177,6 +177,17 @@ struct MessageLimits {
   bool operator==(const MessageLimits&) const = default;
 };
 
+// Credentials of units that connect over HTTP (section hub.credentials).
+struct CredentialSettings {
+  // The master key that encrypts the units' secrets in the database; created
+  // (mode 0600) at the hub's first start when missing. Default, after loading:
+  // <keys_dir>/credentials.key.
+  std::string key_file;
+  // A signed request whose timestamp is further than this from the hub's clock is refused.
+  int max_clock_skew_seconds = 300;
+  bool operator==(const CredentialSettings&) const = default;
+};
+
 struct HubSettings {
   std::string id = "hub";           // this hub's name, used for leases
   std::string database;             // libpq connection string; empty: embedded PostgreSQL
@@ -190,6 +201,7 @@ struct HubSettings {
   UnitQuota unit_quota;  // every unit's, unless its entry overrides it
   int heartbeat_timeout_seconds = 15;  // a unit unheard for this long counts as offline
   DeliveryPolicy delivery;
+  CredentialSettings credentials;
 };
 
 // The working-day calendar (section `calendar:`). Dates are ISO "YYYY-MM-DD",

@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ops/credential_admin.h"
 #include "ops/local_socket.h"
 #include "ops/operator_access.h"
 #include "ops/operator_queries.h"
@@ -54,10 +55,11 @@ Result<UniqueFd> listen_at(const std::string& path) {
 }  // namespace
 
 struct OperatorService::Impl {
-  Impl(std::string path, OperatorAccess a, std::string conninfo, const catalog::CatalogHolder& c, const Clock& k,
-       std::function<void()> r, std::function<Status(store::PgConnection&)> u)
+  Impl(std::string path, OperatorAccess a, std::string conninfo, const catalog::CatalogHolder& c,
+       const keys::CredentialKey& key, const Clock& k, std::function<void()> r,
+       std::function<Status(store::PgConnection&)> u)
       : socket_path(std::move(path)), access(std::move(a)), db(std::move(conninfo), "operator socket"), catalog(c),
-        clock(k), replayed(std::move(r)), units_changed(std::move(u)) {}
+        credential_key(key), clock(k), replayed(std::move(r)), units_changed(std::move(u)) {}
   ~Impl() {
     if (listener) ::unlink(socket_path.c_str());
   }
@@ -72,6 +74,7 @@ struct OperatorService::Impl {
   UniqueFd listener;
   store::DbLink db;
   const catalog::CatalogHolder& catalog;
+  const keys::CredentialKey& credential_key;
   const Clock& clock;
   std::function<void()> replayed;
   std::function<Status(store::PgConnection&)> units_changed;
@@ -82,15 +85,16 @@ struct OperatorService::Impl {
 Result<std::unique_ptr<OperatorService>> OperatorService::start(const std::string& socket_path,
                                                                 const std::string& operator_group,
                                                                 const std::string& conninfo,
-                                                                const catalog::CatalogHolder& catalog, const Clock& clock,
-                                                                std::function<void()> replayed,
+                                                                const catalog::CatalogHolder& catalog,
+                                                                const keys::CredentialKey& credential_key,
+                                                                const Clock& clock, std::function<void()> replayed,
                                                                 std::function<Status(store::PgConnection&)> units_changed) {
   auto access = OperatorAccess::resolve(operator_group);
   if (!access.ok()) return access.status();
   if (Status s = access->secure_folder(std::filesystem::path(socket_path).parent_path().string()); !s.ok()) return s;
   auto listener = listen_at(socket_path);
   if (!listener.ok()) return listener.status();
-  auto impl = std::make_unique<Impl>(socket_path, std::move(access.value()), conninfo, catalog, clock,
+  auto impl = std::make_unique<Impl>(socket_path, std::move(access.value()), conninfo, catalog, credential_key, clock,
                                      std::move(replayed), std::move(units_changed));
   impl->listener = std::move(listener.value());
   if (Status s = impl->access.secure_socket(socket_path); !s.ok()) return s;
@@ -195,8 +199,8 @@ Json OperatorService::Impl::handle(Json request, const std::string& who) {
   store::PgConnection* conn = db.get();
   if (conn == nullptr) return {{"ok", false}, {"error", "the hub's database is unreachable now; try again shortly"}};
   Result<Json> result = Status::InvalidArgument(
-      "unknown op '" + op + "' (expected case, events, parked, replay, report, status, disable_unit, enable_unit, unit "
-      "or units)");
+      "unknown op '" + op + "' (expected case, events, parked, replay, report, status, disable_unit, enable_unit, unit, "
+      "units or credential)");
   if (op == "case") result = show_case(*conn, request);
   else if (op == "events") result = list_events(*conn, request);
   else if (op == "parked") result = request.contains("show") ? show_parked(*conn, request) : list_parked(*conn, request);
@@ -216,6 +220,9 @@ Json OperatorService::Impl::handle(Json request, const std::string& who) {
       if (Status s = units_changed(*conn); !s.ok())
         spdlog::warn("disabled units: this hub applies the change when it can read it: {}", s.message());
     }
+  } else if (op == "credential") {
+    result = credential_action(*conn, *catalog.get(), credential_key, request, who, clock.now());
+    if (result.ok() && result->contains("action")) spdlog::warn("operator {}: {}", who, printable((*result)["action"].get<std::string>()));
   } else if (op == "unit") result = show_unit(*conn, *catalog.get(), request);
   else if (op == "units") result = list_units(*conn, *catalog.get(), request);
   // Every action is logged with the operator; the polling of `hubctl log --follow` only at debug.

@@ -6,16 +6,18 @@
 // the one the kernel names (ops/peer_identity.h); a connection from anyone
 // else is answered "not an operator" and logged. Requests and answers:
 //   {"op": "case" | "events" | "parked" | "replay" | "report" | "status" |
-//          "disable_unit" | "enable_unit" | "unit" | "units", ...args}
+//          "disable_unit" | "enable_unit" | "unit" | "units" | "credential", ...args}
 //   → {"ok": true, ...} or {"ok": false, "error": "..."}
 // An "operator" field in a request is ignored (older hubctl sent one).
 // "parked" lists (ops/parked.h list_parked) or, with "show", details one item;
 // "replay" replays one item (ops/operator_queries.h) or, with "all": true,
 // every match of a filter (ops/parked.h replay_parked). "disable_unit",
-// "enable_unit", "unit" and "units" are ops/unit_admin.h's. docs/OPERATIONS.md
+// "enable_unit", "unit" and "units" are ops/unit_admin.h's; "credential"
+// (issue, rotate, revoke, list, add_certificate) is ops/credential_admin.h's,
+// sealing secrets with `credential_key`. docs/OPERATIONS.md
 // describes each op's arguments.
-// Every request is logged with the operator's name; replays, disabling and
-// enabling a unit are also events.
+// Every request is logged with the operator's name (never a secret); replays,
+// disabling and enabling a unit, and every change of a credential are also events.
 // One thread of its own with its own database connection; it serves one
 // connection at a time, each bounded in time (a client that sends nothing is
 // dropped after 5 s).
@@ -29,6 +31,7 @@
 
 #include "catalog/catalog_holder.h"
 #include "hub/clock.h"
+#include "keys/credential_key.h"
 #include "store/pg.h"
 #include "util/result.h"
 
@@ -44,7 +47,8 @@ class OperatorService {
   // socket's folder cannot be secured, or another hub answers on the socket.
   static Result<std::unique_ptr<OperatorService>> start(const std::string& socket_path,
                                                         const std::string& operator_group, const std::string& conninfo,
-                                                        const catalog::CatalogHolder& catalog, const Clock& clock,
+                                                        const catalog::CatalogHolder& catalog,
+                                                        const keys::CredentialKey& credential_key, const Clock& clock,
                                                         std::function<void()> replayed,
                                                         std::function<Status(store::PgConnection&)> units_changed);
   ~OperatorService();

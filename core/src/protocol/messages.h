@@ -108,6 +108,13 @@ inline constexpr const char* kUnstorable = "unstorable";
 inline constexpr const char* kUnitDisabled = "unit_disabled";
 // The credential belongs to no unit now (removed or replaced at a reload).
 inline constexpr const char* kKeyRevoked = "key_revoked";
+// A signed request's timestamp is further from the hub's clock than
+// hub.credentials.max_clock_skew_seconds (bus/credential_check.h).
+inline constexpr const char* kStaleRequest = "stale_request";
+// A signed request's signature is not the HMAC-SHA256 of its text under its key's secret.
+inline constexpr const char* kBadSignature = "bad_signature";
+// A signed request's nonce was already used with its key: a replay.
+inline constexpr const char* kReplayedNonce = "replayed_nonce";
 // The hub does not accept this kind of credential (hub/adapter.h, Credential).
 inline constexpr const char* kUnsupportedCredential = "unsupported_credential";
 }  // namespace code

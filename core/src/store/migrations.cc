@@ -266,6 +266,47 @@ CREATE TABLE unit_status (
 );
 CREATE INDEX unit_status_disabled ON unit_status (unit) WHERE disabled;
 )SQL"},
+      {9, "units' credentials for signed HTTP requests and client certificates, and the nonces seen", R"SQL(
+-- One row per credential the hub issued or an operator registered
+-- (store/unit_credentials.h). Never deleted: a revoked or expired credential
+-- keeps its row, so its key id is never reused and the history stays.
+CREATE TABLE unit_credentials (
+  key_id      text PRIMARY KEY,        -- "xk_..." (secret) or "xc_..." (certificate)
+  unit        text NOT NULL,
+  kind        text NOT NULL CHECK (kind IN ('hmac', 'certificate')),
+  secret      bytea,                   -- hmac: the secret sealed with the master key file's key
+  fingerprint text,                    -- certificate: SHA-256 of its DER, lower-case hex
+  created_at  timestamptz NOT NULL,
+  not_after   timestamptz,             -- NULL: no end; set by a rotation's grace period
+  revoked_at  timestamptz,
+  issued_by   text NOT NULL,           -- the operator, as the kernel named them
+  revoked_by  text,
+  CHECK ((kind = 'hmac') = (secret IS NOT NULL AND fingerprint IS NULL)),
+  CHECK ((kind = 'certificate') = (fingerprint IS NOT NULL AND secret IS NULL))
+);
+CREATE INDEX unit_credentials_unit ON unit_credentials (unit);
+-- A certificate maps to one unit at a time.
+CREATE UNIQUE INDEX unit_credentials_fingerprint ON unit_credentials (fingerprint) WHERE revoked_at IS NULL;
+
+-- The nonces of signed requests, per key, while a replay could still pass
+-- the timestamp check; rows older than twice the clock-skew window are
+-- deleted in bounded passes (store/request_nonces.h). Logged, inserted with
+-- synchronous_commit off (docs/ARCHITECTURE.md, "Credentials of HTTP units").
+CREATE TABLE credential_nonces (
+  key_id  text NOT NULL,
+  nonce   text NOT NULL,
+  seen_at timestamptz NOT NULL,
+  PRIMARY KEY (key_id, nonce)
+);
+CREATE INDEX credential_nonces_seen ON credential_nonces (seen_at);
+
+-- One sealed known text: a hub whose master key file differs from the one
+-- this database's secrets were sealed with refuses to start (bus/hub.cc).
+CREATE TABLE credential_key_check (
+  id     integer PRIMARY KEY CHECK (id = 1),
+  sealed bytea NOT NULL
+);
+)SQL"},
   };
   return all;
 }

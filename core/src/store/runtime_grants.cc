@@ -30,6 +30,9 @@ const std::vector<TableRights>& runtime_table_rights() {
       {"directory_overrides", "SELECT, INSERT, UPDATE"},
       {"lifecycle_requests", "SELECT, INSERT, UPDATE"},
       {"unit_status", "SELECT, INSERT, UPDATE"},
+      {"unit_credentials", "SELECT, INSERT, UPDATE"},
+      {"credential_nonces", "SELECT, INSERT, DELETE"},
+      {"credential_key_check", "SELECT, INSERT"},
   };
   return all;
 }

@@ -4,7 +4,8 @@
 // The runtime role reads and writes rows and nothing more: no DDL, owns
 // nothing. Per table (kRuntimeTableRights):
 //   - SELECT, INSERT, UPDATE on the tables of the hub's work;
-//   - DELETE only on timers (a fired or cancelled timer is deleted);
+//   - DELETE only on timers (a fired or cancelled timer is deleted) and on
+//     credential_nonces (old nonces are deleted; never updated);
 //   - SELECT, INSERT on events: the history is never rewritten;
 //   - SELECT on schema_migrations;
 // and USAGE on every sequence of schema public. Default privileges give a
