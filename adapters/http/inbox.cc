@@ -51,6 +51,11 @@ void Inbox::poll(const std::string& unit, std::chrono::milliseconds wait, std::s
   timers_.at(Clock::now() + wait, [this, unit, number] { expire(unit, number); });
 }
 
+void Inbox::heard(const std::string& unit) {
+  std::lock_guard lock(mu_);
+  units_[unit].last_poll = Clock::now();
+}
+
 bool Inbox::push(const std::string& unit, std::string body) {
   std::optional<http::Responder> respond;
   std::string answer;

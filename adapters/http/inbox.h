@@ -6,9 +6,11 @@
 // sends it again after a pause when no ack comes. The inbox only carries
 // messages from the hub's send() to the unit's next poll.
 //
-// Presence: a unit that polled within `presence` (or has a poll waiting)
-// counts as connected, and push() takes its messages; otherwise push() says
-// no and the hub keeps them until the unit polls again. A poll waits at most
+// Presence: a unit that called the API within `presence` (or has a poll
+// waiting) counts as connected, and push() keeps its messages for its next
+// poll; otherwise push() says no and the hub keeps them until the unit is
+// back. Any call counts, as any message does at the hub (bus/presence.h): a
+// unit the hub thinks online is one the inbox takes messages for. A poll waits at most
 // the wait it asked for; it is answered as soon as a message is there. A
 // unit may have a few polls waiting at once (kMaxWaitingPolls); a further
 // one answers the oldest with nothing. The messages kept per unit are
@@ -41,7 +43,9 @@ class Inbox {
   // A poll by `unit` for at most `max_messages` messages, waiting up to
   // `wait` (0: answer at once). Answers {"messages":[...]} through `respond`.
   void poll(const std::string& unit, std::chrono::milliseconds wait, std::size_t max_messages, http::Responder respond);
-  // A message for `unit`; false when the unit is not polling (see presence)
+  // `unit` called the API now (see presence).
+  void heard(const std::string& unit);
+  // A message for `unit`; false when the unit is not there (see presence)
   // or its inbox is full.
   bool push(const std::string& unit, std::string body);
   // Messages kept for `unit` (for tests and logs).
@@ -56,7 +60,7 @@ class Inbox {
   struct Unit {
     std::deque<std::string> messages;
     std::deque<Poll> polls;  // oldest first
-    Clock::time_point last_poll{};
+    Clock::time_point last_poll{};  // the unit's last call (a poll or any other)
   };
 
   // Takes up to `max` messages of `u` as the answer's body. Needs mu_.

@@ -72,6 +72,7 @@ class UnitApi {
       *refusal = refused(identity.code.empty() ? "unauthenticated" : identity.code, identity.message, kind);
       return std::nullopt;
     }
+    parts_.inbox->heard(identity.unit);
     return std::move(identity.unit);
   }
 

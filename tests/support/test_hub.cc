@@ -119,6 +119,8 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
        << "adapters:\n  - name: zmq\n    file: zmq\n    settings: {bind: \"" << endpoint_
        << "\", secret_key_file: " << keys_dir << "/hub.key"
        << (options.zmq_settings.empty() ? "" : ", " + options.zmq_settings) << "}\n"
+       << "  - name: http\n    file: http\n    settings: "
+       << (options.http_settings.empty() ? "{listener: {bind: \"127.0.0.1:0\"}}" : options.http_settings) << "\n"
        << options.more_adapters;
   config_path_ = dir_ + "/hub.yaml";
   std::ofstream(config_path_) << yaml.str();

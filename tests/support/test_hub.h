@@ -42,7 +42,11 @@ struct DeploymentOptions {
   // More entries of the zmq adapter's settings map, in YAML flow style, e.g.
   // "allowed_addresses: {test.stranger: [10.9.0.0/16]}".
   std::string zmq_settings = {};
-  // More adapters, as YAML list items under adapters: (after zmq), e.g.
+  // The http adapter's settings map, in YAML flow style; empty: a plain-HTTP
+  // listener on a free loopback port (the Xinhui units that name http need
+  // the adapter; tests that use it give its listener and webhooks).
+  std::string http_settings = {};
+  // More adapters, as YAML list items under adapters: (after zmq and http), e.g.
   // "  - {name: test_loop, file: test_loop, settings: {}}\n".
   std::string more_adapters = {};
   // A config file of its own (units:, routes:, ...) included before the

@@ -1,0 +1,365 @@
+// The HTTP transport end to end: the real hubd with the http adapter on real
+// TLS (certificates the test makes), credentials issued on the operator
+// socket as `hubctl credential` does, units' systems as signed HTTPS clients,
+// a webhook receiver, and units on ZeroMQ on the other side. No sleeps: every
+// wait is bounded and ends on what it waits for.
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+
+#include "http/server.h"
+#include "ops/operator_client.h"
+#include "request_signature.h"
+#include "test_client.h"
+#include "test_hub.h"
+#include "test_pki.h"
+
+using hub::Json;
+using hub::http::testing::ClientResponse;
+using hub::http::testing::ClientTls;
+using hub::http::testing::TestClient;
+using hub::http::testing::TestPki;
+using namespace hub::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kPatience = 10s;
+
+// A port nobody listens on now (the listener's settings need one before hubd starts).
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// A unit's webhook receiver: fails the first `failures` pushes with 503, then
+// answers 204, and keeps every push.
+class Receiver {
+ public:
+  explicit Receiver(int failures) : failures_left_(failures) {
+    hub::http::Router router;
+    REQUIRE(router.add_sync("POST", "/inbox", [this](const hub::http::Request& r) {
+      std::lock_guard lock(mu_);
+      pushes_.push_back(r);
+      changed_.notify_all();
+      if (failures_left_ > 0) {
+        --failures_left_;
+        return hub::http::Response::text(503, "not now");
+      }
+      return hub::http::Response::text(204, "");
+    }).ok());
+    hub::http::ListenerSettings settings;
+    settings.bind = "127.0.0.1:0";
+    server_ = std::make_unique<hub::http::Server>(settings, std::move(router));
+    REQUIRE(server_->start().ok());
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/inbox"; }
+  // Waits until a push whose body contains `text` came; all pushes so far.
+  std::vector<hub::http::Request> wait_for(const std::string& text, std::size_t times = 1) {
+    std::unique_lock lock(mu_);
+    changed_.wait_until(lock, Clock::now() + kPatience, [&] { return count(text) >= times; });
+    return pushes_;
+  }
+  std::size_t pushes_with(const std::string& text) {
+    std::lock_guard lock(mu_);
+    return count(text);
+  }
+
+ private:
+  std::size_t count(const std::string& text) const {
+    std::size_t n = 0;
+    for (const auto& p : pushes_) n += p.body.find(text) != std::string::npos;
+    return n;
+  }
+  std::mutex mu_;
+  std::condition_variable changed_;
+  int failures_left_;
+  std::vector<hub::http::Request> pushes_;
+  std::unique_ptr<hub::http::Server> server_;
+};
+
+const char* const kHttpUnits = R"(
+units:
+  - {id: test.web, name: 网络测试单位, adapter: http, may_send: [test.faulty]}
+  - {id: test.pushed, name: 推送测试单位, adapter: [http]}
+  - {id: test.webflood, name: 超额网络单位, adapter: [zmq, http], may_send: [test.faulty],
+     quota: {messages_per_second: 1, burst_messages: 3}}
+routes:
+  - {id: web_out, match: {type: test.faulty, origin: [test.web, test.webflood]}, to: [test.receiver]}
+  - {id: sender_to_web, match: {type: test.routed, origin: [test.sender]}, to: [test.web, test.pushed]}
+)";
+
+struct Credential {
+  std::string key_id, secret;
+};
+
+// hubd with the http adapter on HTTPS, test.pushed on a webhook.
+class HttpHub {
+ public:
+  explicit HttpHub(int webhook_failures = 0) : receiver(webhook_failures), port_(free_port()) {
+    secret_file_ = write_secret("webhook-secret-of-test-pushed-0123456789");
+    DeploymentOptions o;
+    o.more_yaml = kHttpUnits;
+    o.http_settings = "{listener: {bind: \"127.0.0.1:" + std::to_string(port_) + "\", certificate_file: \"" +
+                      pki.server_cert_file + "\", private_key_file: \"" + pki.server_key_file +
+                      "\"}, answer_timeout_seconds: 5, webhooks: {test.pushed: {url: \"" + receiver.url() +
+                      "\", secret_file: \"" + secret_file_ + "\"}}}";
+    deployment = std::make_unique<TestDeployment>(o);
+    hubd = std::make_unique<HubProcess>(*deployment);
+    hubd->start();
+  }
+  ~HttpHub() { std::remove(secret_file_.c_str()); }
+
+  Json operate(Json request) {
+    const hub::ops::OperatorEndpoint socket{deployment->operator_socket(), ""};
+    auto answer = hub::ops::ask_operator(socket, request);
+    REQUIRE(answer.ok());
+    INFO(answer->dump());
+    REQUIRE((*answer)["ok"] == true);
+    return *answer;
+  }
+  Credential issue(const std::string& unit) {
+    const Json answer = operate({{"op", "credential"}, {"action", "issue"}, {"unit", unit}});
+    return {answer["key_id"].get<std::string>(), answer["secret"].get<std::string>()};
+  }
+  void connect(TestClient& client) { REQUIRE(client.connect(port_, ClientTls{pki.ca_file, "", ""}).empty()); }
+
+  TestPki pki;
+  Receiver receiver;
+  std::unique_ptr<TestDeployment> deployment;
+  std::unique_ptr<HubProcess> hubd;
+
+ private:
+  static std::string write_secret(const std::string& secret) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "xh-webhook-XXXXXX").string();
+    const int fd = ::mkstemp(pattern.data());
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    std::ofstream(pattern) << secret << "\n";
+    ::chmod(pattern.c_str(), 0600);
+    return pattern;
+  }
+  std::uint16_t port_;
+  std::string secret_file_;
+};
+
+int nonce_counter = 0;
+
+// What a unit's system sends to sign a request (docs/ADAPTERS.md, "Signing requests").
+std::string signed_headers(const Credential& c, const std::string& method, const std::string& target,
+                           const std::string& body, std::int64_t timestamp = 0, std::string nonce = "") {
+  if (timestamp == 0)
+    timestamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  if (nonce.empty()) nonce = "e2e-nonce-" + std::to_string(getpid()) + "-" + std::to_string(++nonce_counter);
+  const auto question = target.find('?');
+  std::string text;
+  REQUIRE(hub::http_adapter::canonical_text(method, target.substr(0, question),
+                                            question == std::string::npos ? "" : target.substr(question + 1),
+                                            timestamp, nonce, body, &text)
+              .ok());
+  return "X-XH-Key: " + c.key_id + "\r\nX-XH-Timestamp: " + std::to_string(timestamp) + "\r\nX-XH-Nonce: " + nonce +
+         "\r\nX-XH-Signature: " + hub::http_adapter::hmac_sha256_hex(c.secret, text) +
+         "\r\nContent-Type: application/json\r\n";
+}
+
+ClientResponse call(TestClient& client, const Credential& c, const std::string& method, const std::string& target,
+                    const Json& body = nullptr) {
+  const std::string text = body.is_null() ? "" : body.dump();
+  auto response = client.request(method, target, text, signed_headers(c, method, target, text));
+  INFO(method << " " << target << ": " << client.last_error());
+  REQUIRE(response);
+  return *response;
+}
+
+// Polls the unit's inbox until a message of `kind` comes; returns it. On
+// failure, hubd's log says what the hub did.
+Json poll_for(TestClient& client, const Credential& c, const std::string& kind, const HubProcess& hubd) {
+  const auto give_up = Clock::now() + kPatience;
+  while (Clock::now() < give_up) {
+    const ClientResponse r = call(client, c, "GET", "/v1/inbox?wait=2");
+    REQUIRE(r.status == 200);
+    const Json answer = Json::parse(r.body);
+    for (const auto& m : answer["messages"])
+      if (m["kind"] == kind) return m;
+  }
+  FAIL("no " << kind << " in the inbox within " << kPatience.count() << " s; hubd's log:\n" << hubd.log());
+  return {};
+}
+
+Json send_body(const std::string& reference) {
+  return {{"reference", reference}, {"type", "test.faulty"}, {"compound", ""}, {"payload", Json::object()}};
+}
+
+}  // namespace
+
+TEST_CASE("cases cross between HTTPS and ZeroMQ both ways through the real hubd", "[http]") {
+  HttpHub h;
+  const Credential web = h.issue("test.web");
+  TestClient client;
+  h.connect(client);
+  auto receiver = h.deployment->client("test.receiver");
+  receiver->hello();
+  REQUIRE(receiver->wait_kind("welcome"));
+
+  // HTTP → ZeroMQ: a case, accepted once stored; the same reference again is a duplicate.
+  const ClientResponse accepted = call(client, web, "POST", "/v1/cases", send_body("WEB-1"));
+  INFO(accepted.body);
+  REQUIRE(accepted.status == 201);
+  const Json answer = Json::parse(accepted.body);
+  CHECK(answer["kind"] == "accepted");
+  CHECK(answer["request"] == "send");
+  const auto case_id = answer["case"].get<std::int64_t>();
+  const ClientResponse again = call(client, web, "POST", "/v1/cases", send_body("WEB-1"));
+  CHECK(again.status == 200);
+  CHECK(Json::parse(again.body)["duplicate"] == true);
+  CHECK(Json::parse(again.body)["case"] == case_id);
+
+  const auto delivery = receiver->wait_kind("delivery");
+  REQUIRE(delivery);
+  CHECK((*delivery)["origin"] == "test.web");
+  receiver->ack_delivery((*delivery)["delivery"].get<std::int64_t>());
+  receiver->reply((*delivery)["delivery"].get<std::int64_t>(), "R-WEB-1", true, "done", Json{{"note", "已处理"}});
+
+  // ZeroMQ → HTTP: the reply, fetched by long poll and acked.
+  const Json reply = poll_for(client, web, "reply", *h.hubd);
+  CHECK(reply["case"] == case_id);
+  CHECK(reply["body"]["note"] == "已处理");
+  const ClientResponse acked = call(client, web, "POST", "/v1/replies/" + std::to_string(reply["reply"].get<std::int64_t>()) + "/ack");
+  CHECK(acked.status == 202);
+  REQUIRE(wait_until(*h.deployment, "SELECT acked_at IS NOT NULL FROM replies WHERE id = " + reply["reply"].dump(), "t"));
+
+  // The case, read by a party.
+  const ClientResponse read = call(client, web, "GET", "/v1/cases/" + std::to_string(case_id));
+  REQUIRE(read.status == 200);
+  CHECK(Json::parse(read.body)["kind"] == "case");
+  CHECK(Json::parse(read.body)["replies"].size() == 1);
+
+  // ZeroMQ → HTTP: a case for test.web (inbox) and test.pushed (webhook); the receivers act over HTTP.
+  auto sender = h.deployment->client("test.sender");
+  const Json routed = send_accepted(*sender, "ZMQ-TO-WEB-1", "test.routed", "", Json::object());
+  const Json incoming = poll_for(client, web, "delivery", *h.hubd);
+  CHECK(incoming["origin"] == "test.sender");
+  const auto web_delivery = incoming["delivery"].get<std::int64_t>();
+  CHECK(call(client, web, "POST", "/v1/deliveries/" + std::to_string(web_delivery) + "/ack").status == 202);
+  const ClientResponse signed_for =
+      call(client, web, "POST", "/v1/deliveries/" + std::to_string(web_delivery) + "/sign", {{"reference", "SIGN-1"}});
+  INFO(signed_for.body);
+  CHECK(signed_for.status == 200);
+  CHECK(Json::parse(signed_for.body)["kind"] == "transition_accepted");
+  const ClientResponse replied = call(client, web, "POST", "/v1/deliveries/" + std::to_string(web_delivery) + "/replies",
+                                      {{"reference", "WR-1"}, {"final", true}, {"outcome", "done"}, {"body", Json::object()}});
+  CHECK(replied.status == 201);
+  const auto forwarded = sender->wait_kind("reply");
+  REQUIRE(forwarded);
+  CHECK((*forwarded)["from"] == "test.web");
+
+  // The webhook: pushed, signed with the webhook's secret, acked by the 2xx.
+  const auto pushes = h.receiver.wait_for("\"origin\":\"test.sender\"");
+  REQUIRE_FALSE(pushes.empty());
+  const auto& push = pushes.back();
+  std::string text;
+  REQUIRE(hub::http_adapter::canonical_text("POST", push.path, push.query,
+                                            std::stoll(std::string(*push.headers.get("X-XH-Timestamp"))),
+                                            *push.headers.get("X-XH-Nonce"), push.body, &text)
+              .ok());
+  CHECK(hub::http_adapter::hmac_sha256_hex("webhook-secret-of-test-pushed-0123456789", text) ==
+        *push.headers.get("X-XH-Signature"));
+  const auto pushed_delivery = Json::parse(push.body)["delivery"];
+  REQUIRE(wait_until(*h.deployment, "SELECT acked_at IS NOT NULL FROM deliveries WHERE id = " + pushed_delivery.dump(),
+                     "t"));
+  (void)routed;
+}
+
+TEST_CASE("a webhook that fails is pushed again by the hub and acked once when it answers 2xx", "[http]") {
+  HttpHub h(2);  // the receiver answers 503 twice
+  auto sender = h.deployment->client("test.sender");
+  send_accepted(*sender, "ZMQ-PUSH-1", "test.routed", "", Json::object());
+  const auto pushes = h.receiver.wait_for("ZMQ-PUSH-1", 3);
+  REQUIRE(h.receiver.pushes_with("ZMQ-PUSH-1") >= 3);
+  const Json first = Json::parse(pushes.front().body);
+  const Json last = Json::parse(pushes.back().body);
+  CHECK(first["delivery"] == last["delivery"]);
+  CHECK(last["attempt"].get<int>() > first["attempt"].get<int>());
+  REQUIRE(wait_until(*h.deployment, "SELECT acked_at IS NOT NULL FROM deliveries WHERE id = " + last["delivery"].dump(),
+                     "t"));
+  CHECK(query_one(*h.deployment, "SELECT count(*) FROM events WHERE kind = 'acked' AND delivery_id = " +
+                                     last["delivery"].dump()) == "1");
+}
+
+TEST_CASE("signatures replayed, too old, revoked or for another unit's case are refused", "[http]") {
+  HttpHub h;
+  const Credential web = h.issue("test.web");
+  const Credential flood = h.issue("test.webflood");
+  TestClient client;
+  h.connect(client);
+
+  const std::string body = send_body("REPLAY-1").dump();
+  const std::string headers = signed_headers(web, "POST", "/v1/cases", body);
+  const auto first = client.request("POST", "/v1/cases", body, headers);
+  REQUIRE(first);
+  CHECK(first->status == 201);
+  const auto replayed = client.request("POST", "/v1/cases", body, headers);
+  REQUIRE(replayed);
+  CHECK(replayed->status == 401);
+  CHECK(Json::parse(replayed->body)["code"] == "replayed_nonce");
+
+  const std::int64_t an_hour_ago =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() -
+      3600;
+  const auto stale = client.request("POST", "/v1/cases", body, signed_headers(web, "POST", "/v1/cases", body, an_hour_ago));
+  REQUIRE(stale);
+  CHECK(stale->status == 401);
+  CHECK(Json::parse(stale->body)["code"] == "stale_request");
+
+  // Another unit cannot read test.web's case; the answer is that of a case that does not exist.
+  const auto case_id = Json::parse(first->body)["case"].get<std::int64_t>();
+  const ClientResponse foreign = call(client, flood, "GET", "/v1/cases/" + std::to_string(case_id));
+  CHECK(foreign.status == 404);
+  CHECK(Json::parse(foreign.body)["code"] == "unknown_case");
+  const ClientResponse missing = call(client, flood, "GET", "/v1/cases/987654321");
+  CHECK(missing.status == 404);
+
+  h.operate({{"op", "credential"}, {"action", "revoke"}, {"key_id", web.key_id}});
+  const ClientResponse revoked = call(client, web, "POST", "/v1/cases", send_body("AFTER-REVOKE"));
+  CHECK(revoked.status == 401);
+  CHECK(Json::parse(revoked.body)["code"] == "key_revoked");
+  CHECK(query_one(*h.deployment, "SELECT count(*) FROM cases WHERE reference = 'AFTER-REVOKE'") == "0");
+}
+
+TEST_CASE("a unit over its quota over HTTP gets 429 on every request dropped, never a hanging request", "[http]") {
+  HttpHub h;
+  const Credential flood = h.issue("test.webflood");
+  TestClient client;
+  h.connect(client);
+  int accepted = 0, limited = 0;
+  const auto started = Clock::now();
+  for (int i = 0; i < 12; ++i) {
+    const ClientResponse r = call(client, flood, "POST", "/v1/cases", send_body("FLOOD-" + std::to_string(i)));
+    if (r.status == 201) ++accepted;
+    if (r.status == 429) {
+      ++limited;
+      CHECK(r.header("retry-after") == "1");
+      CHECK(Json::parse(r.body)["code"] == "rate_limited");
+    }
+  }
+  CHECK(accepted + limited == 12);
+  CHECK(limited >= 6);
+  CHECK(Clock::now() - started < 5s);  // the adapter's answer timeout is 5 s: nothing waited for it
+}
