@@ -10,22 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <condition_variable>
 #include <fstream>
-#include <mutex>
 
-#include "http/server.h"
 #include "ops/operator_client.h"
 #include "request_signature.h"
 #include "test_client.h"
 #include "test_hub.h"
 #include "test_pki.h"
+#include "webhook_receiver.h"
 
 using hub::Json;
 using hub::http::testing::ClientResponse;
 using hub::http::testing::ClientTls;
 using hub::http::testing::TestClient;
 using hub::http::testing::TestPki;
+using hub::http::testing::WebhookReceiver;
 using namespace hub::testing;
 using namespace std::chrono_literals;
 
@@ -47,52 +46,6 @@ std::uint16_t free_port() {
   ::close(fd);
   return ntohs(address.sin_port);
 }
-
-// A unit's webhook receiver: fails the first `failures` pushes with 503, then
-// answers 204, and keeps every push.
-class Receiver {
- public:
-  explicit Receiver(int failures) : failures_left_(failures) {
-    hub::http::Router router;
-    REQUIRE(router.add_sync("POST", "/inbox", [this](const hub::http::Request& r) {
-      std::lock_guard lock(mu_);
-      pushes_.push_back(r);
-      changed_.notify_all();
-      if (failures_left_ > 0) {
-        --failures_left_;
-        return hub::http::Response::text(503, "not now");
-      }
-      return hub::http::Response::text(204, "");
-    }).ok());
-    hub::http::ListenerSettings settings;
-    settings.bind = "127.0.0.1:0";
-    server_ = std::make_unique<hub::http::Server>(settings, std::move(router));
-    REQUIRE(server_->start().ok());
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/inbox"; }
-  // Waits until a push whose body contains `text` came; all pushes so far.
-  std::vector<hub::http::Request> wait_for(const std::string& text, std::size_t times = 1) {
-    std::unique_lock lock(mu_);
-    changed_.wait_until(lock, Clock::now() + kPatience, [&] { return count(text) >= times; });
-    return pushes_;
-  }
-  std::size_t pushes_with(const std::string& text) {
-    std::lock_guard lock(mu_);
-    return count(text);
-  }
-
- private:
-  std::size_t count(const std::string& text) const {
-    std::size_t n = 0;
-    for (const auto& p : pushes_) n += p.body.find(text) != std::string::npos;
-    return n;
-  }
-  std::mutex mu_;
-  std::condition_variable changed_;
-  int failures_left_;
-  std::vector<hub::http::Request> pushes_;
-  std::unique_ptr<hub::http::Server> server_;
-};
 
 const char* const kHttpUnits = R"(
 units:
@@ -141,7 +94,7 @@ class HttpHub {
   void connect(TestClient& client) { REQUIRE(client.connect(port_, ClientTls{pki.ca_file, "", ""}).empty()); }
 
   TestPki pki;
-  Receiver receiver;
+  WebhookReceiver receiver;
   std::unique_ptr<TestDeployment> deployment;
   std::unique_ptr<HubProcess> hubd;
 

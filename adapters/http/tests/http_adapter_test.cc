@@ -28,6 +28,7 @@
 #include "request_signature.h"
 #include "test_client.h"
 #include "test_pki.h"
+#include "webhook_receiver.h"
 
 namespace {
 
@@ -36,6 +37,7 @@ using hub::http::testing::ClientResponse;
 using hub::http::testing::ClientTls;
 using hub::http::testing::TestClient;
 using hub::http::testing::TestPki;
+using hub::http::testing::WebhookReceiver;
 using hub::http_adapter::canonical_text;
 using hub::http_adapter::hmac_sha256_hex;
 using nlohmann::json;
@@ -459,42 +461,6 @@ TEST_CASE("a long poll is answered as soon as the hub sends the unit something",
 
 namespace {
 
-// A unit's webhook receiver: fails the first `failures` pushes with 500, then
-// answers 204; records each push's headers and body.
-class Receiver {
- public:
-  explicit Receiver(int failures) : failures_left_(failures) {
-    hub::http::Router router;
-    REQUIRE(router.add_sync("POST", "/xh/inbox", [this](const hub::http::Request& r) {
-      std::lock_guard lock(mu_);
-      pushes_.push_back(r);
-      changed_.notify_all();
-      if (failures_left_ > 0) {
-        --failures_left_;
-        return hub::http::Response::text(500, "down for maintenance");
-      }
-      return hub::http::Response::text(204, "");
-    }).ok());
-    hub::http::ListenerSettings settings;
-    settings.bind = "127.0.0.1:0";
-    server_ = std::make_unique<hub::http::Server>(settings, std::move(router));
-    REQUIRE(server_->start().ok());
-  }
-  std::uint16_t port() const { return server_->port(); }
-  std::vector<hub::http::Request> wait_for_pushes(std::size_t n) {
-    std::unique_lock lock(mu_);
-    changed_.wait_until(lock, Clock::now() + kPatience, [&] { return pushes_.size() >= n; });
-    return pushes_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable changed_;
-  int failures_left_;
-  std::vector<hub::http::Request> pushes_;
-  std::unique_ptr<hub::http::Server> server_;
-};
-
 class SecretFile {
  public:
   explicit SecretFile(const std::string& secret) {
@@ -514,18 +480,18 @@ class SecretFile {
 
 TEST_CASE("webhook pushes are signed, a failure is left to the hub's resend, and a 2xx acks once",
           "[http adapter]") {
-  Receiver receiver(1);
+  WebhookReceiver receiver(1, "/xh/inbox");
   const std::string webhook_secret = "webhook-secret-for-the-court-0123456789";
   SecretFile secret(webhook_secret);
   Fixture f(json{{"webhooks",
-                  {{"court", {{"url", "http://127.0.0.1:" + std::to_string(receiver.port()) + "/xh/inbox"},
+                  {{"court", {{"url", receiver.url()},
                               {"secret_file", secret.path}}}}}});
   CHECK(f.adapter->reach("court") == hub::Reach::kAnyTime);
   CHECK(f.adapter->reach("registry") == hub::Reach::kWhileConnected);
 
   const std::string delivery = R"({"kind":"delivery","delivery":77,"case":5,"attempt":1})";
   REQUIRE(f.adapter->send("court", delivery).ok());
-  auto pushes = receiver.wait_for_pushes(1);
+  auto pushes = receiver.wait_for("", 1);
   REQUIRE(pushes.size() == 1);
   // Answered 500: no ack; the hub sends it again after its pause.
   CHECK(f.host.count(R"({"kind":"ack","delivery":77})") == 0);
@@ -533,7 +499,7 @@ TEST_CASE("webhook pushes are signed, a failure is left to the hub's resend, and
 
   const std::string again = R"({"kind":"delivery","delivery":77,"case":5,"attempt":2})";
   REQUIRE(f.adapter->send("court", again).ok());
-  pushes = receiver.wait_for_pushes(2);
+  pushes = receiver.wait_for("", 2);
   REQUIRE(pushes.size() == 2);
   const auto ack = f.host.wait_for(R"({"kind":"ack","delivery":77})");
   REQUIRE(ack);
