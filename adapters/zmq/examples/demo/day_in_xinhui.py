@@ -410,7 +410,7 @@ def main():
     links = http_links(args) if args.http else {}
     cast = Cast(args.hub, args.keys, CAST, links)
     try:
-        over_http = " (the registry and the court over HTTPS's unit API, the court's inbox a webhook)" if links else ""
+        over_http = " (the registry and the court on the HTTP unit API, the court receiving by webhook)" if links else ""
         print(f"{len(CAST)} member units are connected, each with its own key{over_http}.", flush=True)
         waiting_check = fee_checks(cast)
         court(cast)
