@@ -37,19 +37,6 @@ namespace {
 
 constexpr int kPerAddress = 32;  // the listener's max_connections_per_address here
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 DeploymentOptions http_edge(std::uint16_t port) {
   DeploymentOptions o;
   o.more_yaml = R"(
@@ -90,7 +77,7 @@ std::string case_body(const std::string& reference) {
 
 class Arena {
  public:
-  Arena() : port_(free_port()), deployment_(http_edge(port_)), hubd_(deployment_) {
+  Arena() : port_(hub::http::testing::free_loopback_port()), deployment_(http_edge(port_)), hubd_(deployment_) {
     hubd_.start();
     calm_ = std::make_unique<WellBehavedFlow>(deployment_);
     attacker = issue("test.web");

@@ -61,6 +61,10 @@ class TestClient {
   bool head_ = false;  // the last request() was HEAD
 };
 
+// A loopback port nobody listens on now (for a listener whose settings need
+// a port before it starts).
+std::uint16_t free_loopback_port();
+
 // Connects again and again until a GET of `target` on 127.0.0.1:port is
 // answered 200 (a connection place the server frees asynchronously); false
 // when none was within `wait`.

@@ -33,20 +33,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPatience = 10s;
 
-// A port nobody listens on now (the listener's settings need one before hubd starts).
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 const char* const kHttpUnits = R"(
 units:
   - {id: test.web, name: 网络测试单位, adapter: http, may_send: [test.faulty]}
@@ -65,7 +51,7 @@ struct Credential {
 // hubd with the http adapter on HTTPS, test.pushed on a webhook.
 class HttpHub {
  public:
-  explicit HttpHub(int webhook_failures = 0) : receiver(webhook_failures), port_(free_port()) {
+  explicit HttpHub(int webhook_failures = 0) : receiver(webhook_failures), port_(hub::http::testing::free_loopback_port()) {
     secret_file_ = write_secret("webhook-secret-of-test-pushed-0123456789");
     DeploymentOptions o;
     o.more_yaml = kHttpUnits;
