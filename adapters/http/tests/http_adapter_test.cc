@@ -262,7 +262,10 @@ TEST_CASE("every route fixes its kind and ids from the path; the body cannot ove
        {{"kind", "reopen"}, {"case", 1024}, {"reference", "O-1"}, {"reason", "未修好"}, {"delivery", 2048}}},
       {"POST", "/v1/hello", R"({"client":"registry-counter/2.3"})", {{"kind", "hello"}, {"client", "registry-counter/2.3"}}},
   };
-  for (const auto& [method, target, body, expected] : routes) {
+  for (const auto& route : routes) {
+    // Named copies: clang does not let a lambda capture structured bindings.
+    const std::string method = std::get<0>(route), target = std::get<1>(route), body = std::get<2>(route);
+    const json& expected = std::get<3>(route);
     INFO(method << " " << target);
     std::optional<ClientResponse> response;
     std::thread caller([&] { response = f.call(client, method, target, body); });
