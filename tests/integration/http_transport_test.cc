@@ -8,8 +8,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "ops/operator_client.h"
@@ -78,6 +80,7 @@ class HttpHub {
     return {answer["key_id"].get<std::string>(), answer["secret"].get<std::string>()};
   }
   void connect(TestClient& client) { REQUIRE(client.connect(port_, ClientTls{pki.ca_file, "", ""}).empty()); }
+  std::uint16_t port() const { return port_; }
 
   TestPki pki;
   WebhookReceiver receiver;
@@ -301,4 +304,68 @@ TEST_CASE("a unit over its quota over HTTP gets 429 on every request dropped, ne
   CHECK(accepted + limited == 12);
   CHECK(limited >= 6);
   CHECK(Clock::now() - started < 5s);  // the adapter's answer timeout is 5 s: nothing waited for it
+}
+
+namespace {
+
+// Runs `command` with /bin/sh; its standard output, and its exit status in `status`.
+std::string run_command(const std::string& command, int* status) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  const int raw = ::pclose(pipe);
+  *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the Python standard-library client of adapters/http/examples talks to the real hubd over TLS", "[http]") {
+  HttpHub h;
+  const Credential web = h.issue("test.web");
+  const std::string secret_file = h.deployment->dir() + "/test.web.secret";
+  std::ofstream(secret_file) << web.secret << "\n";
+  const std::string client = "/usr/bin/python3 " + std::string(HUB_SOURCE_DIR) +
+                             "/adapters/http/examples/xh_http_client.py --url https://127.0.0.1:" +
+                             std::to_string(h.port()) + " --key-id " + web.key_id + " --secret-file " + secret_file +
+                             " --ca-file " + h.pki.ca_file + " ";
+  auto receiver = h.deployment->client("test.receiver");
+  receiver->hello();
+  REQUIRE(receiver->wait_kind("welcome"));
+
+  int status = -1;
+  const std::string sent = run_command(client + "send PY-1 test.faulty '' '{\"note\":\"来自 Python\"}'", &status);
+  INFO(sent);
+  REQUIRE(status == 0);
+  const Json accepted = Json::parse(sent);
+  CHECK(accepted["kind"] == "accepted");
+  const auto case_id = accepted["case"].get<std::int64_t>();
+
+  const auto delivery = receiver->wait_kind("delivery");
+  REQUIRE(delivery);
+  CHECK((*delivery)["payload"]["note"] == "来自 Python");
+  receiver->ack_delivery((*delivery)["delivery"].get<std::int64_t>());
+  receiver->reply((*delivery)["delivery"].get<std::int64_t>(), "R-PY-1", true, "done", Json{{"note", "收到"}});
+
+  const std::string read = run_command(client + "read " + std::to_string(case_id), &status);
+  INFO(read);
+  REQUIRE(status == 0);
+  CHECK(Json::parse(read)["kind"] == "case");
+
+  // The inbox: the forwarded reply, printed and acked by the client.
+  const auto give_up = Clock::now() + kPatience;
+  std::string inbox;
+  while (inbox.find("\"kind\": \"reply\"") == std::string::npos && Clock::now() < give_up) {
+    inbox += run_command(client + "inbox", &status);
+    REQUIRE(status == 0);
+  }
+  INFO(inbox);
+  CHECK_THAT(inbox, Catch::Contains("收到"));
+  REQUIRE(wait_until(*h.deployment, "SELECT count(*) FROM replies WHERE acked_at IS NOT NULL", "1"));
+
+  // A refusal is printed on standard error with a non-zero status.
+  run_command(client + "read 987654321 2>/dev/null", &status);
+  CHECK(status == 1);
 }
