@@ -151,7 +151,7 @@ TEST_CASE("the secret is stored sealed, never in the clear, and the operator's a
   CHECK_THAT(unknown["error"].get<std::string>(), Catch::Contains("units.yaml"));
 }
 
-TEST_CASE("a revoked key is refused from the next request on; a rotated one at the end of its grace period",
+TEST_CASE("a revoked key is refused from the next request on, a rotated one at the end of its grace period",
           "[credentials]") {
   TestDeployment d;
   InProcessHub h(d);

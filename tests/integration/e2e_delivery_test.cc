@@ -100,7 +100,7 @@ TEST_CASE("100 concurrent sends are stored in far fewer than 100 commits", "[e2e
   CHECK(commits <= 25);
 }
 
-TEST_CASE("a case no route matches is parked, listed and kept; an unacked delivery is parked and replayed", "[e2e][parked]") {
+TEST_CASE("a case no route matches is parked, listed and kept, an unacked delivery is parked and replayed", "[e2e][parked]") {
   TestDeployment d(
       {.max_attempts = 2, .backoff_ms = 200, .extra_yaml = "", .shared_database = "", .hub_id = "test", .keys_from = ""});
   HubProcess hubd(d);

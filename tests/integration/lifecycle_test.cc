@@ -85,7 +85,7 @@ struct OneCase {
 
 }  // namespace
 
-TEST_CASE("a delivery is signed, handled, resolved and closed; the originator hears each step", "[lifecycle]") {
+TEST_CASE("a delivery is signed, handled, resolved and closed, the originator hears each step", "[lifecycle]") {
   OneCase one("L-1");
   auto& [d, hub, sender, company, subdistrict, case_id, delivery, id] = one;
   // test.routed: sign within 4 h, resolve within 2 working days (end of Wednesday).

@@ -37,7 +37,7 @@ bool delivered(UnitClient& receiver, const std::string& reference) {
 
 }  // namespace
 
-TEST_CASE("SIGHUP applies a new unit, its key and a route while connections stay; broken configs are refused",
+TEST_CASE("SIGHUP applies a new unit, its key and a route while connections stay, broken configs are refused",
           "[reload]") {
   TestDeployment d;
   HubProcess hub(d);

@@ -131,7 +131,7 @@ TEST_CASE("one unit fills its own share of the queue, never the others'", "[comm
   CHECK(q.push(a_case("F10", "flood"), kSmall) == Admission::kQueued);  // taken work frees the share
 }
 
-TEST_CASE("bytes bound the queue as well as items; one message alone always fits its unit's share",
+TEST_CASE("bytes bound the queue as well as items, one message alone always fits its unit's share",
           "[commit_queue][bounds]") {
   CommitQueue q(CommitQueueLimits{.max_items = 1000, .max_bytes = 50'000, .max_items_per_unit = 1000,
                                   .max_bytes_per_unit = 10'000});

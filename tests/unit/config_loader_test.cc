@@ -538,7 +538,7 @@ TEST_CASE("keys read from files reach the deployment", "[config][keys]") {
   CHECK(units.at(units.size() - 1).public_key == dir_pair.public_key);
 }
 
-TEST_CASE("paths resolve against the declaring files; the database falls back to the environment", "[config][paths]") {
+TEST_CASE("paths resolve against the declaring files, the database falls back to the environment", "[config][paths]") {
   TempDir dir;
   std::string text = base_config(generated_key(), "adapters/zmq.yaml");
   text.replace(text.find("  keys_dir: keys\n"), 0,

@@ -98,7 +98,7 @@ TEST_CASE("a unit whose messages are slow to read does not hold up the others", 
   CHECK(recorder.wait_for("slow.unit", 2) == std::vector<std::string>{"first", "second"});
 }
 
-TEST_CASE("beyond a unit's bound or the hub's, submit refuses at once; other units still get in", "[intake_pool]") {
+TEST_CASE("beyond a unit's bound or the hub's, submit refuses at once, other units still get in", "[intake_pool]") {
   Recorder recorder;
   recorder.hold("flooder");
   IntakePool pool(IntakePoolLimits{.workers = 1, .hub_messages = 10, .unit_messages = 4, .unit_bytes = 1000},

@@ -57,7 +57,7 @@ TEST_CASE("an unsigned delivery is reminded, then escalated level by level on bo
                                              });
 }
 
-TEST_CASE("signing stops the sign track; resolving stops everything", "[lifecycle][watch]") {
+TEST_CASE("signing stops the sign track, resolving stops everything", "[lifecycle][watch]") {
   DeliveryFacts d = dispatched();
   d.stage = Stage::kSigned;
   CHECK(all_steps(d, daily(1)) == std::vector<std::string>{"remind resolve 0 @ 2026-12-10T08:00:00+08:00",

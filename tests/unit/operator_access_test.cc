@@ -70,7 +70,7 @@ TEST_CASE("an operator is named by login, with the session's login when someone 
   CHECK(hub::ops::operator_name(0, 4000000u) == "uid 4000000 (as " + root + ")");
 }
 
-TEST_CASE("without an operator group only root and the hub's user operate; with one, its members too", "[ops][access]") {
+TEST_CASE("without an operator group only root and the hub's user operate, with one, its members too", "[ops][access]") {
   const OperatorAccess alone(1000, std::nullopt, "");
   CHECK(alone.admits(peer(1000, 1000)));
   CHECK(alone.admits(peer(0, 0)));

@@ -6,7 +6,7 @@
 
 using hub::bus::Presence;
 
-TEST_CASE("a unit first heard arrives; one that keeps talking does not arrive again", "[presence]") {
+TEST_CASE("a unit first heard arrives, one that keeps talking does not arrive again", "[presence]") {
   Presence p(std::chrono::seconds(15));
   CHECK(p.online().empty());
   CHECK(p.seen("pm.jinxiu"));

@@ -65,7 +65,7 @@ TEST_CASE("acks name exactly one delivery or reply", "[protocol]") {
   CHECK(error_of(R"({"kind":"ack","delivery":"1"})").code == protocol::code::kInvalidEnvelope);
 }
 
-TEST_CASE("a final reply needs an outcome; the body must be an object", "[protocol]") {
+TEST_CASE("a final reply needs an outcome, the body must be an object", "[protocol]") {
   auto r = message_of<protocol::Reply>(R"({"kind":"reply","delivery":3,"reference":"A","final":true,"outcome":"done","body":{"x":1}})");
   CHECK(r.final);
   CHECK(r.outcome == "done");
@@ -156,7 +156,7 @@ TEST_CASE("every answer names the kind of message it answers and its reference, 
   CHECK_FALSE(unread.contains("reference"));
 }
 
-TEST_CASE("a refused message of a known kind carries that kind; an unknown or unreadable kind none",
+TEST_CASE("a refused message of a known kind carries that kind, an unknown or unreadable kind none",
           "[protocol]") {
   CHECK(error_of(R"({"kind":"sign","reference":"S-1"})").request == "sign");
   CHECK(error_of(R"({"kind":"send","reference":"C-1","type":"x"})").request == "send");
@@ -168,7 +168,7 @@ TEST_CASE("a refused message of a known kind carries that kind; an unknown or un
   CHECK(error_of("not json").request.empty());
 }
 
-TEST_CASE("a read names one case by its id; anything else is an invalid envelope of a read", "[protocol][read]") {
+TEST_CASE("a read names one case by its id, anything else is an invalid envelope of a read", "[protocol][read]") {
   CHECK(message_of<protocol::Read>(R"({"kind":"read","case":1024})").case_id == 1024);
   CHECK(message_of<protocol::Read>(R"({"kind":"read","case":9007199254740993,"reference":"ignored"})").case_id ==
         9007199254740993);

@@ -62,7 +62,7 @@ TEST_CASE("a unit's text cannot forge a routing line or reach the terminal as a 
   CHECK_THAT(line, Catch::Contains("\\u{202E}"));
 }
 
-TEST_CASE("printable text keeps Chinese and the hub's arrows; printable JSON stays the same JSON", "[log]") {
+TEST_CASE("printable text keeps Chinese and the hub's arrows, printable JSON stays the same JSON", "[log]") {
   CHECK(hub::printable("物业 → 法院 … ok") == "物业 → 法院 … ok");
   CHECK(hub::printable("tab\there") == "tab\\there");
   CHECK(hub::printable("\xff bad") == "\\xff bad");

@@ -245,7 +245,7 @@ TEST_CASE("a signed case goes to the host as a send of the unit, and the hub's a
   CHECK_FALSE(f.adapter->answer(hub::Origin{"registry", sent->request}, answer).ok());
 }
 
-TEST_CASE("every route fixes its kind and ids from the path; the body cannot override them", "[http adapter]") {
+TEST_CASE("every route fixes its kind and ids from the path, the body cannot override them", "[http adapter]") {
   Fixture f;
   TestClient client;
   f.connect(client);

@@ -25,7 +25,7 @@ TEST_CASE("a body's members join the route's fixed members at the same level", "
   CHECK(spliced("{ }") == R"({"kind":"reply","delivery":2048})");
 }
 
-TEST_CASE("what is not an object is refused; what follows the object is left to the hub's reader", "[message]") {
+TEST_CASE("what is not an object is refused, what follows the object is left to the hub's reader", "[message]") {
   std::string out;
   CHECK_FALSE(splice_message({{"kind", "\"send\""}}, "[1,2]", &out).ok());
   CHECK_FALSE(splice_message({{"kind", "\"send\""}}, "\"x\"", &out).ok());

@@ -19,7 +19,7 @@ namespace {
 const auto t0 = std::chrono::steady_clock::time_point() + 1000h;
 }
 
-TEST_CASE("handshakes per address: a burst, then the refill rate; addresses are apart", "[zmq][limits]") {
+TEST_CASE("handshakes per address: a burst, then the refill rate, addresses are apart", "[zmq][limits]") {
   HandshakeLimiter limiter(2.0, 3.0);
   for (int i = 0; i < 3; ++i) CHECK(limiter.allow("10.0.0.1", t0));
   CHECK_FALSE(limiter.allow("10.0.0.1", t0));

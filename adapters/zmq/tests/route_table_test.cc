@@ -6,7 +6,7 @@
 
 using hub::zmq_adapter::RouteTable;
 
-TEST_CASE("each new connection gets a new number; the same connection keeps its number") {
+TEST_CASE("each new connection gets a new number, the same connection keeps its number") {
   RouteTable t;
   const auto a = t.remember("registry", "rid-a", "key-1");
   const auto b = t.remember("registry", "rid-b", "key-1");

@@ -366,7 +366,7 @@ TEST_CASE("a key revoked while its connection is open is refused on its next mes
   CHECK(f.adapter->send("registry", "{}").code() == hub::StatusCode::kUnavailable);
 }
 
-TEST_CASE("a key moved to another unit at a reload carries the other unit; the old unit's route is dropped") {
+TEST_CASE("a key moved to another unit at a reload carries the other unit, the old unit's route is dropped") {
   Fixture f;
   auto registry = f.connect_and_greet(f.registry);
   f.host.assign_key(f.registry.public_z85, "wuye.hengda");
@@ -445,7 +445,7 @@ TEST_CASE("a connection flooding beyond max_messages_per_second is cut, its key 
   CHECK(back);
 }
 
-TEST_CASE("a unit's key from outside its allowed_addresses is refused; other units connect as before") {
+TEST_CASE("a unit's key from outside its allowed_addresses is refused, other units connect as before") {
   Fixture f(1048576, {{"allowed_addresses", {{"registry", {"10.0.0.0/8", "2001:db8::/32"}},
                                              {"wuye.hengda", {"127.0.0.0/8"}}}}});
   auto registry = f.connect(f.registry);
@@ -473,7 +473,7 @@ TEST_CASE("send() reaches the unit's own client and no other") {
   CHECK(registry->receive_body() == nlohmann::json{{"kind", "accepted"}, {"case", 7}});
 }
 
-TEST_CASE("an answer goes to the connection that asked, not to the unit's latest; send() goes to the latest") {
+TEST_CASE("an answer goes to the connection that asked, not to the unit's latest, send() goes to the latest") {
   Fixture f;
   auto first = f.connect_and_greet(f.registry);
   auto second = f.connect_and_greet(f.registry);  // the same unit, a second counter

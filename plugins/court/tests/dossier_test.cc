@@ -129,7 +129,7 @@ TEST_CASE("amounts, dates and the period are checked against each other and the 
   CHECK(by_pointer(p.validate(referral(d))).count("/claim/total_yuan") == 1);
 }
 
-TEST_CASE("evidence must list the contract; items need a title", "[court][dossier]") {
+TEST_CASE("evidence must list the contract, items need a title", "[court][dossier]") {
   auto p = configured();
   Json d = court_test::complete_dossier();
   d["evidence"] = Json::parse(R"([{"title": "欠费明细", "kind": "arrears_statement"}, {"kind": 3}, "合同"])");
@@ -162,7 +162,7 @@ TEST_CASE("a referral without a compound is rejected: its 镇街 could not be to
   CHECK_THAT(problems[0].reason, Catch::Contains("names no compound"));
 }
 
-TEST_CASE("settings: more written reminders, other forbidden measures; bad values are refused", "[court][settings]") {
+TEST_CASE("settings: more written reminders, other forbidden measures, bad values are refused", "[court][settings]") {
   auto strict = configured({{"min_written_reminders", 2}, {"forbidden_collection_measures", {"lock_lift_card"}}});
   Json d = court_test::complete_dossier();
   d["collection_measures"] = {"cut_water", "lock_lift_card"};

@@ -66,7 +66,7 @@ std::string reply_answer_kind(UnitClient& court, const std::string& reference, J
 
 }  // namespace
 
-TEST_CASE("a referral is rejected until complete; the court's replies reach the company and the 镇街", "[court][e2e]") {
+TEST_CASE("a referral is rejected until complete, the court's replies reach the company and the 镇街", "[court][e2e]") {
   TestDeployment d;
   HubProcess hubd(d);
   hubd.start();

@@ -65,7 +65,7 @@ TEST_CASE("each member needs a name and a role, once", "[governance][committee]"
   CHECK(reason_at(problems, "/members/4/name") == "'委员1' is listed twice (also at /members/0)");
 }
 
-TEST_CASE("a term lasts 1 to 5 years; fields and the compound are required", "[governance][committee]") {
+TEST_CASE("a term lasts 1 to 5 years, fields and the compound are required", "[governance][committee]") {
   const auto plugin = configured();
   CHECK(reason_at(check(plugin, filing(members(5), 6)), "/term_years") == "a term lasts 1 to 5 years; found 6");
   CHECK(reason_at(check(plugin, filing(members(5), 0)), "/term_years") == "a term lasts 1 to 5 years; found 0");
@@ -77,7 +77,7 @@ TEST_CASE("a term lasts 1 to 5 years; fields and the compound are required", "[g
         std::set<std::string>{"", "/elected_on", "/term_years", "/members", "/assembly_record"});
 }
 
-TEST_CASE("a committee decision needs the decision and its date; votes are not negative", "[governance][committee]") {
+TEST_CASE("a committee decision needs the decision and its date, votes are not negative", "[governance][committee]") {
   const auto plugin = configured();
   const Json ok = {{"decision", "同意续聘锦绣物业"}, {"decided_on", "2026-03-09"},
                    {"votes", {{"for", 5}, {"against", 1}, {"abstain", 1}}}};

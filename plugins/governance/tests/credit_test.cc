@@ -77,7 +77,7 @@ TEST_CASE("a credit event names a company and a bounded, non-zero number of poin
   CHECK(reason_at(problems, "/points") == "must be a integer");
 }
 
-TEST_CASE("events move the points; the status notice goes out only when the list changes", "[governance][credit]") {
+TEST_CASE("events move the points, the status notice goes out only when the list changes", "[governance][credit]") {
   auto plugin = configured();
   auto ctx = context();
   ctx.clock = march_10();
@@ -149,7 +149,7 @@ TEST_CASE("events move the points; the status notice goes out only when the list
   CHECK_FALSE(ctx.load_global("credit/pm.anju"));
 }
 
-TEST_CASE("reaching the red-list mark puts a company on the red list; the marks are settings", "[governance][credit]") {
+TEST_CASE("reaching the red-list mark puts a company on the red list, the marks are settings", "[governance][credit]") {
   auto plugin = configured({{"credit_red_list_at", 110}, {"credit_status_notice_to", {"cgj", "bidding", "media"}}});
   auto ctx = context();
   ctx.current_case = 21;

@@ -57,7 +57,7 @@ Json decision(double consenting_area, int consenting_owners) {
 
 }  // namespace
 
-TEST_CASE("complaints reach the unit their category names; unknown categories are rejected", "[governance][e2e]") {
+TEST_CASE("complaints reach the unit their category names, unknown categories are rejected", "[governance][e2e]") {
   TestDeployment d;
   InProcessHub hub(d);
   auto community = d.client("community.jianshe");
@@ -205,7 +205,7 @@ TEST_CASE("credit events move a company's points, crossing the black-list mark i
                      "'normal'") == "bidding,cgj,pm.jinxiu");
 }
 
-TEST_CASE("a fund decision below the threshold is rejected and leaves nothing; one at the threshold reaches 住建局",
+TEST_CASE("a fund decision below the threshold is rejected and leaves nothing, one at the threshold reaches 住建局",
           "[governance][e2e]") {
   TestDeployment d;
   InProcessHub hub(d);

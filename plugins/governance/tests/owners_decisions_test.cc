@@ -115,7 +115,7 @@ TEST_CASE("thresholds are configuration, e.g. the Civil Code's quorum and 3/4 of
         "consent covers 74.50% of the participating owners (149 of 200); fund_use needs at least 3/4 (75.00%)");
 }
 
-TEST_CASE("consent cannot exceed the totals; totals must be positive; fund matters need an amount",
+TEST_CASE("consent cannot exceed the totals, totals must be positive, fund matters need an amount",
           "[governance][decision]") {
   const auto plugin = configured();
   Json d = decision("fund_use", 30001, 301);
@@ -173,7 +173,7 @@ TEST_CASE("a decision by public notice needs the period and the supervising zone
   CHECK(check(plugin, d).empty());
 }
 
-TEST_CASE("an accepted decision carries the consent check; a wrong supervisor is told", "[governance][decision]") {
+TEST_CASE("an accepted decision carries the consent check, a wrong supervisor is told", "[governance][decision]") {
   auto plugin = configured();
   auto ctx = context();
   ctx.current_case = 70;

@@ -158,7 +158,7 @@ TEST_CASE("a charge complaint reaches market with the published prices attached"
   CHECK(none["annex"]["guided_prices"]["subdistrict"] == "sd.huizhou");
 }
 
-TEST_CASE("a fee change approved by the 镇街 and the zone group is published; a refusal stops one", "[market][e2e]") {
+TEST_CASE("a fee change approved by the 镇街 and the zone group is published, a refusal stops one", "[market][e2e]") {
   TestDeployment d;
   InProcessHub hub(d);
   auto market = d.client("market");

@@ -260,7 +260,7 @@ TEST_CASE("an approved fee change above the guided price is flagged to market re
   CHECK(decisions[0].payload["above_guided"][0]["fee_item"] == "物业服务费");
 }
 
-TEST_CASE("a complaint carries the published and guided prices; an unpublished fee item is a violation",
+TEST_CASE("a complaint carries the published and guided prices, an unpublished fee item is a violation",
           "[market][hooks]") {
   Fixture f;
   f.accept(mk::kGuidedPrice, "sd.xinzhou", "", guided_payload("A", 1.80));

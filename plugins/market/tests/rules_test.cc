@@ -99,7 +99,7 @@ TEST_CASE("half-year accounts: items add up to the totals, halves and categories
   CHECK_FALSE(hub::market::is_half_year("26-H1"));
 }
 
-TEST_CASE("a fee change lists its new fees, reason and date; its final replies approve or refuse", "[market][rules]") {
+TEST_CASE("a fee change lists its new fees, reason and date, its final replies approve or refuse", "[market][rules]") {
   Json p = fee_change_payload();
   p["fee_items"] = Json::array();
   p.erase("reason");

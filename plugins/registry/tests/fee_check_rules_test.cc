@@ -81,7 +81,7 @@ TEST_CASE("a fee check without a compound is refused: nobody could be asked", "[
   CHECK_THAT(problems[0].reason, Catch::Contains("compound") && Catch::Contains("none was given"));
 }
 
-TEST_CASE("progress replies are free; a final reply answers settled or arrears", "[registry][rules]") {
+TEST_CASE("progress replies are free, a final reply answers settled or arrears", "[registry][rules]") {
   CHECK(check_fee_check_reply({1, 3, "pm.jinxiu", false, "", {{"status", "正在核实"}}}).empty());
   CHECK(check_fee_check_reply({1, 3, "pm.jinxiu", false, "", Json::array()}).empty());
 

@@ -168,7 +168,7 @@ TEST_CASE("a fee check goes to whoever serves the compound: company, custodian o
   CHECK(reminder["payload"]["compound_name"] == "供销楼");
 }
 
-TEST_CASE("no answer within the timeout gives a no_answer reminder; the late answer follows as an update", "[registry][e2e]") {
+TEST_CASE("no answer within the timeout gives a no_answer reminder, the late answer follows as an update", "[registry][e2e]") {
   TestDeployment d;
   InProcessHub hub(d);
   auto registry = d.client("registry");

@@ -160,7 +160,7 @@ TEST_CASE("progress replies and replies that are no answer are ignored", "[regis
   CHECK(f.ctx.raised.empty());
 }
 
-TEST_CASE("no answer in time gives a no_answer reminder; a late answer follows as an update", "[registry][hooks]") {
+TEST_CASE("no answer in time gives a no_answer reminder, a late answer follows as an update", "[registry][hooks]") {
   Fixture f;
   REQUIRE(f.plugin.on_accepted(f.ctx, f.check).ok());
   f.fire_timer();

@@ -126,7 +126,7 @@ TEST_CASE("every item passed: the acceptance is completed, and only then", "[uti
   CHECK(state(ctx)["status"] == "completed");
 }
 
-TEST_CASE("one failed item fails the acceptance, naming the item, its unit, defects and who must act; "
+TEST_CASE("one failed item fails the acceptance, naming the item, its unit, defects and who must act, "
           "its re-inspection completes it", "[utilities][acceptance]") {
   auto plugin = configured_plugin();
   auto ctx = context();

@@ -185,7 +185,7 @@ TEST_CASE("only the compound's 镇街 decides on an exit", "[utilities][exit]") 
   CHECK(state(ctx)["status"] == "pending");
 }
 
-TEST_CASE("handovers are gathered; the 镇街 hears once every one is answered", "[utilities][exit][handover]") {
+TEST_CASE("handovers are gathered, the 镇街 hears once every one is answered", "[utilities][exit][handover]") {
   auto plugin = configured_plugin();
   auto ctx = context();
   exit_decided(plugin, ctx, exit_case(), "approved");

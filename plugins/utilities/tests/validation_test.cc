@@ -203,7 +203,7 @@ TEST_CASE("a verdict on an item is passed, or failed with defects and who must a
   CHECK(has_problem(problems, "/defects", "a passed item lists no defects"));
 }
 
-TEST_CASE("the 镇街 approves or refuses an exit with a reason; handovers are done with what was taken over",
+TEST_CASE("the 镇街 approves or refuses an exit with a reason, handovers are done with what was taken over",
           "[utilities][reply]") {
   const auto plugin = configured_plugin();
   CHECK(plugin.validate_reply("utilities.company_exit", final_reply(1, "sd.xinzhou", "approved")).empty());
