@@ -43,20 +43,6 @@ std::string two_digits(int n) {
   return n < 10 ? "0" + std::to_string(n) : std::to_string(n);
 }
 
-Result<int> free_tcp_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) return Status::Unavailable(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  const bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(s);
-  if (!ok) return Status::Unavailable("cannot find a free TCP port on 127.0.0.1");
-  return static_cast<int>(ntohs(addr.sin_port));
-}
 
 // Immediate shutdown of a PostgreSQL left running in <dir>/pg/pgdata by a bench
 // that died, then waits for it to go.
@@ -97,6 +83,23 @@ std::string tag_to_dbname(const std::string& tag) {
 
 }  // namespace
 
+Result<int> free_tcp_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return Status::Unavailable(std::string("socket: ") + std::strerror(errno));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  const bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  ::close(s);
+  if (!ok) return Status::Unavailable("cannot find a free TCP port on 127.0.0.1");
+  return static_cast<int>(ntohs(addr.sin_port));
+}
+
+std::string HttpEdge::secret_file(int receiver) const { return secrets_dir + "/" + receiver_id(receiver) + ".secret"; }
+
 std::string sender_id(int i) { return "bench.s" + two_digits(i + 1); }
 std::string receiver_id(int i) { return "bench.r" + two_digits(i + 1); }
 
@@ -134,7 +137,8 @@ Result<ScenarioDeployment> scenario_paths(const std::string& folder, const std::
 
 void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const std::string& folder,
                            const std::string& conninfo, const std::string& module_dir,
-                           const std::vector<std::string>& extra_case_fields, BenchQuotas quotas) {
+                           const std::vector<std::string>& extra_case_fields, BenchQuotas quotas,
+                           const HttpEdge* http) {
   y << "hub:\n"
     << "  id: bench\n"
     << "  database: " << yaml_quoted(conninfo) << "\n"
@@ -165,8 +169,22 @@ void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const s
     << "  - name: zmq\n"
     << "    file: zmq\n"
     << "    settings: {bind: " << yaml_quoted(s.endpoint) << ", secret_key_file: " << yaml_quoted(folder + "/keys/hub.key")
-    << "}\n"
-    << "case_types:\n"
+    << "}\n";
+  if (http) {
+    // Connections per address: every sender's connections come from 127.0.0.1.
+    y << "  - name: http\n"
+      << "    file: http\n"
+      << "    settings:\n"
+      << "      listener: {bind: \"127.0.0.1:" << http->api_port << "\", certificate_file: "
+      << yaml_quoted(http->certificate_file) << ", private_key_file: " << yaml_quoted(http->private_key_file)
+      << ", max_connections_per_address: 512}\n"
+      << "      webhooks:\n";
+    for (std::size_t i = 0; i < http->webhook_ports.size(); ++i)
+      y << "        " << receiver_id(static_cast<int>(i)) << ": {url: \"https://127.0.0.1:" << http->webhook_ports[i]
+        << "/inbox\", secret_file: " << yaml_quoted(http->secret_file(static_cast<int>(i)))
+        << ", ca_file: " << yaml_quoted(http->ca_file) << ", connections: " << http->webhook_connections << "}\n";
+  }
+  y << "case_types:\n"
     << "  - {id: bench.case, name: 压测案件, plugin: generic}\n"
     << "units:\n";
 }
@@ -287,19 +305,21 @@ Result<BenchDeployment> BenchDeployment::create(const std::string& folder) {
 
 Result<ScenarioDeployment> BenchDeployment::write_scenario(const std::string& tag, Mode mode,
                                                            const std::string& conninfo, const std::string& module_dir,
-                                                           BenchQuotas quotas) const {
+                                                           BenchQuotas quotas, const HttpEdge* http) const {
   auto paths = scenario_paths(folder_, tag);
   if (!paths.ok()) return paths.status();
   const ScenarioDeployment& s = *paths;
 
   std::ostringstream y;
   y << "# hub_bench deployment, scenario " << tag << " (written by the bench; edits are lost)\n";
-  write_deployment_head(y, s, folder_, conninfo, module_dir, {}, quotas);
+  write_deployment_head(y, s, folder_, conninfo, module_dir, {}, quotas, http);
+  const char* adapter = http ? "http" : "zmq";
   for (int i = 0; i < kUnits; ++i)
-    y << "  - {id: " << sender_id(i) << ", name: 压测发送单位" << two_digits(i + 1)
-      << ", adapter: zmq, may_send: [bench.case]}\n";
+    y << "  - {id: " << sender_id(i) << ", name: 压测发送单位" << two_digits(i + 1) << ", adapter: " << adapter
+      << ", may_send: [bench.case]}\n";
   for (int i = 0; i < kUnits; ++i)
-    y << "  - {id: " << receiver_id(i) << ", name: 压测接收单位" << two_digits(i + 1) << ", adapter: zmq}\n";
+    y << "  - {id: " << receiver_id(i) << ", name: 压测接收单位" << two_digits(i + 1) << ", adapter: " << adapter
+      << "}\n";
   y << "routes:\n";
   for (int i = 0; i < kUnits; ++i) {
     y << "  - {id: bench_" << mode_name(mode) << "_s" << two_digits(i + 1)

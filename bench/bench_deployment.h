@@ -86,6 +86,25 @@ struct ScenarioDeployment {
   std::string hub_id;           // given to hubd as --hub-id when not empty (several hubs on one database)
 };
 
+// A TCP port of 127.0.0.1 that nobody listens on now.
+Result<int> free_tcp_port();
+
+// --transport http (bench/http_units.h): where the http adapter serves the
+// unit API and where it pushes the receivers' messages. Every certificate is
+// the bench's own (tests/http/test_pki.h), for 127.0.0.1.
+struct HttpEdge {
+  int api_port = 0;  // the unit API's HTTPS listener on 127.0.0.1
+  std::string certificate_file;  // the hub's and the receivers' certificate and key
+  std::string private_key_file;
+  std::string ca_file;  // what both sides trust
+  std::vector<int> webhook_ports;  // receiver i's webhook: https://127.0.0.1:<port>/inbox
+  int webhook_connections = 4;     // pushes in flight to each receiver
+  // The webhooks' secret files <dir>/<receiver id>.secret, made by hubd at
+  // start (the bench reads them to check every push's signature).
+  std::string secrets_dir;
+  std::string secret_file(int receiver) const;
+};
+
 // Creates <folder>/<tag> and names a deployment's files in it (see
 // ScenarioDeployment), with an endpoint on a free TCP port of 127.0.0.1.
 Result<ScenarioDeployment> scenario_paths(const std::string& folder, const std::string& tag);
@@ -97,14 +116,15 @@ std::string yaml_quoted(const std::string& s);
 // the `units:` key: hub `bench` on `conninfo` with the files of `s` and the
 // keys in <folder>/keys, the calendar, the generic plugin with case type
 // bench.case (field `body`, then each of `extra_case_fields`, e.g.
-// "region: {type: string}") and the zmq adapter bound to s.endpoint.
+// "region: {type: string}"), the zmq adapter bound to s.endpoint and, with
+// `http`, the http adapter as it says.
 // Unit quotas are lifted (the bench measures the hub, not a unit's allowance)
 // unless `quotas` says the hub's defaults, as in production.
 enum class BenchQuotas { kLifted, kHubDefaults };
 void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const std::string& folder,
                            const std::string& conninfo, const std::string& module_dir,
                            const std::vector<std::string>& extra_case_fields = {},
-                           BenchQuotas quotas = BenchQuotas::kLifted);
+                           BenchQuotas quotas = BenchQuotas::kLifted, const HttpEdge* http = nullptr);
 
 // Loads s.config_path with the hub's own config loader; Internal, listing the
 // first problems, when it does not load.
@@ -116,10 +136,12 @@ class BenchDeployment {
   static Result<BenchDeployment> create(const std::string& folder);
 
   // Writes <folder>/<tag>/hub.yaml for `mode` on `conninfo` and checks it with
-  // the hub's own config loader.
+  // the hub's own config loader. With `http`, every bench unit uses the http
+  // adapter (the zmq adapter still runs, with no unit on it).
   Result<ScenarioDeployment> write_scenario(const std::string& tag, Mode mode, const std::string& conninfo,
                                             const std::string& module_dir,
-                                            BenchQuotas quotas = BenchQuotas::kLifted) const;
+                                            BenchQuotas quotas = BenchQuotas::kLifted,
+                                            const HttpEdge* http = nullptr) const;
 
   const keys::KeyPair& key(const std::string& unit) const { return unit_keys_.at(unit); }
   const std::string& hub_public_key() const { return hub_key_.public_key; }

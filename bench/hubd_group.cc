@@ -4,12 +4,13 @@ namespace hub::bench {
 
 Result<std::unique_ptr<HubdGroup>> HubdGroup::prepare(const BenchDeployment& deployment, const std::string& tag,
                                                       Mode mode, const std::string& conninfo,
-                                                      const std::string& module_dir, int hubs, BenchQuotas quotas) {
+                                                      const std::string& module_dir, int hubs, BenchQuotas quotas,
+                                                      const HttpEdge* http) {
   auto group = std::make_unique<HubdGroup>();
   group->keys_ = &deployment;
   for (int i = 0; i < hubs; ++i) {
     const std::string suffix = hubs == 1 ? std::string() : "-h" + std::to_string(i + 1);
-    auto written = deployment.write_scenario(tag + suffix, mode, conninfo, module_dir, quotas);
+    auto written = deployment.write_scenario(tag + suffix, mode, conninfo, module_dir, quotas, http);
     if (!written.ok()) return written.status();
     Hub h;
     h.deployment = std::move(written).value();

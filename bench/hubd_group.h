@@ -31,7 +31,8 @@ class HubdGroup {
   static Result<std::unique_ptr<HubdGroup>> prepare(const BenchDeployment& deployment, const std::string& tag,
                                                     Mode mode, const std::string& conninfo,
                                                     const std::string& module_dir, int hubs,
-                                                    BenchQuotas quotas = BenchQuotas::kLifted);
+                                                    BenchQuotas quotas = BenchQuotas::kLifted,
+                                                    const HttpEdge* http = nullptr);
 
   int size() const { return static_cast<int>(hubs_.size()); }
   const ScenarioDeployment& deployment(int hub) const { return hubs_[static_cast<std::size_t>(hub)].deployment; }

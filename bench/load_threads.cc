@@ -61,17 +61,146 @@ std::int64_t steady_ns() {
       .count();
 }
 
+// ------------------------------------------------------------- shared pieces
+
+CaseFields::CaseFields(int payload_bytes) : payload_bytes_(static_cast<std::size_t>(payload_bytes)) {
+  // Readable filler text for the body.
+  static constexpr std::string_view kText = "新惠城区物业管理联动枢纽 bench payload 0123456789 abcdefghijklmnopqrstuvwxyz. ";
+  while (padding_.size() < payload_bytes_ + kText.size()) padding_ += kText;
+}
+
+void CaseFields::append(std::string& out, const std::string& reference, std::int64_t stamp_ns) const {
+  out += R"("reference":")";
+  out += reference;
+  out += R"(","type":"bench.case","compound":"","payload":{"body":"t=)";
+  const std::size_t body_start = out.size() - 2;
+  out += std::to_string(stamp_ns);
+  out += ';';
+  // Fill up to payload_bytes bytes, stopping before a multi-byte character
+  // would be cut, so that the body stays valid UTF-8 whatever its length.
+  const std::size_t target = body_start + payload_bytes_;
+  std::size_t i = 0;
+  while (out.size() < target && i < padding_.size()) {
+    const auto c = static_cast<unsigned char>(padding_[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >= 0xF0 ? 4 : (c >= 0xE0 ? 3 : 2));
+    if (out.size() + len > target) break;
+    out.append(padding_, i, len);
+    i += len;
+  }
+  while (out.size() < target) out += '.';
+  out += R"("})";
+}
+
+std::int64_t record_promised(const Json& accepted, std::int64_t case_id, SenderResult& r, std::string* journal_line) {
+  std::int64_t promised = 0;
+  if (const auto d = accepted.find("deliveries"); d != accepted.end() && d->is_array())
+    for (const auto& item : *d) {
+      const std::int64_t delivery = item.value("delivery", std::int64_t{0});
+      r.expected.push_back({delivery, receiver_index(item.value("to", "")), case_id});
+      if (journal_line) *journal_line += (promised ? "," : "") + std::to_string(delivery) + ":" + item.value("to", "");
+      ++promised;
+    }
+  return promised;
+}
+
+bool count_refusal(const std::string& kind, const std::string& code, bool in_window, SenderResult& r) {
+  ++r.codes[code];
+  if (kind == "rejected") {
+    ++r.rejected;
+    if (in_window) ++r.rejected_in_window;
+    return false;
+  }
+  if (code == "busy") {
+    ++r.busy;
+    if (in_window) ++r.busy_in_window;
+    return true;
+  }
+  ++r.other_errors;
+  if (in_window) ++r.other_errors_in_window;
+  return false;
+}
+
+void merge_into(SenderResult& into, const SenderResult& from) {
+  into.sent += from.sent;
+  into.sent_in_window += from.sent_in_window;
+  into.accepted += from.accepted;
+  into.accepted_in_window += from.accepted_in_window;
+  into.duplicate_answers += from.duplicate_answers;
+  into.parked += from.parked;
+  into.rejected += from.rejected;
+  into.busy += from.busy;
+  into.other_errors += from.other_errors;
+  into.busy_in_window += from.busy_in_window;
+  into.rejected_in_window += from.rejected_in_window;
+  into.other_errors_in_window += from.other_errors_in_window;
+  into.skipped_slots += from.skipped_slots;
+  into.resends += from.resends;
+  into.unanswered += from.unanswered;
+  into.dropped += from.dropped;
+  into.unmatched_answers += from.unmatched_answers;
+  for (const auto& [at, n] : from.accepted_at) into.accepted_at[at] += n;
+  for (const auto& [code, n] : from.codes) into.codes[code] += n;
+  into.accept_latency_ns.insert(into.accept_latency_ns.end(), from.accept_latency_ns.begin(),
+                                from.accept_latency_ns.end());
+  into.expected.insert(into.expected.end(), from.expected.begin(), from.expected.end());
+  if (into.failure.empty()) into.failure = from.failure;
+}
+
+std::optional<std::int64_t> tally_message(const std::string& body, std::int64_t now, const std::string& prefix,
+                                          const std::string& endpoint, ScenarioControl& control, ReceiverResult& r,
+                                          Journal* journal) {
+  ++r.messages;
+  // A delivery is {head fields..., "payload": <stored payload>}: only the head is parsed.
+  const std::size_t payload_at = body.find(",\"payload\":");
+  const Json head = Json::parse(payload_at == std::string::npos ? body : body.substr(0, payload_at) + "}", nullptr, false);
+  if (!head.is_object()) {
+    ++r.unparsable;
+    return std::nullopt;
+  }
+  const std::string kind = head.value("kind", "");
+  if (kind == "error") {
+    ++r.errors;
+    const std::string code = head.value("code", "error");
+    ++r.codes[code];
+    if (control.in_window(now)) ++(code == "busy" ? r.busy_in_window : r.other_errors_in_window);
+    return std::nullopt;
+  }
+  if (kind != "delivery") return std::nullopt;
+  ++r.deliveries;
+  const std::int64_t id = head.value("delivery", std::int64_t{0});
+  if (journal)
+    journal->add("delivery\t" + std::to_string(id) + "\t" + std::to_string(head.value("case", std::int64_t{0})) + "\t" +
+                 head.value("reference", "") + "\t" + std::to_string(head.value("attempt", 0)));
+  r.max_attempt = std::max(r.max_attempt, head.value("attempt", 0));
+  if (!r.seen.insert(id).second) {
+    ++r.repeats;
+    return id;
+  }
+  ++r.first_receipts;
+  ++r.deliveries_at[endpoint];
+  if (head.value("reference", "").rfind(prefix, 0) != 0) {
+    ++r.foreign;
+    return id;
+  }
+  control.received_distinct.fetch_add(1, std::memory_order_relaxed);
+  const std::size_t t_at = payload_at == std::string::npos ? payload_at : body.find("t=", payload_at);
+  if (t_at == std::string::npos) {
+    ++r.unparsable;
+    return id;
+  }
+  const std::size_t t_end = body.find(';', t_at);
+  const auto sent = parse_int(std::string_view(body).substr(t_at + 2, t_end - t_at - 2));
+  if (sent && control.in_window(*sent)) r.latency_ns.push_back(now - *sent);
+  return id;
+}
+
 // --------------------------------------------------------------------- Sender
 
 Sender::Sender(zmq::context_t& ctx, UnitConnection unit, int index, const Scenario& scenario,
                const BenchOptions& options, std::string reference_prefix, ScenarioControl& control)
     : socket_(ctx, zmq::socket_type::dealer), unit_(std::move(unit)), link_(ctx, socket_, unit_), index_(index),
       scenario_(scenario), options_(options), prefix_(std::move(reference_prefix) + sender_id(index).substr(6) + "-"),
-      control_(control) {
-  // Readable filler text for the body.
-  static constexpr std::string_view kText = "新惠城区物业管理联动枢纽 bench payload 0123456789 abcdefghijklmnopqrstuvwxyz. ";
-  while (padding_.size() < static_cast<std::size_t>(options.payload_bytes) + kText.size()) padding_ += kText;
-  // Cut at an ASCII character so that the body stays valid UTF-8 whatever its length.
+      fields_(options.payload_bytes), control_(control) {
   r_.accept_latency_ns.reserve(1 << 16);
 }
 
@@ -87,25 +216,9 @@ Status Sender::connect(int timeout_ms) {
 bool Sender::send_case(std::uint64_t seq, std::int64_t stamp_ns) {
   std::string body;
   body.reserve(static_cast<std::size_t>(options_.payload_bytes) + 160);
-  body += R"({"kind":"send","reference":")";
-  body += prefix_;
-  body += std::to_string(seq);
-  body += R"(","type":"bench.case","compound":"","payload":{"body":"t=)";
-  const std::size_t body_start = body.size() - 2;
-  body += std::to_string(stamp_ns);
-  body += ';';
-  // Fill up to payload_bytes bytes, stopping before a multi-byte character would be cut.
-  const std::size_t target = body_start + static_cast<std::size_t>(options_.payload_bytes);
-  std::size_t i = 0;
-  while (body.size() < target && i < padding_.size()) {
-    const auto c = static_cast<unsigned char>(padding_[i]);
-    const std::size_t len = c < 0x80 ? 1 : (c >= 0xF0 ? 4 : (c >= 0xE0 ? 3 : 2));
-    if (body.size() + len > target) break;
-    body.append(padding_, i, len);
-    i += len;
-  }
-  while (body.size() < target) body += '.';
-  body += R"("}})";
+  body += R"({"kind":"send",)";
+  fields_.append(body, prefix_ + std::to_string(seq), stamp_ns);
+  body += '}';
   if (!send_message(socket_, body)) return false;
   link_.sent(steady_ns());
   return true;
@@ -136,17 +249,9 @@ void Sender::handle(const std::string& body, std::int64_t now) {
     if (control_.in_window(now)) ++r_.accepted_in_window;
     if (control_.in_window(it->second.first_sent_ns)) r_.accept_latency_ns.push_back(now - it->second.first_sent_ns);
     const std::int64_t case_id = j.value("case", std::int64_t{0});
-    std::int64_t promised = 0;
     std::string line;
     if (journal_) line = "accepted\t" + reference + "\t" + std::to_string(case_id) + "\t" + (j.value("duplicate", false) ? "1" : "0") + "\t";
-    if (const auto d = j.find("deliveries"); d != j.end() && d->is_array())
-      for (const auto& item : *d) {
-        const int to = receiver_index(item.value("to", ""));
-        r_.expected.push_back({item.value("delivery", std::int64_t{0}), to, case_id});
-        if (journal_)
-          line += (promised ? "," : "") + std::to_string(item.value("delivery", std::int64_t{0})) + ":" + item.value("to", "");
-        ++promised;
-      }
+    const std::int64_t promised = record_promised(j, case_id, r_, journal_ ? &line : nullptr);
     if (journal_) journal_->add(line);
     if (promised == 0) ++r_.parked;
     control_.expected_deliveries.fetch_add(promised, std::memory_order_relaxed);
@@ -154,19 +259,7 @@ void Sender::handle(const std::string& body, std::int64_t now) {
     return;
   }
   const std::string code = j.value("code", kind);
-  ++r_.codes[code];
-  const bool in_window = control_.in_window(now);
-  if (kind == "rejected") {
-    ++r_.rejected;
-    if (in_window) ++r_.rejected_in_window;
-  } else if (code == "busy") {
-    ++r_.busy;
-    if (in_window) ++r_.busy_in_window;
-    pause_until_ns_ = now + kBusyPauseNs;
-  } else {
-    ++r_.other_errors;
-    if (in_window) ++r_.other_errors_in_window;
-  }
+  if (count_refusal(kind, code, control_.in_window(now), r_)) pause_until_ns_ = now + kBusyPauseNs;
   if (kind == "error" && j.value("retry", false)) control_.retry_answers.fetch_add(1, std::memory_order_relaxed);
   if (it == outstanding_.end()) {
     if (!ours) ++r_.unmatched_answers;
@@ -393,49 +486,10 @@ void Receiver::send_acks() {
 }
 
 void Receiver::handle(const std::string& body, std::int64_t now) {
-  ++r_.messages;
-  // A delivery is {head fields..., "payload": <stored payload>}: only the head is parsed.
-  const std::size_t payload_at = body.find(",\"payload\":");
-  const Json head = Json::parse(payload_at == std::string::npos ? body : body.substr(0, payload_at) + "}", nullptr, false);
-  if (!head.is_object()) {
-    ++r_.unparsable;
-    return;
-  }
-  const std::string kind = head.value("kind", "");
-  if (kind == "delivery") {
-    ++r_.deliveries;
-    const std::int64_t id = head.value("delivery", std::int64_t{0});
-    acks_.push_back(id);  // acked after this round's messages (and the journal, if any)
-    if (control_.in_window(now)) ++r_.acks_in_window;
-    if (journal_)
-      journal_->add("delivery\t" + std::to_string(id) + "\t" + std::to_string(head.value("case", std::int64_t{0})) +
-                    "\t" + head.value("reference", "") + "\t" + std::to_string(head.value("attempt", 0)));
-    r_.max_attempt = std::max(r_.max_attempt, head.value("attempt", 0));
-    if (!r_.seen.insert(id).second) {
-      ++r_.repeats;
-      return;
-    }
-    ++r_.first_receipts;
-    ++r_.deliveries_at[link_.endpoint()];
-    if (head.value("reference", "").rfind(prefix_, 0) != 0) {
-      ++r_.foreign;
-      return;
-    }
-    control_.received_distinct.fetch_add(1, std::memory_order_relaxed);
-    const std::size_t t_at = payload_at == std::string::npos ? payload_at : body.find("t=", payload_at);
-    if (t_at == std::string::npos) {
-      ++r_.unparsable;
-      return;
-    }
-    const std::size_t t_end = body.find(';', t_at);
-    const auto sent = parse_int(std::string_view(body).substr(t_at + 2, t_end - t_at - 2));
-    if (sent && control_.in_window(*sent)) r_.latency_ns.push_back(now - *sent);
-  } else if (kind == "error") {
-    ++r_.errors;
-    const std::string code = head.value("code", "error");
-    ++r_.codes[code];
-    if (control_.in_window(now)) ++(code == "busy" ? r_.busy_in_window : r_.other_errors_in_window);
-  }
+  const auto delivery = tally_message(body, now, prefix_, link_.endpoint(), control_, r_, journal_);
+  if (!delivery) return;
+  acks_.push_back(*delivery);  // acked after this round's messages (and the journal, if any)
+  if (control_.in_window(now)) ++r_.acks_in_window;
 }
 
 void Receiver::run() noexcept {

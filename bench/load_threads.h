@@ -19,10 +19,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
 #include "hub_link.h"
@@ -107,14 +109,71 @@ struct ReceiverResult {
   std::string failure;
 };
 
-class Sender {
+// What ScenarioRun (main.cc) needs of a sending or receiving unit, whatever
+// its transport: connect before the load starts, run on a thread of its own
+// until the scenario ends, results read after the thread is joined.
+class SendingUnit {
+ public:
+  virtual ~SendingUnit() = default;
+  virtual Status connect(int timeout_ms) = 0;
+  // Ends by decrementing control.senders_running once.
+  virtual void run() noexcept = 0;
+  virtual const SenderResult& result() const = 0;
+};
+
+class ReceivingUnit {
+ public:
+  virtual ~ReceivingUnit() = default;
+  virtual Status connect(int timeout_ms) = 0;
+  // Returns once control.stop_receivers or control.abort is set.
+  virtual void run() noexcept = 0;
+  virtual const ReceiverResult& result() const = 0;
+};
+
+// The members of a bench case after "kind" (reference, type, compound and a
+// payload whose body starts "t=<stamp_ns>;" and is filled to payload_bytes):
+// `{"kind":"send",` + fields + `}` over ZeroMQ, `{` + fields + `}` as the
+// body of POST /v1/cases.
+class CaseFields {
+ public:
+  explicit CaseFields(int payload_bytes);
+  // Appends the fields of case `reference` to `out`.
+  void append(std::string& out, const std::string& reference, std::int64_t stamp_ns) const;
+
+ private:
+  std::size_t payload_bytes_;
+  std::string padding_;
+};
+
+// Records the deliveries an "accepted" answer promises (case `case_id`) in
+// r.expected and in `journal_line` when not null; returns how many.
+std::int64_t record_promised(const nlohmann::json& accepted, std::int64_t case_id, SenderResult& r,
+                             std::string* journal_line);
+
+// Counts a refusal (kind "rejected" or "error", with its code) in `r`; true
+// when the hub said busy (the sender should pause before sending more).
+bool count_refusal(const std::string& kind, const std::string& code, bool in_window, SenderResult& r);
+
+// Adds `from` to `into` (counts summed, samples and promises appended).
+void merge_into(SenderResult& into, const SenderResult& from);
+
+// What a receiving unit does with one message from the hub, whatever its
+// transport: counts it in `r` (first receipts, repeats, latency of cases sent
+// in the window, error answers), journals a delivery, and returns the
+// delivery's id when the message is a delivery (to be acked), else nullopt.
+// `endpoint` names where it came from (ReceiverResult::deliveries_at).
+std::optional<std::int64_t> tally_message(const std::string& body, std::int64_t now, const std::string& prefix,
+                                          const std::string& endpoint, ScenarioControl& control, ReceiverResult& r,
+                                          Journal* journal);
+
+class Sender : public SendingUnit {
  public:
   Sender(zmq::context_t& ctx, UnitConnection unit, int index, const Scenario& scenario, const BenchOptions& options,
          std::string reference_prefix, ScenarioControl& control);
   // Connects and waits for "welcome".
-  Status connect(int timeout_ms);
-  void run() noexcept;
-  const SenderResult& result() const { return r_; }
+  Status connect(int timeout_ms) override;
+  void run() noexcept override;
+  const SenderResult& result() const override { return r_; }
   // Records every new send, accepted answer and final refusal (before run()).
   void set_journal(Journal* journal) { journal_ = journal; }
 
@@ -141,7 +200,7 @@ class Sender {
   Scenario scenario_;
   const BenchOptions& options_;
   std::string prefix_;  // "<tag>-<sNN>-"
-  std::string padding_;
+  CaseFields fields_;
   ScenarioControl& control_;
   std::uint64_t next_seq_ = 1;
   std::map<std::uint64_t, Outstanding> outstanding_;
@@ -150,12 +209,12 @@ class Sender {
   SenderResult r_;
 };
 
-class Receiver {
+class Receiver : public ReceivingUnit {
  public:
   Receiver(zmq::context_t& ctx, UnitConnection unit, int index, std::string reference_prefix, ScenarioControl& control);
-  Status connect(int timeout_ms);
-  void run() noexcept;
-  const ReceiverResult& result() const { return r_; }
+  Status connect(int timeout_ms) override;
+  void run() noexcept override;
+  const ReceiverResult& result() const override { return r_; }
   // Records every delivery, on disk before it is acked (before run()).
   void set_journal(Journal* journal) { journal_ = journal; }
 

@@ -23,9 +23,12 @@
 #include "fairness.h"
 #include "growth.h"
 #include "hubd_group.h"
+#include "http_units.h"
 #include "load_threads.h"
 #include "metrics.h"
+#include "ops/operator_client.h"
 #include "options.h"
+#include "test_pki.h"
 
 namespace hub::bench {
 namespace {
@@ -77,12 +80,16 @@ std::string run_token() {
 
 class ScenarioRun {
  public:
+  // `pki`: the certificates of --transport http (null otherwise).
   ScenarioRun(int index, const Scenario& scenario, const BenchOptions& options, BenchDatabase& db,
-              const BenchDeployment& deployment, const std::string& run_id)
-      : index_(index), scenario_(scenario), options_(options), db_(db), deployment_(deployment) {
-    tag_ = fmt::format("{:02d}-{}-{}{}", index + 1, mode_name(scenario.mode),
+              const BenchDeployment& deployment, const std::string& run_id, std::string folder,
+              const http::testing::TestPki* pki)
+      : index_(index), scenario_(scenario), options_(options), db_(db), deployment_(deployment), pki_(pki),
+        folder_(std::move(folder)) {
+    tag_ = fmt::format("{:02d}-{}-{}{}{}", index + 1, mode_name(scenario.mode),
                        scenario.rate == 0 ? std::string("sat") : std::to_string(scenario.rate),
-                       scenario.hubs > 1 ? fmt::format("-{}h", scenario.hubs) : std::string());
+                       scenario.hubs > 1 ? fmt::format("-{}h", scenario.hubs) : std::string(),
+                       scenario.transport == Transport::kHttp ? "-http" : "");
     prefix_ = run_id + "." + tag_ + "-";
     r_.name = scenario.name();
     r_.mode = mode_name(scenario.mode);
@@ -140,8 +147,12 @@ class ScenarioRun {
     auto conninfo = db_.database_for(tag_);
     if (!conninfo.ok()) return conninfo.status();
     const BenchQuotas quotas = scenario_.fairness == Fairness::kOff ? BenchQuotas::kLifted : BenchQuotas::kHubDefaults;
-    auto group =
-        HubdGroup::prepare(deployment_, tag_, scenario_.mode, *conninfo, options_.module_dir, scenario_.hubs, quotas);
+    const bool over_http = scenario_.transport == Transport::kHttp;
+    if (over_http) {
+      if (Status s = plan_http_edge(); !s.ok()) return s;
+    }
+    auto group = HubdGroup::prepare(deployment_, tag_, scenario_.mode, *conninfo, options_.module_dir, scenario_.hubs,
+                                    quotas, over_http ? &edge_ : nullptr);
     if (!group.ok()) return group.status();
     hubds_ = std::move(group).value();
     if (options_.verbose) progress("starting hubd (" + hubds_->deployment(0).config_path + ")");
@@ -156,12 +167,12 @@ class ScenarioRun {
     // senders' messages inside the bench nor take CPU the hub would have.
     zmq::context_t flood_ctx(1);
     flood_ctx.set(zmq::ctxopt::thread_sched_policy, SCHED_IDLE);
-    std::vector<std::unique_ptr<Receiver>> receivers;
-    std::vector<std::unique_ptr<Sender>> senders;
+    std::vector<std::unique_ptr<ReceivingUnit>> receivers;
+    std::vector<std::unique_ptr<SendingUnit>> senders;
     struct Cleanup {  // threads stop, then sockets go before their context
       ScenarioRun& run;
-      std::vector<std::unique_ptr<Receiver>>& r;
-      std::vector<std::unique_ptr<Sender>>& s;
+      std::vector<std::unique_ptr<ReceivingUnit>>& r;
+      std::vector<std::unique_ptr<SendingUnit>>& s;
       ~Cleanup() {
         run.control_.abort = true;
         for (auto& th : run.threads_)
@@ -178,14 +189,23 @@ class ScenarioRun {
     } cleanup{*this, receivers, senders};
 
     for (int i = 0; i < kUnits; ++i) {
-      receivers.push_back(
-          std::make_unique<Receiver>(ctx, hubds_->unit(receiver_id(i), hubds_->receiver_home(i)), i, prefix_, control_));
+      if (over_http)
+        receivers.push_back(std::make_unique<HttpReceiver>(edge_, i, prefix_, control_));
+      else
+        receivers.push_back(std::make_unique<Receiver>(ctx, hubds_->unit(receiver_id(i), hubds_->receiver_home(i)), i,
+                                                       prefix_, control_));
       if (Status s = receivers.back()->connect(10000); !s.ok()) return s;
     }
     for (int i = 0; i < kUnits; ++i) {
-      zmq::context_t& sender_ctx = scenario_.fairness == Fairness::kFlood && i == 0 ? flood_ctx : ctx;
-      senders.push_back(std::make_unique<Sender>(sender_ctx, hubds_->unit(sender_id(i), hubds_->sender_home(i)), i, scenario_,
-                                                 options_, prefix_, control_));
+      if (over_http) {
+        auto access = issue_credential(i);
+        if (!access.ok()) return access.status();
+        senders.push_back(std::make_unique<HttpSender>(*access, i, scenario_, options_, prefix_, control_));
+      } else {
+        zmq::context_t& sender_ctx = scenario_.fairness == Fairness::kFlood && i == 0 ? flood_ctx : ctx;
+        senders.push_back(std::make_unique<Sender>(sender_ctx, hubds_->unit(sender_id(i), hubds_->sender_home(i)), i,
+                                                   scenario_, options_, prefix_, control_));
+      }
       if (Status s = senders.back()->connect(10000); !s.ok()) return s;
     }
 
@@ -263,8 +283,40 @@ class ScenarioRun {
     return Status::Internal("the scenario was aborted");
   }
 
-  void collect(const std::vector<std::unique_ptr<Sender>>& senders,
-               const std::vector<std::unique_ptr<Receiver>>& receivers) {
+  // --transport http: free ports for the unit API and the webhooks, the
+  // bench's certificates, the folder where hubd makes the webhooks' secrets.
+  Status plan_http_edge() {
+    auto api = free_tcp_port();
+    if (!api.ok()) return api.status();
+    edge_.api_port = *api;
+    edge_.certificate_file = pki_->server_cert_file;
+    edge_.private_key_file = pki_->server_key_file;
+    edge_.ca_file = pki_->ca_file;
+    edge_.webhook_ports.clear();
+    for (int i = 0; i < kUnits; ++i) {
+      auto port = free_tcp_port();
+      if (!port.ok()) return port.status();
+      edge_.webhook_ports.push_back(*port);
+    }
+    edge_.secrets_dir = folder_ + "/" + tag_ + "-webhooks";
+    std::error_code ec;
+    std::filesystem::create_directories(edge_.secrets_dir, ec);
+    if (ec) return Status::Unavailable("cannot create " + edge_.secrets_dir + ": " + ec.message());
+    return {};
+  }
+
+  // Sender i's credential, issued on the operator socket as `hubctl credential issue` does.
+  Result<HttpAccess> issue_credential(int i) {
+    const nlohmann::json request{{"op", "credential"}, {"action", "issue"}, {"unit", sender_id(i)}};
+    auto answer = ops::ask_operator({hubds_->deployment(0).operator_socket, ""}, request);
+    if (!answer.ok()) return Status(answer.status().code(), "issuing a credential: " + answer.status().message());
+    if (!answer->value("ok", false) || !answer->contains("secret"))
+      return Status::Internal("issuing a credential for " + sender_id(i) + ": " + answer->dump());
+    return HttpAccess{edge_.api_port, edge_.ca_file, answer->value("key_id", ""), answer->value("secret", "")};
+  }
+
+  void collect(const std::vector<std::unique_ptr<SendingUnit>>& senders,
+               const std::vector<std::unique_ptr<ReceivingUnit>>& receivers) {
     std::vector<std::int64_t> accept, e2e, quiet_accept, quiet_e2e;
     const bool fairness = scenario_.fairness != Fairness::kOff;
     std::unordered_map<std::int64_t, int> expected_to;
@@ -398,6 +450,9 @@ class ScenarioRun {
   const BenchOptions& options_;
   BenchDatabase& db_;
   const BenchDeployment& deployment_;
+  const http::testing::TestPki* pki_;
+  std::string folder_;     // the bench's working folder
+  HttpEdge edge_;          // --transport http
   std::string tag_, prefix_;
   ScenarioControl control_;
   std::unique_ptr<HubdGroup> hubds_;  // one hubd, or several on the one database
@@ -429,24 +484,39 @@ int run(const BenchOptions& options) {
     return 1;
   }
 
+  const bool over_http = std::any_of(options.scenarios.begin(), options.scenarios.end(),
+                                     [](const Scenario& s) { return s.transport == Transport::kHttp; });
   std::ifstream loadavg("/proc/loadavg");
   std::string load_line;
   std::getline(loadavg, load_line);
   std::cout << fmt::format(
                    "hub_bench: hubd {}\n  {} CPUs, load average at start {}; PostgreSQL: {}; {} senders x {} receivers "
-                   "(CURVE), payload {} B, window {} unanswered/sender at saturation\n  each scenario: fresh hubd{}, "
+                   "({}), payload {} B, window {} at saturation\n  each scenario: fresh hubd{}, "
                    "{:.0f} s warm-up, {:.0f} s measured, drain up to {:.0f} s; hubd log level {}\n",
                    options.hubd, std::thread::hardware_concurrency(), load_line,
                    (*db)->embedded() ? "embedded (private server, fsync on, synchronous_commit on)" : "--database",
-                   kUnits, kUnits, options.payload_bytes, options.window,
+                   kUnits, kUnits, over_http ? "HTTPS, signed requests and webhooks" : "ZeroMQ, CURVE",
+                   options.payload_bytes,
+                   over_http ? fmt::format("{} connections/sender, one request in flight each", options.connections)
+                             : fmt::format("{} unanswered/sender", options.window),
                    (*db)->embedded() ? " on a fresh database" : "", options.warmup_seconds, options.seconds,
                    options.drain_seconds, options.hub_log_level)
             << std::flush;
 
   const std::string run_id = run_token();
+  std::unique_ptr<http::testing::TestPki> pki;
+  if (over_http) {
+    try {
+      pki = std::make_unique<http::testing::TestPki>();
+    } catch (const std::exception& e) {
+      std::cerr << "hub_bench: " << e.what() << "\n";
+      return 1;
+    }
+  }
   std::vector<ScenarioResult> results;
   for (std::size_t i = 0; i < options.scenarios.size() && !g_interrupted; ++i) {
-    ScenarioRun scenario(static_cast<int>(i), options.scenarios[i], options, **db, *deployment, run_id);
+    ScenarioRun scenario(static_cast<int>(i), options.scenarios[i], options, **db, *deployment, run_id,
+                         (*folder)->path(), pki.get());
     results.push_back(scenario.run());
     const auto& r = results.back();
     if (!r.ran && !g_interrupted)

@@ -77,14 +77,15 @@ std::string Scenario::name() const {
   if (fairness == Fairness::kQuiet) return "fair/quiet";
   if (fairness == Fairness::kFlood) return "fair/flood";
   return std::string(mode_name(mode)) + "@" + (rate == 0 ? std::string("sat") : std::to_string(rate)) +
-         (hubs > 1 ? "/" + std::to_string(hubs) + "h" : std::string());
+         (hubs > 1 ? "/" + std::to_string(hubs) + "h" : std::string()) +
+         (transport == Transport::kHttp ? "/http" : "");
 }
 
 std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code) {
   BenchOptions o;
   o.hubd = HUB_BENCH_HUBD;
   o.module_dir = HUB_MODULE_DIR;
-  std::string modes = "all", loads, hubs = "1";
+  std::string modes = "all", loads, hubs = "1", transport = "zmq";
   double seconds = -1, warmup = -1;
   po::options_description d(
       "hub_bench: drives a real hubd (ZeroMQ + CURVE, durable PostgreSQL store) and prints a table.\n"
@@ -100,6 +101,11 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
       ("hubs", po::value(&hubs)->default_value(hubs),
        "hubds sharing the database, comma-separated (e.g. 1,2,3): every scenario runs with each count, the units "
        "spread over the hubs")
+      ("transport", po::value(&transport)->default_value(transport),
+       "zmq: the units speak ZeroMQ with CURVE; http: the HTTPS unit API, senders with signed requests on "
+       "keep-alive connections, receivers as webhooks (see bench/README.md)")
+      ("connections", po::value(&o.connections)->default_value(o.connections),
+       "with --transport http: keep-alive connections of each sender")
       ("window", po::value(&o.window)->default_value(o.window), "unanswered sends per sender at saturation")
       ("payload-bytes", po::value(&o.payload_bytes)->default_value(o.payload_bytes), "length of the payload's body")
       ("drain-seconds", po::value(&o.drain_seconds)->default_value(o.drain_seconds),
@@ -157,6 +163,24 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
     for (const Fairness f : {Fairness::kQuiet, Fairness::kFlood})
       scenarios->push_back(Scenario{Mode::kSingle, kQuietRate * 7, 1, f});  // seven quiet senders
   }
+  if (transport != "zmq" && transport != "http") {
+    std::cerr << "hub_bench: --transport must be zmq or http\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  const Transport chosen = transport == "http" ? Transport::kHttp : Transport::kZmq;
+  if (chosen == Transport::kHttp && (o.fairness || hubs != "1" || !o.growth.empty())) {
+    std::cerr << "hub_bench: --transport http runs the throughput table on one hub: not with --fairness, --hubs or "
+                 "--growth\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  if (o.connections < 1 || o.connections > 64) {
+    std::cerr << "hub_bench: --connections must be from 1 to 64\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  for (Scenario& sc : *scenarios) sc.transport = chosen;
   auto hub_counts = parse_hub_counts(hubs);
   if (!hub_counts) {
     std::cerr << "hub_bench: --hubs must be a list of counts from 1 to 8\n";

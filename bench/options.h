@@ -18,14 +18,20 @@ const char* mode_name(Mode mode);
 enum class Fairness { kOff, kQuiet, kFlood };
 inline constexpr int kQuietRate = 100;  // cases/s of each quiet sender
 
+// How the bench's units reach the hub: ZeroMQ with CURVE (docs/PROTOCOL.md),
+// or the HTTPS unit API with signed requests and webhooks (docs/ADAPTERS.md).
+enum class Transport { kZmq, kHttp };
+
 // One measured run: a routing mode at an offered load (0 = saturation).
 struct Scenario {
   Mode mode = Mode::kSingle;
   int rate = 0;  // cases/s across all senders; 0: saturation (bounded window)
   int hubs = 1;  // hubds sharing the database, the units spread over them (bench/hubd_group.h)
   Fairness fairness = Fairness::kOff;  // kOff: rate and mode say everything
+  Transport transport = Transport::kZmq;
 
-  std::string name() const;  // e.g. "single@1000", "fanout@sat", "fanout@sat/3h" (3 hubs)
+  // e.g. "single@1000", "fanout@sat", "fanout@sat/3h" (3 hubs), "single@sat/http"
+  std::string name() const;
 };
 
 struct BenchOptions {
@@ -40,6 +46,9 @@ struct BenchOptions {
   int window = 256;           // unanswered sends per sender at saturation
   int paced_cap = 4096;       // unanswered sends per sender at a fixed rate (slots beyond are skipped)
   int payload_bytes = 1000;   // length of the payload's "body" string
+  // --transport http: keep-alive HTTPS connections of each sender, one
+  // request in flight on each (the window at saturation is this).
+  int connections = 8;
   int senders = 8;
   int receivers = 8;
   bool quick = false;

@@ -34,12 +34,16 @@ Status HttpAdapter::start(const nlohmann::json& settings, AdapterHost& host) noe
         },
         [this](const std::string& line) { host_->log_warn("http adapter: " + line); });
 
+    workers_ = std::make_unique<RequestWorkers>(settings_.request_threads, settings_.listener.max_connections);
+
     http::Router router;
-    if (Status s = add_unit_api(router, UnitApiParts{host_, pending_.get(), inbox_.get(), settings_.max_poll_wait});
+    if (Status s = add_unit_api(router, UnitApiParts{host_, pending_.get(), inbox_.get(), workers_.get(),
+                                                     settings_.max_poll_wait});
         !s.ok())
       return s;
     auto server = std::make_unique<http::Server>(settings_.listener, std::move(router));
     if (Status s = server->start(); !s.ok()) {
+      workers_->stop();
       timers_->stop();
       return s;
     }
@@ -90,6 +94,7 @@ Status HttpAdapter::send(const std::string& unit, std::string body) noexcept {
 void HttpAdapter::stop() noexcept {
   std::lock_guard lock(lifecycle_mu_);
   if (server_) server_->stop();
+  if (workers_) workers_->stop();
   if (pusher_) pusher_->stop();
   if (timers_) timers_->stop();
 }

@@ -31,6 +31,7 @@
 #include "hub/adapter.h"
 #include "inbox.h"
 #include "pending_answers.h"
+#include "request_workers.h"
 #include "timer_thread.h"
 #include "webhook_pusher.h"
 
@@ -58,6 +59,7 @@ class HttpAdapter final : public Adapter {
   std::unique_ptr<PendingAnswers> pending_;
   std::unique_ptr<Inbox> inbox_;
   std::unique_ptr<WebhookPusher> pusher_;
+  std::unique_ptr<RequestWorkers> workers_;
   std::unique_ptr<http::Server> server_;
 };
 

@@ -157,6 +157,9 @@ std::vector<SettingDecl> setting_declarations() {
        "a unit that polled its inbox counts as connected this long afterwards (work is handed to it)"},
       {"inbox_limit", SettingType::kInt, 1000, false,
        "messages kept for one polling unit; beyond, the hub keeps them and sends them again later"},
+      {"request_threads", SettingType::kInt, 8, false,
+       "requests carried out at once (each waits for its credential check in the database); the listener's own "
+       "threads only read and write"},
       {"webhooks", SettingType::kMap, nullptr, false,
        "units the hub pushes to, by unit id: {url, secret_file, ca_file, timeout_seconds, connections}; a "
        "unit not named here fetches its messages with GET /v1/inbox"},
@@ -235,6 +238,9 @@ Status parse_settings(const nlohmann::json& settings, HttpSettings& out) noexcep
     std::int64_t inbox_limit = 0;
     if (Status s = read_count(settings, where, "inbox_limit", 1000, 1, 1000000, &inbox_limit); !s.ok()) return s;
     parsed.inbox_limit = static_cast<std::size_t>(inbox_limit);
+    std::int64_t request_threads = 0;
+    if (Status s = read_count(settings, where, "request_threads", 8, 1, 64, &request_threads); !s.ok()) return s;
+    parsed.request_threads = static_cast<int>(request_threads);
     if (const auto hooks = settings.find("webhooks"); hooks != settings.end() && !hooks->is_null()) {
       if (!hooks->is_object())
         return Status::InvalidArgument(setting_name("webhooks") + " must be a map of unit id to {url, secret_file}");

@@ -6,6 +6,7 @@
 //   max_poll_wait_seconds: 10       # GET /v1/inbox?wait=N holds at most this
 //   poll_presence_seconds: 15       # a unit that polled counts as connected this long
 //   inbox_limit: 1000               # messages kept for one polling unit
+//   request_threads: 8              # requests carried out at once (request_workers.h)
 //   webhooks:                       # units pushed to, by unit id (URLs come only from here)
 //     registry: {url: "https://10.20.1.5/xh/inbox", secret_file: /etc/xinhui-hub/webhooks/registry.secret,
 //                ca_file: /etc/xinhui-hub/webhooks/registry-ca.pem, timeout_seconds: 10, connections: 2}
@@ -50,6 +51,7 @@ struct HttpSettings {
   std::chrono::milliseconds max_poll_wait{std::chrono::seconds(10)};
   std::chrono::milliseconds poll_presence{std::chrono::seconds(15)};
   std::size_t inbox_limit = 1000;
+  int request_threads = 8;
   std::map<std::string, WebhookSettings> webhooks;  // by unit id
 };
 

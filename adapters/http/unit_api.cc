@@ -170,15 +170,26 @@ class UnitApi {
 
 Status add_unit_api(http::Router& router, UnitApiParts parts) {
   auto api = std::make_shared<const UnitApi>(parts);
-  const auto asking = [api](RouteSpec spec) {
-    return [api, spec = std::move(spec)](const http::Request& r, http::Responder respond) {
-      api->ask(r, std::move(respond), spec);
+  // The handler the router runs on an I/O thread: hands `work` to the workers.
+  const auto on_workers = [workers = parts.workers](std::string kind, RequestWorkers::Work work) {
+    return [workers, kind = std::move(kind), work = std::move(work)](const http::Request& r, http::Responder respond) {
+      if (workers->try_run(r, respond, work)) return;
+      respond(refused("busy",
+                      "the hub has too many HTTP requests waiting to be carried out: send this one again after the "
+                      "Retry-After pause (resend with the same reference; nothing of it was read)",
+                      kind));
     };
   };
-  const auto acking = [api](RouteSpec spec) {
-    return [api, spec = std::move(spec)](const http::Request& r, http::Responder respond) {
+  const auto asking = [api, on_workers](RouteSpec spec) {
+    const std::string kind = spec.kind;
+    return on_workers(kind, [api, spec = std::move(spec)](const http::Request& r, http::Responder respond) {
+      api->ask(r, std::move(respond), spec);
+    });
+  };
+  const auto acking = [api, on_workers](RouteSpec spec) {
+    return on_workers("ack", [api, spec = std::move(spec)](const http::Request& r, http::Responder respond) {
       api->ack(r, std::move(respond), spec);
-    };
+    });
   };
   std::vector<Status> added;
   added.push_back(router.add("POST", "/v1/hello", asking({"hello", "", ""})));
@@ -205,8 +216,9 @@ Status add_unit_api(http::Router& router, UnitApiParts parts) {
     response.headers.set("Cache-Control", "public, max-age=3600");
     return response;
   }));
-  added.push_back(router.add("GET", "/v1/inbox",
-                             [api](const http::Request& r, http::Responder respond) { api->poll(r, std::move(respond)); }));
+  added.push_back(router.add("GET", "/v1/inbox", on_workers("inbox", [api](const http::Request& r, http::Responder respond) {
+                               api->poll(r, std::move(respond));
+                             })));
   for (const auto& s : added)
     if (!s.ok()) return s;
   return {};

@@ -15,7 +15,9 @@
 //   GET  /v1/inbox?wait=N&limit=M                   the hub's messages for the unit (long poll)
 //   GET  /v1/openapi.json                           this API in OpenAPI 3 (docs/openapi.yaml), no credential
 //
-// Every request is authenticated first, by its signature headers
+// Every request but the OpenAPI document is carried out on the adapter's
+// request workers (request_workers.h), never on the listener's I/O threads; a
+// request they have no room for is answered 503 busy. It is authenticated first, by its signature headers
 // (request_signature.h) or, without them, by the client certificate the TLS
 // layer verified; the unit comes from that credential only, never from the
 // body. The body's members join the message beside those the route fixes
@@ -32,6 +34,7 @@
 #include "hub/adapter.h"
 #include "inbox.h"
 #include "pending_answers.h"
+#include "request_workers.h"
 
 namespace hub::http_adapter {
 
@@ -39,6 +42,7 @@ struct UnitApiParts {
   AdapterHost* host = nullptr;
   PendingAnswers* pending = nullptr;
   Inbox* inbox = nullptr;
+  RequestWorkers* workers = nullptr;  // every credentialed request is carried out there
   std::chrono::milliseconds max_poll_wait{};
 };
 

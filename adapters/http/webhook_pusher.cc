@@ -5,8 +5,8 @@
 #include <array>
 #include <chrono>
 
+#include "http/client_connection.h"
 #include "request_signature.h"
-#include "webhook_connection.h"
 
 namespace hub::http_adapter {
 namespace {
@@ -91,7 +91,16 @@ bool WebhookPusher::push(const std::string& unit, std::string body) {
 }
 
 void WebhookPusher::work(Lane& lane) {
-  WebhookConnection connection(*lane.webhook);
+  const WebhookSettings& webhook = *lane.webhook;
+  http::ClientSettings client;
+  client.https = webhook.where.https;
+  client.host = webhook.where.host;
+  client.port = webhook.where.port;
+  client.ca_file = webhook.ca_file;
+  client.timeout = webhook.timeout;
+  // A receiver says 2xx; it does not send content.
+  client.answer_limit = 64 * 1024;
+  http::ClientConnection connection(std::move(client));
   while (true) {
     std::string body;
     {
@@ -101,9 +110,10 @@ void WebhookPusher::work(Lane& lane) {
       body = std::move(lane.queue.front());
       lane.queue.pop_front();
     }
-    int status = 0;
-    const Status sent = connection.post(body, push_signature_headers(*lane.webhook, body, unix_now(), new_nonce()),
-                                        &status);
+    http::ClientAnswer answer;
+    const Status sent = connection.request("POST", webhook.where.target, body,
+                                           push_signature_headers(webhook, body, unix_now(), new_nonce()), &answer);
+    const int status = answer.status;
     if (sent.ok() && status >= 200 && status < 300) {
       record(lane, true, "");
       pushed_(lane.unit, body);

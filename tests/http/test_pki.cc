@@ -5,15 +5,20 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 
 namespace hub::http::testing {
 
 namespace {
+
+// A step that failed ends the making with what it was (a test fails on it).
+void ensure(bool done, const char* step) {
+  if (!done) throw std::runtime_error(std::string("making the test certificates: ") + step + " failed");
+}
 
 struct KeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
@@ -26,7 +31,7 @@ using Cert = std::unique_ptr<X509, CertFree>;
 
 Key new_key() {
   Key key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  REQUIRE(key);
+  ensure(key != nullptr, "EC P-256 key generation");
   return key;
 }
 
@@ -35,8 +40,8 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
   X509V3_set_ctx_nodb(&context);
   X509V3_set_ctx(&context, issuer, cert, nullptr, nullptr, 0);
   X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, nid, value);
-  REQUIRE(extension != nullptr);
-  REQUIRE(X509_add_ext(cert, extension, -1) == 1);
+  ensure(extension != nullptr, "X509V3_EXT_conf_nid");
+  ensure(X509_add_ext(cert, extension, -1) == 1, "X509_add_ext");
   X509_EXTENSION_free(extension);
 }
 
@@ -45,7 +50,7 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
 Cert new_certificate(EVP_PKEY* key, const char* common_name, X509* issuer, EVP_PKEY* issuer_key, bool ca,
                      const char* alt_names, long serial) {
   Cert cert(X509_new());
-  REQUIRE(cert);
+  ensure(cert != nullptr, "X509_new");
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
@@ -63,23 +68,23 @@ Cert new_certificate(EVP_PKEY* key, const char* common_name, X509* issuer, EVP_P
     add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth,clientAuth");
     if (alt_names != nullptr) add_extension(cert.get(), signer, NID_subject_alt_name, alt_names);
   }
-  REQUIRE(X509_sign(cert.get(), issuer_key, EVP_sha256()) > 0);
+  ensure(X509_sign(cert.get(), issuer_key, EVP_sha256()) > 0, "X509_sign");
   return cert;
 }
 
 void write_pem(const std::string& path, X509* cert, EVP_PKEY* key) {
   FILE* file = std::fopen(path.c_str(), "w");
-  REQUIRE(file != nullptr);
+  ensure(file != nullptr, "opening a PEM file for writing");
   const int written = cert != nullptr ? PEM_write_X509(file, cert)
                                       : PEM_write_PrivateKey(file, key, nullptr, nullptr, 0, nullptr, nullptr);
   std::fclose(file);
-  REQUIRE(written == 1);
+  ensure(written == 1, "writing a PEM file");
 }
 
 std::string sha256_hex(X509* cert) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  REQUIRE(X509_digest(cert, EVP_sha256(), digest, &length) == 1);
+  ensure(X509_digest(cert, EVP_sha256(), digest, &length) == 1, "X509_digest");
   static const char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned int i = 0; i < length; ++i) {
@@ -93,7 +98,7 @@ std::string sha256_hex(X509* cert) {
 
 TestPki::TestPki() {
   std::string pattern = (std::filesystem::temp_directory_path() / "hub-http-pki-XXXXXX").string();
-  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  ensure(mkdtemp(pattern.data()) != nullptr, "mkdtemp");
   dir_ = pattern;
   const auto at = [this](const char* name) { return dir_ + "/" + name; };
 

@@ -1,7 +1,8 @@
 // test_pki.h: certificates the HTTP tests make for themselves, with
 // OpenSSL's C API: two CAs, a server certificate for 127.0.0.1/localhost and
 // a client certificate from each CA, as PEM files in a fresh temporary
-// folder removed by the destructor.
+// folder removed by the destructor. No test framework: hub_bench makes its
+// certificates with it too.
 #pragma once
 
 #include <string>
@@ -10,7 +11,7 @@ namespace hub::http::testing {
 
 class TestPki {
  public:
-  TestPki();  // makes everything; aborts the test (REQUIRE) on failure
+  TestPki();  // makes everything; throws std::runtime_error, naming the step, on failure
   ~TestPki();
   TestPki(const TestPki&) = delete;
   TestPki& operator=(const TestPki&) = delete;

@@ -8,9 +8,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <thread>
+#include <vector>
 
 #include "config/loader.h"
 #include "keys/request_signature.h"
@@ -21,6 +24,7 @@
 #include "util/time_format.h"
 
 using hub::Credential;
+using hub::Identity;
 using hub::Json;
 using namespace hub::testing;
 using namespace std::chrono_literals;
@@ -126,6 +130,54 @@ TEST_CASE("an issued secret signs requests: wrong signature, stale time and repl
   CHECK(h.hub().authenticate(signed_request(unknown, h.clock().now(), "nonce-0000000004")).code == "key_revoked");
   unknown.key_id = "not a key id";
   CHECK(h.hub().authenticate(signed_request(unknown, h.clock().now(), "nonce-0000000004")).code == "key_revoked");
+}
+
+TEST_CASE("requests checked at once, as a batch, each get their own answer; a nonce repeated among them passes once",
+          "[credentials]") {
+  TestDeployment d;
+  InProcessHub h(d);
+  const Issued sender = issue(d, "test.sender");
+  const Issued receiver = issue(d, "test.receiver");
+  const auto now = h.clock().now();
+  // 16 good requests of two units, 6 copies of one request, 2 forged, 2 of an unknown key.
+  std::vector<Credential> requests;
+  for (int i = 0; i < 16; ++i)
+    requests.push_back(signed_request(i % 2 ? receiver : sender, now, "batch-nonce-" + std::to_string(1000 + i)));
+  for (int i = 0; i < 6; ++i) requests.push_back(signed_request(sender, now, "batch-nonce-repeated"));
+  for (int i = 0; i < 2; ++i) {
+    Credential forged = signed_request(receiver, now, "batch-nonce-forged-" + std::to_string(i));
+    forged.signed_text += "x";
+    requests.push_back(forged);
+  }
+  for (int i = 0; i < 2; ++i)
+    requests.push_back(signed_request(Issued{"xk_00000000000000a" + std::to_string(i), sender.secret}, now,
+                                      "batch-nonce-unknown-" + std::to_string(i)));
+  std::vector<Identity> answers(requests.size());
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    threads.emplace_back([&, i] {
+      ready.fetch_add(1);
+      while (ready.load() < static_cast<int>(requests.size())) std::this_thread::yield();
+      answers[i] = h.hub().authenticate(requests[i]);
+    });
+  for (auto& t : threads) t.join();
+
+  for (int i = 0; i < 16; ++i) CHECK(answers[static_cast<std::size_t>(i)].unit == (i % 2 ? "test.receiver" : "test.sender"));
+  int passed = 0, replayed = 0;
+  for (int i = 16; i < 22; ++i) {
+    const Identity& a = answers[static_cast<std::size_t>(i)];
+    passed += a.unit == "test.sender";
+    replayed += a.code == "replayed_nonce";
+  }
+  CHECK(passed == 1);
+  CHECK(replayed == 5);
+  CHECK(answers[22].code == "bad_signature");
+  CHECK(answers[23].code == "bad_signature");
+  CHECK(answers[24].code == "key_revoked");
+  CHECK(answers[25].code == "key_revoked");
+  // Exactly the nonces of the requests that passed were recorded.
+  CHECK(query_one(d, "SELECT count(*) FROM credential_nonces WHERE nonce LIKE 'batch-nonce-%'") == "17");
 }
 
 TEST_CASE("the secret is stored sealed, never in the clear, and the operator's actions are events", "[credentials]") {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -64,63 +67,146 @@ Identity revoked_key(const std::string& key_id) {
                      "operator to issue one");
 }
 
+Identity replayed(const std::string& key_id) {
+  return refused(protocol::code::kReplayedNonce, "this nonce was already used with key id '" + key_id +
+                                                     "': sign every request, resent ones too, with a new random nonce");
+}
+
 }  // namespace
 
 Identity CredentialCheck::check(const Credential& credential) {
   const TimePoint now = clock_.now();
   const int skew = catalog_.get()->deployment().hub.credentials.max_clock_skew_seconds;
-  if (credential.kind == Credential::Kind::kSignedRequest && !within_window(credential.timestamp, now, skew))
-    return stale(credential.timestamp, now, skew);
+  if (credential.kind == Credential::Kind::kSignedRequest) {
+    if (!within_window(credential.timestamp, now, skew)) return stale(credential.timestamp, now, skew);
+    return check_together(credential, now, skew);
+  }
   auto db = pool_.acquire();
   if (!db.ok()) {
     spdlog::warn("credentials: a request's credential could not be checked: {}", db.status().message());
     return unavailable();
   }
-  return credential.kind == Credential::Kind::kSignedRequest ? check_signed_request(credential, *db, now, skew)
-                                                             : check_certificate(credential, *db, now);
+  return check_certificate(credential, *db, now);
 }
 
-Identity CredentialCheck::check_signed_request(const Credential& credential, store::PgPool::Lease& db, TimePoint now,
-                                               int skew) {
-  if (!keys::is_key_id(credential.id, keys::kSecretKeyIdPrefix)) return revoked_key(credential.id);
-  auto found = store::find_credential(*db, credential.id, store::kSecretKind, now);
-  if (!found.ok()) {
-    spdlog::warn("credentials: key {} not checked: {}", credential.id, db.check(found.status()).message());
-    return unavailable();
+Identity CredentialCheck::check_together(const Credential& credential, TimePoint now, int skew) {
+  Waiting mine{&credential, {}, false};
+  std::unique_lock lock(batch_mu_);
+  waiting_.push_back(&mine);
+  while (!mine.done) {
+    if (batches_running_ >= kBatchesAtOnce || waiting_.empty()) {
+      batch_done_.wait(lock);
+      continue;
+    }
+    // This thread checks the oldest waiting requests (its own among them, or in a later turn).
+    const std::size_t n = std::min(waiting_.size(), kLargestBatch);
+    std::vector<Waiting*> batch(waiting_.begin(), waiting_.begin() + static_cast<std::ptrdiff_t>(n));
+    waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<std::ptrdiff_t>(n));
+    ++batches_running_;
+    lock.unlock();
+    check_batch(batch, now, skew);
+    lock.lock();
+    --batches_running_;
+    for (Waiting* w : batch) w->done = true;
+    batch_done_.notify_all();
   }
-  if (!*found || !(*found)->active || !unit_configured((*found)->unit)) return revoked_key(credential.id);
-  const auto& stored = **found;
-  const auto sealed = keys::from_hex(stored.sealed_secret_hex, stored.sealed_secret_hex.size() / 2);
-  auto secret = sealed ? key_.open(*sealed, keys::secret_context(stored.key_id, stored.unit))
-                       : Result<std::string>(Status::Internal("the stored secret is not hexadecimal"));
-  if (!secret.ok()) {
-    spdlog::error("credentials: key {} of unit {}: {}", stored.key_id, stored.unit, secret.status().message());
-    return refused(protocol::code::kInternal,
-                   "the hub could not read your key's secret: tell the hub's operator, quoting your key id");
+  return std::move(mine.result);
+}
+
+void CredentialCheck::check_batch(const std::vector<Waiting*>& batch, TimePoint now, int skew) {
+  const auto all = [&](const Identity& identity) {
+    for (Waiting* w : batch) w->result = identity;
+  };
+  auto db = pool_.acquire();
+  if (!db.ok()) {
+    spdlog::warn("credentials: {} request(s)' credentials could not be checked: {}", batch.size(),
+                 db.status().message());
+    return all(unavailable());
   }
-  std::string secret_text = keys::to_hex(*secret);  // the HMAC's key, as the unit was given it
-  keys::wipe(*secret);
-  const bool matches = is_nonce(credential.nonce) &&
-                       keys::signature_matches(secret_text, credential.signed_text, credential.signature);
-  keys::wipe(secret_text);
-  if (!matches)
-    return refused(protocol::code::kBadSignature,
-                   "the signature is not HMAC-SHA256 of the request's canonical text under the secret of key id '" +
-                       stored.key_id +
-                       "', written as 64 lower-case hexadecimal digits, with a nonce of 16 to 64 characters of "
-                       "A-Z, a-z, 0-9, '_' and '-': see docs/ADAPTERS.md, \"Signing requests\" (check the secret, "
-                       "the canonical text and its order of lines)");
-  auto fresh = store::record_nonce(*db, stored.key_id, credential.nonce, now);
+  std::vector<std::string> key_ids;
+  for (const Waiting* w : batch)
+    if (keys::is_key_id(w->credential->id, keys::kSecretKeyIdPrefix)) key_ids.push_back(w->credential->id);
+  std::sort(key_ids.begin(), key_ids.end());
+  key_ids.erase(std::unique(key_ids.begin(), key_ids.end()), key_ids.end());
+  std::map<std::string, store::CredentialForCheck> stored;
+  if (!key_ids.empty()) {
+    auto found = store::find_credentials(**db, key_ids, store::kSecretKind, now);
+    if (!found.ok()) {
+      spdlog::warn("credentials: {} request(s) not checked: {}", batch.size(), db->check(found.status()).message());
+      return all(unavailable());
+    }
+    for (auto& c : *found) stored.emplace(c.key_id, std::move(c));
+  }
+
+  // The secrets' texts (the HMAC keys), opened once per key of the batch; wiped at the end.
+  std::map<std::string, std::optional<std::string>> secrets;
+  struct Wiper {
+    std::map<std::string, std::optional<std::string>>& secrets;
+    ~Wiper() {
+      for (auto& [key_id, text] : secrets)
+        if (text) keys::wipe(*text);
+    }
+  } wiper{secrets};
+  const auto secret_of = [&](const store::CredentialForCheck& c) -> const std::optional<std::string>& {
+    auto it = secrets.find(c.key_id);
+    if (it != secrets.end()) return it->second;
+    const auto sealed = keys::from_hex(c.sealed_secret_hex, c.sealed_secret_hex.size() / 2);
+    auto secret = sealed ? key_.open(*sealed, keys::secret_context(c.key_id, c.unit))
+                         : Result<std::string>(Status::Internal("the stored secret is not hexadecimal"));
+    if (!secret.ok()) {
+      spdlog::error("credentials: key {} of unit {}: {}", c.key_id, c.unit, secret.status().message());
+      return secrets.emplace(c.key_id, std::nullopt).first->second;
+    }
+    std::string text = keys::to_hex(*secret);
+    keys::wipe(*secret);
+    return secrets.emplace(c.key_id, std::move(text)).first->second;
+  };
+
+  // Signatures first; the nonces of those that verified are then recorded together.
+  std::vector<Waiting*> verified;
+  std::vector<std::pair<std::string, std::string>> nonces;
+  std::set<std::pair<std::string, std::string>> in_batch;
+  for (Waiting* w : batch) {
+    const Credential& credential = *w->credential;
+    const auto it = stored.find(credential.id);
+    if (it == stored.end() || !it->second.active || !unit_configured(it->second.unit)) {
+      w->result = revoked_key(credential.id);
+      continue;
+    }
+    const store::CredentialForCheck& c = it->second;
+    const auto& secret = secret_of(c);
+    if (!secret) {
+      w->result = refused(protocol::code::kInternal,
+                          "the hub could not read your key's secret: tell the hub's operator, quoting your key id");
+      continue;
+    }
+    if (!is_nonce(credential.nonce) || !keys::signature_matches(*secret, credential.signed_text, credential.signature)) {
+      w->result = refused(
+          protocol::code::kBadSignature,
+          "the signature is not HMAC-SHA256 of the request's canonical text under the secret of key id '" + c.key_id +
+              "', written as 64 lower-case hexadecimal digits, with a nonce of 16 to 64 characters of A-Z, a-z, 0-9, "
+              "'_' and '-': see docs/ADAPTERS.md, \"Signing requests\" (check the secret, the canonical text and its "
+              "order of lines)");
+      continue;
+    }
+    if (!in_batch.emplace(c.key_id, credential.nonce).second) {
+      w->result = replayed(c.key_id);
+      continue;
+    }
+    verified.push_back(w);
+    nonces.emplace_back(c.key_id, credential.nonce);
+  }
+  if (verified.empty()) return;
+  auto fresh = store::record_nonces(**db, nonces, now);
   if (!fresh.ok()) {
-    spdlog::warn("credentials: nonce of key {} not recorded: {}", stored.key_id, db.check(fresh.status()).message());
-    return unavailable();
+    spdlog::warn("credentials: nonces of {} request(s) not recorded: {}", verified.size(),
+                 db->check(fresh.status()).message());
+    for (Waiting* w : verified) w->result = unavailable();
+    return;
   }
-  if (!*fresh)
-    return refused(protocol::code::kReplayedNonce,
-                   "this nonce was already used with key id '" + stored.key_id +
-                       "': sign every request, resent ones too, with a new random nonce");
-  delete_old_nonces(db, now, skew);
-  return Identity{stored.unit, "", ""};
+  for (std::size_t i = 0; i < verified.size(); ++i)
+    verified[i]->result = (*fresh)[i] ? Identity{stored.at(nonces[i].first).unit, "", ""} : replayed(nonces[i].first);
+  delete_old_nonces(*db, now, skew);
 }
 
 Identity CredentialCheck::check_certificate(const Credential& credential, store::PgPool::Lease& db, TimePoint now) {

@@ -19,18 +19,28 @@
 // (nothing was read; retry later).
 //
 // Revocation takes effect at the next request: the credential is read from the
-// database on every check (one primary-key lookup on a pooled connection), so
-// no cache can miss a revocation made by any hub or hubctl. Old nonces are
-// deleted by the checks themselves: at most one bounded pass a minute, again
-// at once while passes find a full batch.
+// database on every check, so no cache can miss a revocation made by any hub
+// or hubctl. Old nonces are deleted by the checks themselves: at most one
+// bounded pass a minute, again at once while passes find a full batch.
 //
-// Thread-safety: check() is called by adapters' threads, several at once; each
-// call leases its own connection from the pool.
+// Checked together: signed requests that arrive while others are being
+// checked wait, and are then checked as one batch by one of the waiting
+// threads (at most kBatchesAtOnce batches at a time, of at most kLargestBatch
+// requests): one lookup of all their keys and one insert of all their
+// nonces, on one pooled connection. A lone request is a batch of one, checked
+// at once. Within a batch, a nonce repeated for the same key is a replay for
+// every request but the first.
+//
+// Thread-safety: check() is called by adapters' threads, several at once.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog_holder.h"
 #include "hub/adapter.h"
@@ -50,8 +60,18 @@ class CredentialCheck {
   // REQUIRES: credential.kind is kSignedRequest or kClientCertificate.
   Identity check(const Credential& credential);
 
+  static constexpr int kBatchesAtOnce = 1;  // the pool keeps connections for certificates
+  static constexpr std::size_t kLargestBatch = 128;
+
  private:
-  Identity check_signed_request(const Credential& credential, store::PgPool::Lease& db, TimePoint now, int skew);
+  struct Waiting {  // a signed request waiting for its batch
+    const Credential* credential;
+    Identity result;
+    bool done = false;  // GUARDED_BY(batch_mu_)
+  };
+  Identity check_together(const Credential& credential, TimePoint now, int skew);
+  // Checks every request of `batch` and sets its result (not `done`).
+  void check_batch(const std::vector<Waiting*>& batch, TimePoint now, int skew);
   Identity check_certificate(const Credential& credential, store::PgPool::Lease& db, TimePoint now);
   bool unit_configured(const std::string& unit) const;
   void delete_old_nonces(store::PgPool::Lease& db, TimePoint now, int skew);
@@ -60,6 +80,10 @@ class CredentialCheck {
   const keys::CredentialKey& key_;
   const catalog::CatalogHolder& catalog_;
   const Clock& clock_;
+  std::mutex batch_mu_;
+  std::condition_variable batch_done_;
+  std::vector<Waiting*> waiting_;  // GUARDED_BY(batch_mu_)
+  int batches_running_ = 0;        // GUARDED_BY(batch_mu_)
   // When the next pass deleting old nonces may run (steady clock, in ticks).
   std::atomic<std::chrono::steady_clock::rep> next_nonce_pass_{0};
 };

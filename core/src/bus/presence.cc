@@ -6,7 +6,7 @@ bool Presence::seen(const std::string& unit) {
   const auto now = Clock::now();
   std::lock_guard lock(mu_);
   auto [it, inserted] = last_seen_.try_emplace(unit, Heard{now, false});
-  const bool arrived = inserted || now - it->second.at > timeout_;
+  const bool arrived = (inserted || now - it->second.at > timeout_) && !always_online_.contains(unit);
   it->second = Heard{now, false};
   return arrived;
 }

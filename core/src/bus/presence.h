@@ -23,7 +23,9 @@ class Presence {
   // Records traffic from `unit`; returns true when it arrives: first heard by
   // this hub, or silent for longer than the timeout. (Back from forget()
   // while it kept talking is not an arrival: its pending work keeps its
-  // backoff instead of being sent again all at once.)
+  // backoff instead of being sent again all at once.) A unit online at any
+  // time never arrives: what was pushed to it is on its way, and the acks its
+  // webhook's answers make must not send it all again.
   bool seen(const std::string& unit);
   // The unit's connection is gone (the adapter could not send to it): offline
   // until it speaks again.

@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hub/clock.h"
 #include "store/pg.h"
@@ -22,6 +24,13 @@ namespace hub::store {
 // false when it was (a replay). Safe against concurrent calls from any hub:
 // exactly one of them gets true.
 Result<bool> record_nonce(PgConnection& db, const std::string& key_id, const std::string& nonce, TimePoint now);
+
+// Records each (key id, nonce) of `nonces` (distinct pairs) at `now`, in one
+// statement; element i of the answer is true when pair i was new, false when
+// it was seen before. Concurrent calls never deadlock: the pairs are inserted
+// in sorted order.
+Result<std::vector<bool>> record_nonces(PgConnection& db, const std::vector<std::pair<std::string, std::string>>& nonces,
+                                        TimePoint now);
 
 // Deletes at most `max_rows` nonces seen before `before`; returns how many.
 Result<std::int64_t> delete_nonces_before(PgConnection& db, TimePoint before, std::int64_t max_rows);

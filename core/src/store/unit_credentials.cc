@@ -1,5 +1,6 @@
 #include "store/unit_credentials.h"
 
+#include "hub/case.h"
 #include "util/time_format.h"
 
 namespace hub::store {
@@ -23,6 +24,21 @@ Result<std::optional<CredentialForCheck>> one_credential(PgConnection& db, const
 Result<std::optional<CredentialForCheck>> find_credential(PgConnection& db, const std::string& key_id, const char* kind,
                                                           TimePoint now) {
   return one_credential(db, "key_id = $1 AND kind = $3", {key_id, to_iso8601(now), std::string(kind)});
+}
+
+Result<std::vector<CredentialForCheck>> find_credentials(PgConnection& db, const std::vector<std::string>& key_ids,
+                                                         const char* kind, TimePoint now) {
+  const Json ids = key_ids;  // a JSON array: the statement stays one prepared statement whatever the count
+  auto r = db.exec_reused("SELECT key_id, unit, coalesce(encode(secret, 'hex'), ''), " + std::string(kActiveAt) +
+                              " FROM unit_credentials WHERE key_id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
+                              " AND kind = $3",
+                          {ids.dump(), to_iso8601(now), std::string(kind)});
+  if (!r.ok()) return r.status();
+  std::vector<CredentialForCheck> found;
+  for (int row = 0; row < r->rows(); ++row)
+    found.push_back(CredentialForCheck{std::string(r->get(row, 0)), std::string(r->get(row, 1)),
+                                       std::string(r->get(row, 2)), r->get(row, 3) == "t"});
+  return found;
 }
 
 Result<std::optional<CredentialForCheck>> find_certificate(PgConnection& db, const std::string& fingerprint, TimePoint now) {

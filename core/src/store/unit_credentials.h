@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hub/clock.h"
 #include "store/pg.h"
@@ -33,6 +34,9 @@ struct CredentialForCheck {
 // The credential with this key id and kind; nullopt when there is none.
 Result<std::optional<CredentialForCheck>> find_credential(PgConnection& db, const std::string& key_id, const char* kind,
                                                           TimePoint now);
+// The credentials with these key ids and kind, those that exist, in no order.
+Result<std::vector<CredentialForCheck>> find_credentials(PgConnection& db, const std::vector<std::string>& key_ids,
+                                                         const char* kind, TimePoint now);
 // The certificate credential not revoked with this fingerprint; nullopt when there is none.
 Result<std::optional<CredentialForCheck>> find_certificate(PgConnection& db, const std::string& fingerprint, TimePoint now);
 

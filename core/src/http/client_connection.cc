@@ -1,4 +1,4 @@
-#include "webhook_connection.h"
+#include "http/client_connection.h"
 
 #include <optional>
 
@@ -11,7 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-namespace hub::http_adapter {
+namespace hub::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -19,8 +19,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr std::size_t kLargestAnswer = 64 * 1024;
 
 bool is_ip_literal(const std::string& host) {
   boost::system::error_code ec;
@@ -30,10 +28,10 @@ bool is_ip_literal(const std::string& host) {
 
 }  // namespace
 
-struct WebhookConnection::Impl {
-  explicit Impl(const WebhookSettings& w) : webhook(w), tls_context(asio::ssl::context::tls_client) {}
+struct ClientConnection::Impl {
+  explicit Impl(ClientSettings s) : settings(std::move(s)), tls_context(asio::ssl::context::tls_client) {}
 
-  const WebhookSettings& webhook;
+  const ClientSettings settings;
   asio::io_context io;
   asio::ssl::context tls_context;
   std::optional<beast::tcp_stream> plain;
@@ -42,7 +40,11 @@ struct WebhookConnection::Impl {
   std::string context_error;  // set when the TLS context could not be made
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
-  bool open() const { return plain.has_value() || tls.has_value(); }
+  bool is_open() const { return plain.has_value() || tls.has_value(); }
+
+  std::string origin() const {
+    return (settings.https ? "https://" : "http://") + settings.host + ":" + std::to_string(settings.port);
+  }
 
   void close() {
     boost::system::error_code ignored;
@@ -61,29 +63,28 @@ struct WebhookConnection::Impl {
 
   Status fail(const char* step, const boost::system::error_code& ec) {
     close();
-    return Status::Unavailable(std::string(step) + " " + webhook.url + ": " + ec.message());
+    return Status::Unavailable(std::string(step) + " " + origin() + ": " + ec.message());
   }
 
   Status connect() {
     if (!context_error.empty()) return Status::Unavailable(context_error);
     boost::system::error_code ec;
     tcp::resolver resolver(io);
-    const auto endpoints = resolver.resolve(webhook.where.host, std::to_string(webhook.where.port), ec);
+    const auto endpoints = resolver.resolve(settings.host, std::to_string(settings.port), ec);
     if (ec) return fail("resolving the host of", ec);
-    if (webhook.where.https) {
+    if (settings.https) {
       tls.emplace(io, tls_context);
-      if (!is_ip_literal(webhook.where.host))
-        SSL_set_tlsext_host_name(tls->native_handle(), webhook.where.host.c_str());
-      tls->set_verify_callback(asio::ssl::host_name_verification(webhook.where.host));
+      if (!is_ip_literal(settings.host)) SSL_set_tlsext_host_name(tls->native_handle(), settings.host.c_str());
+      tls->set_verify_callback(asio::ssl::host_name_verification(settings.host));
     } else {
       plain.emplace(io);
     }
-    lowest().expires_after(webhook.timeout);
+    lowest().expires_after(settings.timeout);
     lowest().async_connect(endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
     run();
     if (ec) return fail("connecting to", ec);
     if (tls) {
-      lowest().expires_after(webhook.timeout);
+      lowest().expires_after(settings.timeout);
       tls->async_handshake(asio::ssl::stream_base::client, [&ec](const boost::system::error_code& e) { ec = e; });
       run();
       if (ec) return fail("TLS handshake with", ec);
@@ -106,58 +107,68 @@ struct WebhookConnection::Impl {
   }
 };
 
-WebhookConnection::WebhookConnection(const WebhookSettings& webhook) : impl_(std::make_unique<Impl>(webhook)) {
+ClientConnection::ClientConnection(ClientSettings settings) : impl_(std::make_unique<Impl>(std::move(settings))) {
+  const ClientSettings& s = impl_->settings;
+  if (!s.https) return;
   boost::system::error_code ec;
   impl_->tls_context.set_verify_mode(asio::ssl::verify_peer, ec);
   if (!ec) {
-    if (webhook.ca_file.empty()) impl_->tls_context.set_default_verify_paths(ec);
-    else impl_->tls_context.load_verify_file(webhook.ca_file, ec);
+    if (s.ca_file.empty()) impl_->tls_context.set_default_verify_paths(ec);
+    else impl_->tls_context.load_verify_file(s.ca_file, ec);
   }
-  if (ec) impl_->context_error = "the trust for " + webhook.url + " (ca_file " + webhook.ca_file + "): " + ec.message();
+  if (ec) impl_->context_error = "the trust for " + impl_->origin() + " (ca_file " + s.ca_file + "): " + ec.message();
 }
 
-WebhookConnection::~WebhookConnection() { impl_->close(); }
+ClientConnection::~ClientConnection() { impl_->close(); }
 
-Status WebhookConnection::post(const std::string& body,
-                               const std::vector<std::pair<std::string, std::string>>& headers, int* status) {
-  // A kept connection may have been closed by the receiver meanwhile: then
-  // the push is tried once more on a new one.
-  const bool reused = impl_->open();
-  Status first = attempt(body, headers, status);
+std::string ClientConnection::origin() const { return impl_->origin(); }
+
+Status ClientConnection::open() { return impl_->is_open() ? Status() : impl_->connect(); }
+
+Status ClientConnection::request(std::string_view method, const std::string& target, const std::string& body,
+                                 const ClientHeaders& headers, ClientAnswer* answer) {
+  const bool reused = impl_->is_open();
+  Status first = attempt(method, target, body, headers, answer);
   if (first.ok() || !reused) return first;
-  return attempt(body, headers, status);
+  return attempt(method, target, body, headers, answer);
 }
 
-Status WebhookConnection::attempt(const std::string& body,
-                                  const std::vector<std::pair<std::string, std::string>>& headers, int* status) {
+Status ClientConnection::attempt(std::string_view method, const std::string& target, const std::string& body,
+                                 const ClientHeaders& headers, ClientAnswer* answer) {
   Impl& c = *impl_;
-  if (!c.open()) {
+  if (!c.is_open()) {
     if (Status s = c.connect(); !s.ok()) return s;
   }
-  bhttp::request<bhttp::string_body> request{bhttp::verb::post, c.webhook.where.target, 11};
-  request.set(bhttp::field::host, c.webhook.where.host);
-  request.set(bhttp::field::content_type, "application/json");
-  request.set(bhttp::field::user_agent, "xinhui-hub");
+  bhttp::request<bhttp::string_body> request;
+  request.method_string(beast::string_view(method.data(), method.size()));
+  request.target(target);
+  request.version(11);
+  request.set(bhttp::field::host, c.settings.host);
+  request.set(bhttp::field::user_agent, c.settings.user_agent);
+  if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
   for (const auto& [name, value] : headers) request.set(name, value);
   request.body() = body;
   request.prepare_payload();
 
   boost::system::error_code ec;
-  c.lowest().expires_after(c.webhook.timeout);
+  c.lowest().expires_after(c.settings.timeout);
   c.write(request, ec);
   c.run();
   if (ec) return c.fail("sending to", ec);
 
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(kLargestAnswer);
-  c.lowest().expires_after(c.webhook.timeout);
+  parser.body_limit(c.settings.answer_limit);
+  c.lowest().expires_after(c.settings.timeout);
   c.read(parser, ec);
   c.run();
   if (ec) return c.fail("reading the answer of", ec);
-  const auto& response = parser.get();
-  *status = static_cast<int>(response.result_int());
+  auto& response = parser.get();
+  answer->status = static_cast<int>(response.result_int());
+  answer->body = std::move(response.body());
+  const auto retry = response.find(bhttp::field::retry_after);
+  answer->retry_after = retry == response.end() ? std::string() : std::string(retry->value());
   if (!response.keep_alive()) c.close();
   return {};
 }
 
-}  // namespace hub::http_adapter
+}  // namespace hub::http
