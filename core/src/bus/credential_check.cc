@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <map>
 #include <optional>
 #include <set>
@@ -104,7 +105,12 @@ Identity CredentialCheck::check_together(const Credential& credential, TimePoint
     waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<std::ptrdiff_t>(n));
     ++batches_running_;
     lock.unlock();
-    check_batch(batch, now, skew);
+    try {
+      check_batch(batch, now, skew);
+    } catch (const std::exception& e) {  // never leave the batch's threads, or the next batches, waiting
+      spdlog::error("credentials: checking {} request(s) failed: {}", batch.size(), e.what());
+      for (Waiting* w : batch) w->result = unavailable();
+    }
     lock.lock();
     --batches_running_;
     for (Waiting* w : batch) w->done = true;

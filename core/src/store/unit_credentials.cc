@@ -21,11 +21,6 @@ Result<std::optional<CredentialForCheck>> one_credential(PgConnection& db, const
 
 }  // namespace
 
-Result<std::optional<CredentialForCheck>> find_credential(PgConnection& db, const std::string& key_id, const char* kind,
-                                                          TimePoint now) {
-  return one_credential(db, "key_id = $1 AND kind = $3", {key_id, to_iso8601(now), std::string(kind)});
-}
-
 Result<std::vector<CredentialForCheck>> find_credentials(PgConnection& db, const std::vector<std::string>& key_ids,
                                                          const char* kind, TimePoint now) {
   const Json ids = key_ids;  // a JSON array: the statement stays one prepared statement whatever the count

@@ -31,9 +31,6 @@ struct CredentialForCheck {
   bool active = false;            // not revoked, not past not_after at `now`
 };
 
-// The credential with this key id and kind; nullopt when there is none.
-Result<std::optional<CredentialForCheck>> find_credential(PgConnection& db, const std::string& key_id, const char* kind,
-                                                          TimePoint now);
 // The credentials with these key ids and kind, those that exist, in no order.
 Result<std::vector<CredentialForCheck>> find_credentials(PgConnection& db, const std::vector<std::string>& key_ids,
                                                          const char* kind, TimePoint now);
