@@ -1,11 +1,8 @@
 #include "bench_deployment.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/loader.h"
+#include "loopback_port.h"
 #include "ops/operator_client.h"
 #include "store/embedded_postgres_os.h"
 #include "store/pg.h"
@@ -84,18 +82,9 @@ std::string tag_to_dbname(const std::string& tag) {
 }  // namespace
 
 Result<int> free_tcp_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) return Status::Unavailable(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  const bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(s);
-  if (!ok) return Status::Unavailable("cannot find a free TCP port on 127.0.0.1");
-  return static_cast<int>(ntohs(addr.sin_port));
+  const std::uint16_t port = testing::unused_loopback_port();
+  if (port == 0) return Status::Unavailable("cannot find a free TCP port on 127.0.0.1");
+  return static_cast<int>(port);
 }
 
 std::string HttpEdge::secret_file(int receiver) const { return secrets_dir + "/" + receiver_id(receiver) + ".secret"; }

@@ -260,7 +260,7 @@ void print_results(std::ostream& out, const std::vector<ScenarioResult>& results
         r.name, r.sent_total, r.accepted_total, r.store.cases, r.expected_deliveries, r.delivered,
         r.store.deliveries - r.store.unacked, r.store.deliveries, r.redeliveries, r.max_attempt_seen, r.resends,
         r.unanswered, r.drain_s);
-    if (r.skipped_slots > 0) out << fmt::format("; {} send slots skipped (window full)", r.skipped_slots);
+    if (r.skipped_slots > 0) out << fmt::format("; {} send slots skipped (window full, or over HTTP the connection still waiting)", r.skipped_slots);
     if (!r.codes.empty()) {
       out << "; answers:";
       for (const auto& [code, n] : r.codes) out << " " << code << "=" << n;

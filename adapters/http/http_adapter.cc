@@ -34,7 +34,9 @@ Status HttpAdapter::start(const nlohmann::json& settings, AdapterHost& host) noe
         },
         [this](const std::string& line) { host_->log_warn("http adapter: " + line); });
 
-    workers_ = std::make_unique<RequestWorkers>(settings_.request_threads, settings_.listener.max_connections);
+    // Bodies waiting for a worker: as many as 64 of the largest the listener takes.
+    workers_ = std::make_unique<RequestWorkers>(settings_.request_threads, settings_.listener.max_connections,
+                                                64 * settings_.listener.max_body_bytes);
 
     http::Router router;
     if (Status s = add_unit_api(router, UnitApiParts{host_, pending_.get(), inbox_.get(), workers_.get(),

@@ -3,11 +3,12 @@
 //
 // Authenticating a request reads the database (Hub::authenticate), and that
 // must never hold up the threads doing TLS and HTTP for every other
-// connection. So each /v1 handler hands its request here: `threads` workers
-// take requests in arrival order, and at most `queue_limit` wait. A request
-// beyond that is not taken (try_run returns false) and is answered 503 busy
-// at once by the caller: memory and waiting stay bounded however many
-// clients send. Several workers authenticating at once also lets the hub
+// connection. So each /v1 handler hands its request here (a copy: the
+// listener keeps its own until the answer): `threads` workers take requests
+// in arrival order, and at most `queue_limit` requests, of at most
+// `queue_body_bytes` of bodies in all, wait. A request beyond either is not
+// taken (try_run returns false) and is answered 503 busy at once by the
+// caller: memory and waiting stay bounded however many clients send. Several workers authenticating at once also lets the hub
 // check their credentials together (bus/credential_check.h).
 //
 // Thread-safety: try_run from any thread; stop() joins the workers (jobs
@@ -32,7 +33,7 @@ class RequestWorkers {
  public:
   using Work = std::function<void(const http::Request&, http::Responder)>;
 
-  RequestWorkers(int threads, std::size_t queue_limit);
+  RequestWorkers(int threads, std::size_t queue_limit, std::size_t queue_body_bytes);
   ~RequestWorkers();
   RequestWorkers(const RequestWorkers&) = delete;
   RequestWorkers& operator=(const RequestWorkers&) = delete;
@@ -51,9 +52,11 @@ class RequestWorkers {
   void loop();
 
   const std::size_t queue_limit_;
+  const std::size_t queue_body_bytes_;
   std::mutex mu_;
   std::condition_variable ready_;
   std::deque<Job> queue_;  // GUARDED_BY(mu_)
+  std::size_t queued_body_bytes_ = 0;  // GUARDED_BY(mu_): of the jobs in queue_
   bool stopping_ = false;  // GUARDED_BY(mu_)
   std::vector<std::thread> threads_;
 };

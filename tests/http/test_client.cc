@@ -1,8 +1,6 @@
 #include "test_client.h"
 
 #include <catch2/catch.hpp>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
@@ -14,6 +12,8 @@
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <optional>
+
+#include "loopback_port.h"
 
 namespace hub::http::testing {
 
@@ -160,16 +160,9 @@ bool served_within(std::uint16_t port, std::string_view target, TestClient::Dura
 }
 
 std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  const std::uint16_t port = hub::testing::unused_loopback_port();
+  REQUIRE(port != 0);
+  return port;
 }
 
 }  // namespace hub::http::testing

@@ -1,10 +1,7 @@
 #include "test_hub.h"
 
-#include <arpa/inet.h>
 #include <pwd.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +15,7 @@
 #include "config/loader.h"
 #include "store/embedded_postgres.h"
 #include "store/pg.h"
+#include "loopback_port.h"
 #include "test_database.h"
 
 namespace hub::testing {
@@ -25,18 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int free_tcp_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(s);
-  return ntohs(addr.sin_port);
-}
 
 std::string make_temp_dir() {
   std::string pattern = (fs::temp_directory_path() / "xh-e2e-XXXXXX").string();
@@ -83,7 +69,9 @@ TestDeployment::TestDeployment(DeploymentOptions options) : dir_(make_temp_dir()
   } else {
     conninfo_ = options.shared_database.empty() ? hub::test::TestPostgres::fresh_database() : options.shared_database;
   }
-  endpoint_ = "tcp://127.0.0.1:" + std::to_string(free_tcp_port());
+  const std::uint16_t port = unused_loopback_port();
+  REQUIRE(port != 0);
+  endpoint_ = "tcp://127.0.0.1:" + std::to_string(port);
   operator_socket_ = dir_ + "/run/operator.sock";
   const std::string keys_dir = dir_ + "/keys";
   const std::string source = std::string(HUB_SOURCE_DIR) + "/config/";

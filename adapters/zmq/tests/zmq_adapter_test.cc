@@ -5,9 +5,7 @@
 
 #include <array>
 
-#include <netinet/in.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,6 +29,7 @@
 #include <zmq_addon.hpp>
 
 #include "hub/adapter.h"
+#include "loopback_port.h"
 
 namespace {
 
@@ -75,17 +74,9 @@ class TempDir {
 
 // A TCP port nobody listens on right now.
 int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  const std::uint16_t port = hub::testing::unused_loopback_port();
+  REQUIRE(port != 0);
+  return port;
 }
 
 struct Received {
