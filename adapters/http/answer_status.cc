@@ -32,6 +32,9 @@ constexpr std::array kCodes = {
     CodeStatus{"unknown_case_type", 422, 0},  CodeStatus{"invalid_payload", 422, 0},
     CodeStatus{"invalid_reply", 422, 0},      CodeStatus{"reason_required", 422, 0},
     CodeStatus{"invalid_until", 422, 0},      CodeStatus{"unstorable", 422, 0},
+    CodeStatus{"invalid_upload", 400, 0},     CodeStatus{"upload_gap", 409, 0},
+    CodeStatus{"digest_mismatch", 422, 0},    CodeStatus{"type_mismatch", 415, 0},
+    CodeStatus{"upload_quota", 507, 0},       CodeStatus{"unknown_attachment", 404, 0},
     CodeStatus{"rate_limited", 429, 1},       CodeStatus{"busy", 503, 1},
     CodeStatus{"unavailable", 503, 5},        CodeStatus{"no_answer", 503, 2},
 };
@@ -46,6 +49,8 @@ HttpVerdict verdict_for_code(std::string_view code) {
 
 HttpVerdict verdict_for_answer(std::string_view kind, std::string_view code, bool duplicate) {
   if (kind == "accepted" || kind == "reply_accepted") return {duplicate ? 200 : 201, 0};
+  if (kind == "uploaded") return {201, 0};
+  if (kind == "upload_progress" || kind == "file") return {200, 0};
   if (kind == "transition_accepted" || kind == "welcome" || kind == "heartbeat" || kind == "case") return {200, 0};
   return verdict_for_code(code);
 }

@@ -34,13 +34,16 @@ Status HttpAdapter::start(const nlohmann::json& settings, AdapterHost& host) noe
         },
         [this](const std::string& line) { host_->log_warn("http adapter: " + line); });
 
-    // Bodies waiting for a worker: as many as 64 of the largest the listener takes.
-    workers_ = std::make_unique<RequestWorkers>(settings_.request_threads, settings_.listener.max_connections,
-                                                64 * settings_.listener.max_body_bytes);
+    // Bodies waiting for a worker: as many as 64 of the largest the listener
+    // takes, and every upload the listener reads at once.
+    workers_ = std::make_unique<RequestWorkers>(
+        settings_.request_threads, settings_.listener.max_connections,
+        64 * settings_.listener.max_body_bytes + settings_.uploads_at_once * settings_.max_upload_bytes);
 
     http::Router router;
     if (Status s = add_unit_api(router, UnitApiParts{host_, pending_.get(), inbox_.get(), workers_.get(),
-                                                     settings_.max_poll_wait});
+                                                     settings_.max_poll_wait, settings_.max_upload_bytes,
+                                                     settings_.uploads_at_once});
         !s.ok())
       return s;
     auto server = std::make_unique<http::Server>(settings_.listener, std::move(router));
@@ -72,6 +75,16 @@ Status HttpAdapter::answer(const Origin& origin, std::string body) noexcept {
   try {
     if (origin.request == 0) return {};  // the answer to the adapter's own heartbeat: nobody waits for it
     if (!pending_ || !pending_->answer(origin.request, body))
+      return Status::Unavailable("the request is no longer waiting (answered by its timeout, or its client left)");
+    return {};
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("http adapter answer: ") + e.what());
+  }
+}
+
+Status HttpAdapter::answer_with_data(const Origin& origin, std::string body, std::string data) noexcept {
+  try {
+    if (!pending_ || !pending_->answer_with_data(origin.request, body, std::move(data)))
       return Status::Unavailable("the request is no longer waiting (answered by its timeout, or its client left)");
     return {};
   } catch (const std::exception& e) {

@@ -48,6 +48,7 @@ class HttpAdapter final : public Adapter {
   Status start(const nlohmann::json& settings, AdapterHost& host) noexcept override;
   Reach reach(const std::string& unit) const noexcept override;
   Status answer(const Origin& origin, std::string body) noexcept override;
+  Status answer_with_data(const Origin& origin, std::string body, std::string data) noexcept override;
   Status send(const std::string& unit, std::string body) noexcept override;
   void stop() noexcept override;
 

@@ -160,6 +160,10 @@ std::vector<SettingDecl> setting_declarations() {
       {"request_threads", SettingType::kInt, 8, false,
        "requests carried out at once (each waits for its credential check in the database); the listener's own "
        "threads only read and write"},
+      {"max_upload_bytes", SettingType::kInt, 20971520, false,
+       "the largest file POST /v1/attachments takes (its whole body); the case types' own limits still apply"},
+      {"uploads_at_once", SettingType::kInt, 4, false,
+       "uploads being read or stored at once; more are answered 503 busy before their bodies are read"},
       {"webhooks", SettingType::kMap, nullptr, false,
        "units the hub pushes to, by unit id: {url, secret_file, ca_file, timeout_seconds, connections}; a "
        "unit not named here fetches its messages with GET /v1/inbox"},
@@ -241,6 +245,13 @@ Status parse_settings(const nlohmann::json& settings, HttpSettings& out) noexcep
     std::int64_t request_threads = 0;
     if (Status s = read_count(settings, where, "request_threads", 8, 1, 64, &request_threads); !s.ok()) return s;
     parsed.request_threads = static_cast<int>(request_threads);
+    std::int64_t upload_bytes = 0, uploads = 0;
+    if (Status s = read_count(settings, where, "max_upload_bytes", 20971520, 1, std::int64_t{1} << 30, &upload_bytes);
+        !s.ok())
+      return s;
+    if (Status s = read_count(settings, where, "uploads_at_once", 4, 1, 64, &uploads); !s.ok()) return s;
+    parsed.max_upload_bytes = static_cast<std::size_t>(upload_bytes);
+    parsed.uploads_at_once = static_cast<std::size_t>(uploads);
     if (const auto hooks = settings.find("webhooks"); hooks != settings.end() && !hooks->is_null()) {
       if (!hooks->is_object())
         return Status::InvalidArgument(setting_name("webhooks") + " must be a map of unit id to {url, secret_file}");

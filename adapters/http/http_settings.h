@@ -7,6 +7,8 @@
 //   poll_presence_seconds: 15       # a unit that polled counts as connected this long
 //   inbox_limit: 1000               # messages kept for one polling unit
 //   request_threads: 8              # requests carried out at once (request_workers.h)
+//   max_upload_bytes: 20971520      # the body of POST /v1/attachments, at most
+//   uploads_at_once: 4              # uploads being read or stored at once
 //   webhooks:                       # units pushed to, by unit id (URLs come only from here)
 //     registry: {url: "https://10.20.1.5/xh/inbox", secret_file: /etc/xinhui-hub/webhooks/registry.secret,
 //                ca_file: /etc/xinhui-hub/webhooks/registry-ca.pem, timeout_seconds: 10, connections: 2}
@@ -52,6 +54,8 @@ struct HttpSettings {
   std::chrono::milliseconds poll_presence{std::chrono::seconds(15)};
   std::size_t inbox_limit = 1000;
   int request_threads = 8;
+  std::size_t max_upload_bytes = std::size_t{20} << 20;
+  std::size_t uploads_at_once = 4;
   std::map<std::string, WebhookSettings> webhooks;  // by unit id
 };
 

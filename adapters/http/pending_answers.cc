@@ -1,5 +1,6 @@
 #include "pending_answers.h"
 
+#include <cctype>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -25,17 +26,25 @@ void PendingAnswers::wait(std::uint64_t id, std::string request_kind, http::Resp
   timers_.at(TimerThread::Clock::now() + timeout_, [this, id] { expire(id); });
 }
 
+std::optional<http::Responder> PendingAnswers::take(std::uint64_t id) {
+  std::lock_guard lock(mu_);
+  const auto it = waiting_.find(id);
+  if (it == waiting_.end()) return std::nullopt;
+  http::Responder respond = std::move(it->second.respond);
+  waiting_.erase(it);
+  return respond;
+}
+
 bool PendingAnswers::answer(std::uint64_t id, const std::string& body) {
-  http::Responder respond;
-  {
-    std::lock_guard lock(mu_);
-    const auto it = waiting_.find(id);
-    if (it == waiting_.end()) return false;
-    respond = std::move(it->second.respond);
-    waiting_.erase(it);
-  }
-  respond(response_for_answer(body));
-  return true;
+  auto respond = take(id);
+  if (respond) (*respond)(response_for_answer(body));
+  return respond.has_value();
+}
+
+bool PendingAnswers::answer_with_data(std::uint64_t id, const std::string& body, std::string data) {
+  auto respond = take(id);
+  if (respond) (*respond)(response_for_file(body, std::move(data)));
+  return respond.has_value();
 }
 
 std::size_t PendingAnswers::size() const {
@@ -68,6 +77,47 @@ http::Response response_for_answer(const std::string& body) {
   const auto duplicate = answer.find("duplicate");
   const bool is_duplicate = duplicate != answer.end() && duplicate->is_boolean() && duplicate->get<bool>();
   return with_verdict(verdict_for_answer(text("kind"), text("code"), is_duplicate), body);
+}
+
+namespace {
+
+// RFC 6266 with RFC 8187: an ASCII fallback name, and the name in UTF-8.
+std::string content_disposition(std::string_view name) {
+  std::string fallback, encoded;
+  constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    // One '_' per character the fallback cannot carry (a UTF-8 sequence counts once).
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '%')
+      fallback += ch;
+    else if ((c & 0xC0) != 0x80)
+      fallback += '_';
+    if (std::isalnum(c) || std::string_view("!#$&+-.^_`|~").find(ch) != std::string_view::npos) {
+      encoded += ch;
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
+}  // namespace
+
+http::Response response_for_file(const std::string& body, std::string data) {
+  const auto answer = nlohmann::json::parse(body, nullptr, false);
+  if (!answer.is_object() || answer.value("kind", "") != "file") return response_for_answer(body);
+  http::Response response;
+  response.status = 200;
+  response.body = std::move(data);
+  response.headers.set("Content-Type", answer.value("type", "application/octet-stream"));
+  response.headers.set("Content-Disposition", content_disposition(answer.value("name", "attachment")));
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Content-Security-Policy", "sandbox; default-src 'none'");
+  response.headers.set("Cache-Control", "private, no-store");
+  response.headers.set("ETag", "\"" + answer.value("sha256", "") + "\"");
+  return response;
 }
 
 http::Response adapter_error(std::string_view code, std::string_view message, std::string_view request_kind) {

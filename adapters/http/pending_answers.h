@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -29,6 +30,9 @@ class PendingAnswers {
   // Answers request `id` with the hub's answer `body`; false when it is not
   // waiting (answered by its timeout, or never kept).
   bool answer(std::uint64_t id, const std::string& body);
+  // The same for an answer with bytes beside it (a fetched file): answered
+  // response_for_file().
+  bool answer_with_data(std::uint64_t id, const std::string& body, std::string data);
   std::size_t size() const;
 
  private:
@@ -37,6 +41,8 @@ class PendingAnswers {
     http::Responder respond;
   };
   void expire(std::uint64_t id);
+  // The responder of request `id`, no longer waiting; nullopt when it was not.
+  std::optional<http::Responder> take(std::uint64_t id);
 
   TimerThread& timers_;
   const std::chrono::milliseconds timeout_;
@@ -47,6 +53,13 @@ class PendingAnswers {
 // The HTTP response for the hub's answer `body` (its status from
 // answer_status.h, Retry-After when the code asks to wait).
 http::Response response_for_answer(const std::string& body);
+
+// The HTTP response for a fetch's answer `body` ({"kind":"file", "name",
+// "type", ...}) with the file's bytes: 200 with the file as the body, its
+// type, "Content-Disposition: attachment" with its name (RFC 6266, UTF-8),
+// "X-Content-Type-Options: nosniff", a sandboxing Content-Security-Policy and
+// no caching; any other answer as response_for_answer.
+http::Response response_for_file(const std::string& body, std::string data);
 
 // A protocol-style error the adapter answers itself:
 // {"kind":"error","code":...,"message":...,"retry":...,"request":...}.

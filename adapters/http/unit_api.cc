@@ -15,6 +15,8 @@ namespace {
 constexpr std::size_t kDefaultPollLimit = 100;
 constexpr std::size_t kLargestPollLimit = 500;
 constexpr const char* kHeartbeat = R"({"kind":"heartbeat"})";
+// A fetch over HTTP asks for the whole file; the hub sends at most its size.
+constexpr std::int64_t kWholeFile = std::int64_t{1} << 40;
 
 // What a route sends: the protocol kind, and which path parameter (if any)
 // becomes which member of the message.
@@ -128,6 +130,45 @@ class UnitApi {
                                           "\":" + std::string(r.param(spec.id_param)) + "}"));
   }
 
+  // A whole file as the body (docs/ADAPTERS.md, "Attachments"): the
+  // upload's one chunk, its digest and size the body's own.
+  void upload(const http::Request& r, http::Responder respond) const {
+    http::Response refusal;
+    const auto unit = authenticate(r, "upload", &refusal);
+    if (!unit) return void(respond(std::move(refusal)));
+    std::string type(r.headers.get("Content-Type").value_or(""));
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ') type.pop_back();
+    if (type.empty() || type == "application/json")
+      return void(respond(refused("unsupported_media_type",
+                                  "send the file itself as the body, with its type as Content-Type (for example "
+                                  "image/jpeg or application/pdf)",
+                                  "upload")));
+    const std::string envelope = R"({"kind":"upload","sha256":")" + sha256_hex(r.body) + R"(","size":)" +
+                                 std::to_string(r.body.size()) + R"(,"type":)" + json_string(type) +
+                                 R"(,"offset":0})";
+    parts_.pending->wait(r.id, "upload", std::move(respond));
+    parts_.host->on_message_with_data(Origin{*unit, r.id}, envelope, r.body);
+  }
+
+  // One file a case names, whole (docs/ADAPTERS.md, "Attachments").
+  void fetch(const http::Request& r, http::Responder respond) const {
+    http::Response refusal;
+    const auto unit = authenticate(r, "fetch", &refusal);
+    if (!unit) return void(respond(std::move(refusal)));
+    const auto case_id = parse_id(r.param("case"));
+    const std::string sha256(r.param("sha256"));
+    if (!case_id || sha256.size() != 64 || sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return void(respond(refused("invalid_envelope",
+                                  "the path is /v1/cases/<case id>/attachments/<the file's sha256, 64 lower-case "
+                                  "hex digits, as the case lists it>",
+                                  "fetch")));
+    parts_.pending->wait(r.id, "fetch", std::move(respond));
+    parts_.host->on_message(Origin{*unit, r.id}, R"({"kind":"fetch","case":)" + std::to_string(*case_id) +
+                                                     R"(,"sha256":")" + sha256 + R"(","length":)" +
+                                                     std::to_string(kWholeFile) + "}");
+  }
+
   void poll(const http::Request& r, http::Responder respond) const {
     http::Response refusal;
     const auto unit = authenticate(r, "inbox", &refusal);
@@ -216,6 +257,18 @@ Status add_unit_api(http::Router& router, UnitApiParts parts) {
     response.headers.set("Cache-Control", "public, max-age=3600");
     return response;
   }));
+  http::RouteOptions uploads;
+  uploads.max_body_bytes = parts.max_upload_bytes;
+  uploads.max_in_flight = parts.uploads_at_once;
+  added.push_back(router.add("POST", "/v1/attachments",
+                             on_workers("upload", [api](const http::Request& r, http::Responder respond) {
+                               api->upload(r, std::move(respond));
+                             }),
+                             uploads));
+  added.push_back(router.add("GET", "/v1/cases/{case}/attachments/{sha256}",
+                             on_workers("fetch", [api](const http::Request& r, http::Responder respond) {
+                               api->fetch(r, std::move(respond));
+                             })));
   added.push_back(router.add("GET", "/v1/inbox", on_workers("inbox", [api](const http::Request& r, http::Responder respond) {
                                api->poll(r, std::move(respond));
                              })));

@@ -44,6 +44,8 @@ struct UnitApiParts {
   Inbox* inbox = nullptr;
   RequestWorkers* workers = nullptr;  // every credentialed request is carried out there
   std::chrono::milliseconds max_poll_wait{};
+  std::size_t max_upload_bytes = std::size_t{20} << 20;  // POST /v1/attachments
+  std::size_t uploads_at_once = 4;
 };
 
 // Adds the unit API's routes to `router`. `parts` outlive the router.

@@ -50,6 +50,14 @@ class ScaffoldAdapter final : public Adapter {
     return Status::Unavailable("the scaffold adapter has no request waiting");
   }
 
+  // The same with bytes beside the body (a chunk of a file a unit fetched):
+  // a real transport carries them as it carries bytes (a frame, a body).
+  Status answer_with_data(const Origin& origin, std::string body, std::string data) noexcept override {
+    const std::string what = "answer with " + std::to_string(data.size()) + " bytes for ";
+    echo(what.c_str(), origin.unit, body);
+    return Status::Unavailable("the scaffold adapter has no request waiting");
+  }
+
   // A message the hub starts (a delivery, reply or update): a real transport
   // sends it to the unit, which acks it. Refusing it is always safe: the hub
   // keeps it and tries again after a pause.

@@ -31,9 +31,11 @@ std::string_view view(const zmq::message_t& m) { return {static_cast<const char*
 
 enum class SendOutcome { kSent, kUnreachable, kQueueFull };
 
-// Sends [routing_id, "xh1", body] without blocking. Throws zmq::error_t on
-// errors other than a gone peer (EHOSTUNREACH) or a full queue (EAGAIN).
-SendOutcome send_to_peer(zmq::socket_t& router, std::string_view routing_id, std::string_view body) {
+// Sends [routing_id, "xh1", body] (and `data` as a fourth frame when given)
+// without blocking. Throws zmq::error_t on errors other than a gone peer
+// (EHOSTUNREACH) or a full queue (EAGAIN).
+SendOutcome send_to_peer(zmq::socket_t& router, std::string_view routing_id, std::string_view body,
+                         const std::optional<std::string>& data = std::nullopt) {
   if (zmq_send(router.handle(), routing_id.data(), routing_id.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
     if (zmq_errno() == EHOSTUNREACH) return SendOutcome::kUnreachable;
     if (zmq_errno() == EAGAIN) return SendOutcome::kQueueFull;
@@ -41,7 +43,8 @@ SendOutcome send_to_peer(zmq::socket_t& router, std::string_view routing_id, std
   }
   // Once the first frame is accepted, the rest of the message goes to the same pipe.
   if (zmq_send(router.handle(), kProtocolTag.data(), kProtocolTag.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-      zmq_send(router.handle(), body.data(), body.size(), ZMQ_DONTWAIT) < 0)
+      zmq_send(router.handle(), body.data(), body.size(), ZMQ_DONTWAIT | (data ? ZMQ_SNDMORE : 0)) < 0 ||
+      (data && zmq_send(router.handle(), data->data(), data->size(), ZMQ_DONTWAIT) < 0))
     throw zmq::error_t();
   return SendOutcome::kSent;
 }
@@ -153,9 +156,14 @@ Status ZmqAdapter::answer(const Origin& origin, std::string body) noexcept {
   return enqueue(origin.unit, origin.request, std::move(body));
 }
 
+Status ZmqAdapter::answer_with_data(const Origin& origin, std::string body, std::string data) noexcept {
+  return enqueue(origin.unit, origin.request, std::move(body), std::move(data));
+}
+
 Status ZmqAdapter::send(const std::string& unit, std::string body) noexcept { return enqueue(unit, 0, std::move(body)); }
 
-Status ZmqAdapter::enqueue(const std::string& unit, std::uint64_t connection, std::string body) noexcept {
+Status ZmqAdapter::enqueue(const std::string& unit, std::uint64_t connection, std::string body,
+                           std::optional<std::string> data) noexcept {
   try {
     Route route;
     AdapterHost* host = nullptr;
@@ -175,7 +183,7 @@ Status ZmqAdapter::enqueue(const std::string& unit, std::uint64_t connection, st
     std::lock_guard lock(mutex_);
     if (!accepting_) return Status::Unavailable("the zmq adapter is not running");
     const bool was_idle = queue_.empty();
-    queue_.push_back({unit, std::move(body), connection});
+    queue_.push_back({unit, std::move(body), connection, std::move(data)});
     if (was_idle) wake_io_thread();
     return {};
   } catch (const std::exception& e) {
@@ -246,14 +254,14 @@ void ZmqAdapter::receive_incoming() {
   for (int i = 0; i < kMostIncomingPerTurn; ++i) {
     zmq::message_t routing_id;
     if (!router.recv(routing_id, zmq::recv_flags::dontwait)) return;
-    // A multipart message arrives whole: read every frame, keep the first two.
+    // A multipart message arrives whole: read every frame, keep the first three.
     std::vector<zmq::message_t> kept;
     std::size_t frame_count = 0;
     for (bool more = routing_id.more(); more; ++frame_count) {
       zmq::message_t frame;
       if (!router.recv(frame, zmq::recv_flags::dontwait)) break;
       more = frame.more();
-      if (kept.size() < kFramesPerMessage) kept.push_back(std::move(frame));
+      if (kept.size() < kMostFramesPerMessage) kept.push_back(std::move(frame));
     }
     handle_incoming(routing_id.to_string(), frame_count, kept);
   }
@@ -291,7 +299,7 @@ void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t fram
     host_->log_warn("zmq: the connection of unit " + *remembered.displaced + " was taken over by unit " + unit +
                     " (same ZeroMQ routing id); " + *remembered.displaced + " must reconnect");
 
-  std::array<std::string_view, kFramesPerMessage> frames;
+  std::array<std::string_view, kMostFramesPerMessage> frames;
   for (std::size_t i = 0; i < kept.size(); ++i) frames[i] = view(kept[i]);
   const auto max_body_bytes = static_cast<std::size_t>(settings_.max_message_bytes);
   const IncomingVerdict verdict =
@@ -301,7 +309,11 @@ void ZmqAdapter::handle_incoming(const std::string& routing_id, std::size_t fram
     send_to_peer(sockets_->router, routing_id, *verdict.error);
     return;
   }
-  host_->on_message(Origin{unit, remembered.connection}, std::string(verdict.body));
+  if (verdict.data)
+    host_->on_message_with_data(Origin{unit, remembered.connection}, std::string(verdict.body),
+                                std::string(*verdict.data));
+  else
+    host_->on_message(Origin{unit, remembered.connection}, std::string(verdict.body));
 }
 
 void ZmqAdapter::refuse_revoked(const std::string& routing_id, const std::string& key) {
@@ -385,7 +397,8 @@ void ZmqAdapter::send_queued() {
     // The key is checked again here: a reload may have revoked it since send() queued the message.
     if (!routing_id.empty() && !route_still_valid(*host_, unit, item.route)) continue;
     const SendOutcome outcome = routing_id.empty() ? SendOutcome::kUnreachable
-                                                   : send_to_peer(sockets_->router, routing_id, item.message.body);
+                                                   : send_to_peer(sockets_->router, routing_id, item.message.body,
+                                                                  item.message.data);
     if (outcome == SendOutcome::kUnreachable && !routing_id.empty()) {
       bool forgotten = false;
       {

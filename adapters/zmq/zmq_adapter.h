@@ -51,6 +51,7 @@
 
 #include <atomic>
 #include <deque>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,6 +78,7 @@ class ZmqAdapter final : public Adapter {
   Status start(const nlohmann::json& settings, AdapterHost& host) noexcept override;
   Reach reach(const std::string& unit) const noexcept override;
   Status answer(const Origin& origin, std::string body) noexcept override;
+  Status answer_with_data(const Origin& origin, std::string body, std::string data) noexcept override;
   Status send(const std::string& unit, std::string body) noexcept override;
   void stop() noexcept override;
 
@@ -86,10 +88,12 @@ class ZmqAdapter final : public Adapter {
     std::string unit;
     std::string body;
     std::uint64_t connection = 0;  // the connection answered (RouteTable numbers); 0: the unit's latest
+    std::optional<std::string> data{};  // bytes sent as a fourth frame (answer_with_data)
   };
 
   // Queues `body` for the unit's connection number `connection` (0: its latest).
-  Status enqueue(const std::string& unit, std::uint64_t connection, std::string body) noexcept;
+  Status enqueue(const std::string& unit, std::uint64_t connection, std::string body,
+                 std::optional<std::string> data = std::nullopt) noexcept;
 
   // Everything below runs on the I/O thread unless marked otherwise.
   void run_io_thread() noexcept;

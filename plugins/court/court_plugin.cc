@@ -18,9 +18,15 @@ std::vector<CaseTypeDecl> CourtPlugin::case_types() const {
   // The court signs for a referral within two working days. The final reply
   // (judged, mediated, withdrawn, or returned) follows the summary procedure
   // (简易程序), which ends within three months of filing.
-  return {{kReferralType, "物业费欠费诉讼绿色通道移送", "2wd", "60wd", dossier_fields()},
-          // Notices only: nobody owes a reply.
-          {kStatusNoticeType, "诉讼进展通知", "1wd", "5wd", status_notice_fields()}};
+  CaseTypeDecl referral{kReferralType, "物业费欠费诉讼绿色通道移送", "2wd", "60wd", dossier_fields()};
+  // The dossier's documents: scans and photos of the contract, reminders,
+  // statements; the court's replies may carry its rulings.
+  referral.attachments.max_files = 30;
+  referral.attachments.media_types = {"application/pdf", "application/ofd", "image/jpeg", "image/png"};
+  // Notices only: nobody owes a reply, and they carry no files.
+  CaseTypeDecl notice{kStatusNoticeType, "诉讼进展通知", "1wd", "5wd", status_notice_fields()};
+  notice.attachments.max_files = 0;
+  return {referral, notice};
 }
 
 Problems CourtPlugin::validate(const CaseView& c) const {

@@ -14,6 +14,9 @@ std::vector<SettingDecl> court_setting_decls() {
       {"court_unit", SettingType::kString, defaults.court_unit, false,
        "the unit whose replies carry the court's decisions (the referral route's receiver): its replies are "
        "checked and reported to the compound's 镇街"},
+      {"evidence_as_attachments", SettingType::kBool, defaults.evidence_as_attachments, false,
+       "true: every evidence item of a dossier names one of the referral's attached files by its sha256 "
+       "(/evidence/<i>/attachment), so the documents reach the court with the case"},
   };
 }
 
@@ -45,6 +48,11 @@ Status parse_court_settings(const Json& settings, CourtSettings& out) {
     if (!it->is_string() || it->get_ref<const std::string&>().empty())
       return Status::InvalidArgument("court_unit must be a unit id such as \"court\", got " + it->dump());
     parsed.court_unit = it->get<std::string>();
+  }
+  if (auto it = values.find("evidence_as_attachments"); it != values.end()) {
+    if (!it->is_boolean())
+      return Status::InvalidArgument("evidence_as_attachments must be true or false, got " + it->dump());
+    parsed.evidence_as_attachments = it->get<bool>();
   }
   out = std::move(parsed);
   return {};

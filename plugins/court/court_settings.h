@@ -19,6 +19,10 @@ struct CourtSettings {
   int min_written_reminders = 1;
   // The unit whose replies carry the court's decisions (the referral route's receiver).
   std::string court_unit = "court";
+  // True: every evidence item of a dossier names one of the referral's
+  // attachments (its /evidence/<i>/attachment), so the court receives the
+  // documents with the case instead of on paper.
+  bool evidence_as_attachments = false;
 };
 
 std::vector<SettingDecl> court_setting_decls();

@@ -116,7 +116,28 @@ void check_reminders(const Json& p, const std::string* referred_on, const CourtS
                                      "method \"written\", their dates and references"});
 }
 
-void check_evidence(const Json& p, Problems& out) {
+// An evidence item's document: `attachment` names one of the referral's files
+// by its sha256; required when the court takes its evidence as attachments.
+void check_evidence_document(const Json& e, const std::string& at, const CaseView& c, const CourtSettings& s,
+                             Problems& out) {
+  const std::string* attachment = find_string(e, "/attachment");
+  if (attachment == nullptr) {
+    if (e.contains("attachment"))
+      out.push_back({at + "/attachment", "must be the sha256 of one of the referral's attached files"});
+    else if (s.evidence_as_attachments)
+      out.push_back({at + "/attachment", "is required: this court takes the evidence as files; upload the document, "
+                                         "attach it to the referral and name its sha256 here"});
+    return;
+  }
+  const bool attached = std::any_of(c.attachments.begin(), c.attachments.end(),
+                                    [&](const AttachmentView& a) { return a.sha256 == *attachment; });
+  if (!attached)
+    out.push_back({at + "/attachment", "names no file attached to the referral: add the file to the referral's "
+                                       "attachments, or correct the sha256"});
+}
+
+void check_evidence(const CaseView& c, const CourtSettings& s, Problems& out) {
+  const Json& p = c.payload;
   const Json* evidence = find_array(p, "/evidence");
   if (!evidence) return;
   if (evidence->empty()) {
@@ -134,6 +155,7 @@ void check_evidence(const Json& p, Problems& out) {
     }
     require_item_string(e, at, "title", out);
     optional_item_string(e, at, "kind", out);
+    check_evidence_document(e, at, c, s, out);
     const std::string* kind = find_string(e, "/kind");
     has_contract = has_contract || (kind && *kind == "contract");
   }
@@ -188,7 +210,9 @@ std::vector<FieldDecl> dossier_fields() {
       {"/reminders", FieldType::kArray, true,
        "reminders sent, each {date, method: written|phone|visit|notice_posted, reference?}; at least one written "
        "(Civil Code art. 944)"},
-      {"/evidence", FieldType::kArray, true, "evidence list, each {title, kind?}; the contract with kind \"contract\""},
+      {"/evidence", FieldType::kArray, true,
+       "evidence list, each {title, kind?, attachment?}; the contract with kind \"contract\"; attachment: the "
+       "sha256 of one of the referral's files (required when the court takes evidence as files)"},
       {"/collection_measures", FieldType::kArray, false,
        "measures taken to collect, e.g. \"written_reminder\"; cut_water, cut_power, cut_heating or cut_gas make the "
        "referral inadmissible (Civil Code art. 944)"},
@@ -208,7 +232,7 @@ Problems check_dossier(const CaseView& c, const CourtSettings& settings) {
     out.push_back({"/contract/signed_on", *signed_on + " is after the referral date " + *referred_on});
   check_claim(p, referred_on, out);
   check_reminders(p, referred_on, settings, out);
-  check_evidence(p, out);
+  check_evidence(c, settings, out);
   check_collection_measures(p, settings, out);
   return out;
 }

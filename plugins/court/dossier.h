@@ -5,7 +5,9 @@
 // the declared fields (hub::check_fields), then the rules the court applies at
 // intake: a written reminder before suing and no cutting of utilities (Civil
 // Code art. 944), amounts that add up to the fen, a period and dates that are
-// not after the referral, and an evidence list that includes the contract.
+// not after the referral, and an evidence list that includes the contract,
+// each item naming one of the referral's attached files when the settings
+// ask for the documents as files (evidence_as_attachments).
 // Pure: dates are compared with the dossier's own /referred_on, never a clock.
 #pragma once
 

@@ -1,10 +1,11 @@
 // A multipart message as the zmq adapter's ROUTER reads it (adapters/zmq/
 // wire_format.h): the first byte picks the body limit, the rest are the frames
 // after the routing id, split on the byte 0xFF. check_incoming() accepts
-// exactly two frames "xh1" + a body within the limit, handing on that very
-// body; anything else is answered with an error body that is one JSON object
+// two frames "xh1" + a body within the limit, or three with bytes within the
+// limit after the body, handing on that very body (and bytes); anything else is answered with an error body that is one JSON object
 // {"kind":"error","code":<the first check that failed>,"message":..,"retry":false}.
 // error_body() gives such an object for any code and message bytes.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -51,16 +52,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (to == std::string_view::npos) break;
     from = to + 1;
   }
-  const std::size_t kept = frames.size() < zmq::kFramesPerMessage ? frames.size() : zmq::kFramesPerMessage;
+  const std::size_t kept = std::min(frames.size(), zmq::kMostFramesPerMessage);
   const auto verdict = zmq::check_incoming(frames.size(), std::span(frames.data(), kept), limit);
 
-  const bool well_formed = frames.size() == zmq::kFramesPerMessage;
+  const bool with_data = frames.size() == zmq::kMostFramesPerMessage;
+  const bool well_formed = frames.size() == zmq::kFramesPerMessage || with_data;
   const bool tagged = well_formed && frames[0] == zmq::kProtocolTag;
   if (!verdict.error) {
-    // Accepted: exactly the tag and a body within the limit, and the body is the second frame itself.
+    // Accepted: the tag, a body within the limit (the second frame itself),
+    // and with three frames the third within the limit, as the bytes.
     if (!tagged || frames[1].size() > limit || verdict.body.data() != frames[1].data() ||
-        verdict.body.size() != frames[1].size())
+        verdict.body.size() != frames[1].size() || verdict.data.has_value() != with_data)
       std::abort();
+    if (with_data && (frames[2].size() > limit || verdict.data->data() != frames[2].data())) std::abort();
   } else {
     const auto j = parsed_error(*verdict.error);
     const std::string expected = !well_formed ? "malformed_frame" : !tagged ? "unsupported_protocol" : "oversized";

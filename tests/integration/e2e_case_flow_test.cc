@@ -134,7 +134,7 @@ TEST_CASE("malformed messages get an error code while the hub keeps serving othe
   auto e1 = bad->wait_kind("error");
   REQUIRE(e1);
   CHECK((*e1)["code"] == "malformed_json");
-  bad->send_raw({"xh1", "{\"kind\":\"send\"}", "extra"});
+  bad->send_raw({"xh1", "{\"kind\":\"send\"}", "bytes", "extra"});
   auto e2 = bad->wait_kind("error");
   REQUIRE(e2);
   CHECK((*e2)["code"] == "malformed_frame");

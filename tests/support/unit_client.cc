@@ -54,8 +54,9 @@ std::optional<std::vector<std::string>> UnitClient::receive_frames(std::chrono::
 bool UnitClient::receive_one(std::chrono::milliseconds timeout) {
   auto frames = receive_frames(timeout);
   if (!frames) return false;
-  if (frames->size() == 2 && (*frames)[0] == "xh1") {
+  if ((frames->size() == 2 || frames->size() == 3) && (*frames)[0] == "xh1") {
     Json j = Json::parse((*frames)[1], nullptr, false);
+    if (j.is_object() && frames->size() == 3) j[kDataFrame] = std::move((*frames)[2]);
     if (j.is_object()) kept_.push_back(std::move(j));
   }
   return true;

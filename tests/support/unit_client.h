@@ -21,6 +21,10 @@ namespace hub::testing {
 
 class UnitClient {
  public:
+  // A message that came with a third frame (a fetched file's bytes) is kept
+  // with those bytes as this member, as they are.
+  static constexpr const char* kDataFrame = "__data_frame";
+
   UnitClient(const std::string& endpoint, const keys::KeyPair& unit_key, const std::string& hub_public_key);
 
   void send_raw(const std::vector<std::string>& frames);

@@ -50,6 +50,7 @@ const std::string kSecret = "registry-secret-0123456789abcdef0123456789";
 struct Received {
   std::string unit, body;
   std::uint64_t request = 0;
+  std::string data{};  // the bytes beside the body (on_message_with_data)
 };
 
 // Knows the registry's secret and one client certificate; records what the adapter hands over.
@@ -73,6 +74,13 @@ class TestHost : public hub::AdapterHost {
     {
       std::lock_guard lock(mu_);
       messages_.push_back({origin.unit, std::move(body), origin.request});
+    }
+    changed_.notify_all();
+  }
+  void on_message_with_data(const hub::Origin& origin, std::string body, std::string data) noexcept override {
+    {
+      std::lock_guard lock(mu_);
+      messages_.push_back({origin.unit, std::move(body), origin.request, std::move(data)});
     }
     changed_.notify_all();
   }

@@ -82,6 +82,7 @@ int free_port() {
 struct Received {
   std::string unit, body;
   std::uint64_t request = 0;  // the connection's number (hub::Origin::request)
+  std::string data{};         // the bytes of a third frame (on_message_with_data)
 };
 
 // Knows a fixed set of keys; records everything the adapter reports.
@@ -106,6 +107,9 @@ class TestHost : public hub::AdapterHost {
   }
   void on_message(const hub::Origin& origin, std::string body) noexcept override {
     record([&] { messages_.push_back({origin.unit, std::move(body), origin.request}); });
+  }
+  void on_message_with_data(const hub::Origin& origin, std::string body, std::string data) noexcept override {
+    record([&] { messages_.push_back({origin.unit, std::move(body), origin.request, std::move(data)}); });
   }
   void log_info(std::string_view line) noexcept override { record([&] { infos_.emplace_back(line); }); }
   void log_warn(std::string_view line) noexcept override { record([&] { warnings_.emplace_back(line); }); }
@@ -517,7 +521,7 @@ TEST_CASE("framing errors are answered by the adapter, which keeps serving") {
   Fixture f(/*max_message_bytes=*/1024);
   auto client = f.connect(f.registry);
 
-  client->send_frames({"xh1", "{}", "{}"});
+  client->send_frames({"xh1", "{}", "{}", "{}"});
   auto answer = client->receive_body();
   CHECK(answer["kind"] == "error");
   CHECK(answer["code"] == "malformed_frame");

@@ -12,6 +12,6 @@
 
 namespace hub {
 
-inline constexpr char kAbiVersion[] = "edcd5e14bcd1c1de";
+inline constexpr char kAbiVersion[] = "5b1b256d09c65f2e";
 
 }  // namespace hub

@@ -90,6 +90,10 @@ class AdapterHost {
   // A message body from an authenticated unit. Returns at once: the host
   // answers later, through answer(origin, ...).
   virtual void on_message(const Origin& origin, std::string body) noexcept = 0;
+  // A message whose bytes travel beside its JSON body: `body` is the
+  // envelope, `data` the bytes (a chunk of an attachment: docs/PROTOCOL.md,
+  // "upload"). Answered like on_message.
+  virtual void on_message_with_data(const Origin& origin, std::string body, std::string data) noexcept = 0;
   // The log the adapter should use for its own events (start, refused peers).
   virtual void log_info(std::string_view line) noexcept = 0;
   virtual void log_warn(std::string_view line) noexcept = 0;
@@ -125,6 +129,10 @@ class Adapter {
   // The answer to the message that came with `origin`. Unavailable when that
   // request is gone. Thread-safe.
   virtual Status answer(const Origin& origin, std::string body) noexcept = 0;
+  // An answer with bytes beside its JSON body (a "fetch" answered with a
+  // chunk of an attachment): the adapter carries `data` unchanged, as its
+  // transport carries bytes (a third ZeroMQ frame, an HTTP body). Thread-safe.
+  virtual Status answer_with_data(const Origin& origin, std::string body, std::string data) noexcept = 0;
   // A message the hub starts, for `unit`. Unavailable when the adapter cannot
   // reach the unit now (kWhileConnected and not connected). Thread-safe.
   virtual Status send(const std::string& unit, std::string body) noexcept = 0;

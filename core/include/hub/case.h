@@ -20,6 +20,18 @@ using Json = nlohmann::json;
 using CaseId = std::int64_t;
 using DeliveryId = std::int64_t;
 
+// A file a case or a reply carries (docs/PROTOCOL.md, "Attachments"). The
+// hub stored it, named by the SHA-256 of its bytes, before it accepted the
+// message naming it. `name` and `label` are the sender's words; `media_type`
+// and `size` are what the hub found when it stored the bytes.
+struct AttachmentView {
+  std::string sha256;      // 64 lower-case hex digits
+  std::string name;        // the file's name for people, e.g. "物业服务合同.pdf"
+  std::string label;       // what the file is to the case, e.g. "contract"; may be empty
+  std::string media_type;  // e.g. "application/pdf"
+  std::int64_t size = 0;   // bytes
+};
+
 // A case before or after it is stored. id is 0 before commit.
 struct CaseView {
   CaseId id = 0;
@@ -28,6 +40,7 @@ struct CaseView {
   std::string reference;  // originator's reference (idempotency key with origin)
   std::string compound;   // compound id the case concerns, or empty
   Json payload;           // always a JSON object
+  std::vector<AttachmentView> attachments{};  // in the order the originator listed them
 };
 
 // One problem found by validation: where (RFC 6901 JSON pointer into the
@@ -46,6 +59,7 @@ struct ReplyView {
   bool final = false;   // true for the reply that resolves the delivery
   std::string outcome;  // for final replies: "done", "refused", ...
   Json body;            // free JSON object
+  std::vector<AttachmentView> attachments{};
 };
 
 // A timer the plugin set earlier, now due.

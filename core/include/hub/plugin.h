@@ -42,6 +42,7 @@
 //   HUB_DECLARE_PLUGIN(Echo)
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
@@ -56,6 +57,25 @@
 #include "hub/status.h"
 
 namespace hub {
+
+// What files the cases of a type, and the replies to them, may carry
+// (docs/PROTOCOL.md, "Attachments"). The hub checks every message against it
+// before the plugin's validate() sees the message; config may override it
+// (case_types.<id>.attachments).
+struct AttachmentRule {
+  int max_files = 10;                                 // in one case or reply; 0: none
+  std::int64_t max_file_bytes = std::int64_t{20} << 20;  // of one file
+  // Media types accepted, of those the hub recognises by their bytes
+  // (docs/PROTOCOL.md lists them); empty: none.
+  std::vector<std::string> media_types{"image/jpeg", "image/png", "application/pdf", "application/ofd"};
+};
+
+// A final reply's outcome, as `hubctl types` and the docs show it.
+struct OutcomeDecl {
+  std::string id;            // on the wire, e.g. "done"
+  std::string display_name;  // Chinese, e.g. "已办结"
+  std::string help{};        // one line: when to use it
+};
 
 // A case type the plugin owns, as data. Limits are durations: "<N>h"
 // (wall-clock hours from dispatch) or "<N>wd" (end of the Nth working day).
@@ -72,6 +92,12 @@ struct CaseTypeDecl {
   // the compound's published prices. While on_accepted answers Retry they
   // keep waiting; if it is parked they go without.
   bool enriched = false;
+  // What the receivers answer: the outcomes a final reply may name (empty:
+  // any), and the fields of a reply's body. Documentation for units' IT staff
+  // (`hubctl types`, docs/CASE_TYPES.md); validate_reply() enforces them.
+  std::vector<OutcomeDecl> outcomes{};
+  std::vector<FieldDecl> reply_fields{};
+  AttachmentRule attachments{};
 };
 
 // A case a hook raises. With `to` and `cc` empty the deployment's routes decide

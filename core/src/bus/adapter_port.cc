@@ -24,6 +24,16 @@ void AdapterPort::on_message(const Origin& origin, std::string body) noexcept {
   }
 }
 
+void AdapterPort::on_message_with_data(const Origin& origin, std::string body, std::string data) noexcept {
+  try {
+    targets_.on_message_with_data(origin.unit, protocol::AnswerTo{index_, origin.request, each_request_},
+                                  std::move(body), std::move(data));
+  } catch (const std::exception& e) {
+    spdlog::error("intake: upload from {} by adapter {} dropped after an internal error: {}", origin.unit, name_,
+                  e.what());
+  }
+}
+
 void AdapterPort::log_info(std::string_view line) noexcept {
   try {
     spdlog::info("{}", line);

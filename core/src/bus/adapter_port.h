@@ -19,6 +19,8 @@ namespace hub::bus {
 struct PortTargets {
   std::function<Identity(const Credential&)> authenticate;
   std::function<void(const std::string& unit, const protocol::AnswerTo& to, std::string body)> on_message;
+  std::function<void(const std::string& unit, const protocol::AnswerTo& to, std::string body, std::string data)>
+      on_message_with_data;
 };
 
 class AdapterPort final : public AdapterHost {
@@ -30,6 +32,7 @@ class AdapterPort final : public AdapterHost {
 
   Identity authenticate(const Credential& credential) noexcept override;
   void on_message(const Origin& origin, std::string body) noexcept override;
+  void on_message_with_data(const Origin& origin, std::string body, std::string data) noexcept override;
   void log_info(std::string_view line) noexcept override;
   void log_warn(std::string_view line) noexcept override;
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "catalog/attachment_rule.h"
 #include "protocol/answers.h"
 #include "protocol/messages.h"
 #include "store/storable.h"
@@ -103,7 +104,11 @@ void Committer::run() {
     };
     batch.check_reply = [c](const std::string& type, const ReplyView& reply) {
       const auto* t = c->case_type(type);
-      return t ? t->impl->validate_reply(type, reply) : Problems{};
+      if (t == nullptr) return Problems{};
+      Problems problems = catalog::attachment_problems(t->attachments, reply.attachments, type);
+      Problems plugin = t->impl->validate_reply(type, reply);
+      problems.insert(problems.end(), plugin.begin(), plugin.end());
+      return problems;
     };
     batch.lifecycle = {&c->lifecycle(), &c->directory(), &c->router()};
     if (!batch.cases.empty()) {

@@ -140,8 +140,9 @@ Status Hub::start_all() {
   const protocol::JsonLimits json_limits{l.max_depth, l.max_values, l.max_object_keys, l.max_array_items,
                                          l.max_string_bytes};
   case_reads_ = std::make_unique<CaseReads>(options_.conninfo, CaseReadsLimits{}, *catalog_, *outbox_);
+  files_ = std::make_unique<AttachmentService>(options_.conninfo, AttachmentSettings{}, *catalog_, *outbox_, *clock_);
   intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, json_limits, heartbeat_seconds},
-                                     *catalog_, *quotas_, *queue_, *case_reads_,
+                                     *catalog_, *quotas_, *queue_, *case_reads_, *files_,
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
   intake_pool_ = std::make_unique<IntakePool>(
       options_.intake_pool, [this](const std::string& unit, const protocol::AnswerTo& to, const std::string& body) {
@@ -208,6 +209,9 @@ Status Hub::start_adapters() {
       [this](const Credential& credential) { return authenticate(credential); },
       [this](const std::string& unit, const protocol::AnswerTo& to, std::string body) {
         on_message(unit, to, std::move(body));
+      },
+      [this](const std::string& unit, const protocol::AnswerTo& to, std::string body, std::string data) {
+        on_message_with_data(unit, to, std::move(body), std::move(data));
       }};
   for (std::size_t i = 0; i < d.adapters.size(); ++i) {
     Adapter& adapter = **adapters_[i];
@@ -240,6 +244,7 @@ void Hub::stop() {
   }
   for (auto& c : committers_) c->join();  // everything taken in is committed and answered
   if (case_reads_) case_reads_->stop();  // every read taken in is answered
+  if (files_) files_->stop();            // every chunk and fetch taken in is answered
   for (auto& a : adapters_) (*a)->stop();
   if (operator_service_) operator_service_->stop();
   if (watcher_) watcher_->stop();
@@ -288,6 +293,13 @@ void Hub::on_message(const std::string& unit, const protocol::AnswerTo& to, std:
   if (!intake_->admit(unit, to, body)) return;
   if (const auto admission = intake_pool_->submit(unit, to, std::move(body)); admission != IntakePool::Admission::kQueued)
     intake_->not_pooled(unit, to, admission);
+}
+
+void Hub::on_message_with_data(const std::string& unit, const protocol::AnswerTo& to, std::string body,
+                               std::string data) {
+  if (disabled_units_->refuse(unit, to)) return;
+  if (!intake_->admit(unit, to, body)) return;
+  files_->upload(unit, to, std::move(body), std::move(data));
 }
 
 }  // namespace hub::bus

@@ -76,6 +76,10 @@ class Hub final {
   Identity authenticate(const Credential& credential) const;
   // A message from `unit`, whose answer goes `to` (from an adapter's port).
   void on_message(const std::string& unit, const protocol::AnswerTo& to, std::string body);
+  // A chunk of an upload from `unit`: the quota counts its envelope as one
+  // message (the upload's own bounds hold its bytes: bus/attachment_service.h).
+  void on_message_with_data(const std::string& unit, const protocol::AnswerTo& to, std::string body,
+                            std::string data);
 
  private:
   explicit Hub(HubOptions options);
@@ -108,6 +112,7 @@ class Hub final {
   std::unique_ptr<hooks::HookRunner> hook_runner_;
   std::unique_ptr<DeadlineWatcher> watcher_;
   std::unique_ptr<CaseReads> case_reads_;  // reads of cases, beside the commit queue
+  std::unique_ptr<AttachmentService> files_;  // uploads and fetches of files, beside the commit queue
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<IntakePool> intake_pool_;  // runs intake_->handle
   std::unique_ptr<ops::OperatorService> operator_service_;

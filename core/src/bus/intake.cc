@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "catalog/attachment_rule.h"
 #include "protocol/answers.h"
 #include "store/sql_values.h"
 
@@ -136,9 +139,7 @@ void Intake::handle(const std::string& unit, const protocol::AnswerTo& to, const
           if (queue_.push(store::NewAck{unit, m}, bytes) != CommitQueue::Admission::kQueued)
             spdlog::debug("intake: an ack of {} was dropped: the commit queue is full", unit);
         } else if constexpr (std::is_same_v<T, protocol::Reply>) {
-          const std::string reference = m.reference;
-          not_queued(unit, to, queue_.push(store::NewReply{unit, std::move(m), to}, bytes), "reply", reference,
-                     "this reply was not stored");
+          handle_reply(unit, to, std::move(m), bytes);
         } else if constexpr (std::is_same_v<T, protocol::Transition>) {
           const std::string reference = m.reference;
           const std::string request = protocol::kind_name(m.kind);
@@ -146,6 +147,13 @@ void Intake::handle(const std::string& unit, const protocol::AnswerTo& to, const
                      "this request was not carried out");
         } else if constexpr (std::is_same_v<T, protocol::Read>) {
           reads_.submit(unit, to, m);
+        } else if constexpr (std::is_same_v<T, protocol::Fetch>) {
+          files_.fetch(unit, to, m);
+        } else if constexpr (std::is_same_v<T, protocol::Upload>) {
+          answer(unit, to, protocol::error(protocol::code::kInvalidUpload,
+                                           "an upload's bytes travel beside its JSON: as the third frame over "
+                                           "ZeroMQ, as the request body over HTTP (docs/PROTOCOL.md, \"upload\")",
+                                           false, m.sha256, {}, "upload"));
         }
       },
       message);
@@ -173,11 +181,19 @@ void Intake::handle_send(const std::string& unit, const protocol::AnswerTo& to, 
            {{"", "unknown compound " + send.compound}}, send.type);
     return;
   }
-  CaseView c{0, send.type, unit, send.reference, send.compound, std::move(send.payload)};
-  Problems problems = type->impl->validate(c);
+  CaseView c{0, send.type, unit, send.reference, send.compound, std::move(send.payload), {}};
+  if (!send.attachments.empty()) {
+    auto files = stored_files(unit, to, send.attachments, "send", send.reference, send.type);
+    if (!files) return;
+    c.attachments = std::move(*files);
+  }
+  Problems problems = catalog::attachment_problems(type->attachments, c.attachments, c.type);
+  Problems of_payload = type->impl->validate(c);
+  problems.insert(problems.end(), of_payload.begin(), of_payload.end());
   if (!problems.empty()) {
     refuse(unit, to, c.reference, protocol::code::kInvalidPayload,
-           std::to_string(problems.size()) + " problem(s) in the payload of " + c.type + ": fix them and send again",
+           std::to_string(problems.size()) + " problem(s) in the payload or files of " + c.type +
+               ": fix them and send again",
            std::move(problems), c.type);
     return;
   }
@@ -188,6 +204,63 @@ void Intake::handle_send(const std::string& unit, const protocol::AnswerTo& to, 
                       type->hooks,         type->enriched,          to};
   const std::string reference = item.c.reference;
   not_queued(unit, to, queue_.push(std::move(item), bytes), "send", reference, "nothing was stored");
+}
+
+void Intake::handle_reply(const std::string& unit, const protocol::AnswerTo& to, protocol::Reply reply,
+                          std::size_t bytes) {
+  const std::string reference = reply.reference;
+  std::vector<AttachmentView> files;
+  if (!reply.attachments.empty()) {
+    auto stored = stored_files(unit, to, reply.attachments, "reply", reference, "");
+    if (!stored) return;
+    files = std::move(*stored);
+  }
+  not_queued(unit, to, queue_.push(store::NewReply{unit, std::move(reply), to, std::move(files)}, bytes), "reply",
+             reference, "this reply was not stored");
+}
+
+std::optional<std::vector<AttachmentView>> Intake::stored_files(const std::string& unit, const protocol::AnswerTo& to,
+                                                                const std::vector<protocol::AttachmentRef>& refs,
+                                                                const std::string& request,
+                                                                const std::string& reference,
+                                                                const std::string& case_type) {
+  std::vector<std::string> digests;
+  for (const auto& r : refs) digests.push_back(r.sha256);
+  auto found = files_.uploaded_by(unit, digests);
+  if (!found.ok()) {
+    const bool unavailable = found.status().code() == StatusCode::kUnavailable;
+    if (!unavailable) spdlog::error("intake: files of {} not looked up: {}", unit, found.status().message());
+    answer(unit, to, protocol::error(unavailable ? protocol::code::kUnavailable : protocol::code::kInternal,
+                                     "the hub could not look up the files this message names: send it again later "
+                                     "(nothing was stored)",
+                                     true, reference, {}, request));
+    return std::nullopt;
+  }
+  std::vector<AttachmentView> out;
+  Problems missing;
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    const auto& r = refs[i];
+    auto it = std::find_if(found->begin(), found->end(), [&](const auto& f) { return f.sha256 == r.sha256; });
+    if (it == found->end()) {
+      missing.push_back({"/attachments/" + std::to_string(i),
+                         "\"" + r.name + "\" (" + r.sha256.substr(0, 12) + "…) was not uploaded by unit " + unit +
+                             ": upload it first (POST /v1/attachments, or \"upload\" over ZeroMQ), then send this "
+                             "again"});
+      continue;
+    }
+    out.push_back({r.sha256, r.name, r.label, it->media_type, it->size});
+  }
+  if (missing.empty()) return out;
+  if (request == "send") {
+    refuse(unit, to, reference, protocol::code::kInvalidPayload,
+           std::to_string(missing.size()) + " file(s) named that your unit has not uploaded", std::move(missing),
+           case_type);
+  } else {
+    answer(unit, to, protocol::error(protocol::code::kInvalidReply,
+                                     std::to_string(missing.size()) + " file(s) named that your unit has not uploaded",
+                                     false, reference, missing, request));
+  }
+  return std::nullopt;
 }
 
 }  // namespace hub::bus

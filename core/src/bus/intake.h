@@ -9,13 +9,17 @@
 // to the unit's budget (bus/rejection_budget.h), recorded as events; accepted
 // work goes to the commit queue and is answered after its commit, or answered
 // "busy" when the unit's or the hub's share of the queue is full. Reads of
-// cases go to their own threads (bus/case_reads.h), beside the commit queue.
+// cases go to their own threads (bus/case_reads.h), beside the commit queue,
+// and so do fetches of files (bus/attachment_service.h). A send or reply that
+// names files is checked against the files its unit uploaded (one database
+// query, only for messages naming files) and its case type's AttachmentRule.
 // Thread-safe (plugins' validate must be, by contract).
 #pragma once
 
 #include <functional>
 #include <string>
 
+#include "bus/attachment_service.h"
 #include "bus/case_reads.h"
 #include "bus/commit_queue.h"
 #include "bus/intake_pool.h"
@@ -45,10 +49,10 @@ class Intake {
   // `unit_arrived` is called when a unit says hello (its pending work is resent).
   // Reads of cases go to `reads`, never to the commit queue.
   Intake(IntakeSettings settings, const catalog::CatalogHolder& catalog, UnitQuotas& quotas, CommitQueue& queue,
-         CaseReads& reads, Presence& presence, const Outbox& outbox,
+         CaseReads& reads, AttachmentService& files, Presence& presence, const Outbox& outbox,
          std::function<void(const std::string&)> unit_arrived)
       : settings_(std::move(settings)), catalog_(catalog), quotas_(quotas), queue_(queue), reads_(reads),
-        presence_(presence), outbox_(outbox), unit_arrived_(std::move(unit_arrived)) {}
+        files_(files), presence_(presence), outbox_(outbox), unit_arrived_(std::move(unit_arrived)) {}
 
   // False when the message is over the unit's quota (answered rate_limited
   // within its rate, and dropped): then it must not be handled.
@@ -62,6 +66,14 @@ class Intake {
 
  private:
   void handle_send(const std::string& unit, const protocol::AnswerTo& to, protocol::Send send, std::size_t bytes);
+  void handle_reply(const std::string& unit, const protocol::AnswerTo& to, protocol::Reply reply, std::size_t bytes);
+  // The files `refs` names as the hub stored them, each uploaded by `unit`;
+  // or nullopt after answering: the problems (a file `unit` did not upload)
+  // or "unavailable". `request`, `reference`, `case_type`: for the answer.
+  std::optional<std::vector<AttachmentView>> stored_files(const std::string& unit, const protocol::AnswerTo& to,
+                                                          const std::vector<protocol::AttachmentRef>& refs,
+                                                          const std::string& request, const std::string& reference,
+                                                          const std::string& case_type);
   void refuse(const std::string& unit, const protocol::AnswerTo& to, const std::string& reference, const std::string& code,
               const std::string& message, Problems problems, const std::string& case_type);
   void over_quota(const std::string& unit, const protocol::AnswerTo& to, const UnitQuotas::Refusal& refusal) const;
@@ -79,6 +91,7 @@ class Intake {
   RefusalPacer unread_;  // messages the intake pool did not take
   CommitQueue& queue_;
   CaseReads& reads_;
+  AttachmentService& files_;
   Presence& presence_;
   const Outbox& outbox_;
   const std::function<void(const std::string&)> unit_arrived_;

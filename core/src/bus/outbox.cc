@@ -37,6 +37,14 @@ Status Outbox::answer(const std::string& unit, const protocol::AnswerTo& to, std
   return adapters_[to.adapter].adapter->answer(Origin{unit, to.request}, std::move(body));
 }
 
+Status Outbox::answer_with_data(const std::string& unit, const protocol::AnswerTo& to, std::string body,
+                                std::string data) const {
+  if (to.adapter >= adapters_.size())
+    return Status::NotFound("an answer with bytes goes to the request it answers; no adapter number " +
+                            std::to_string(to.adapter));
+  return adapters_[to.adapter].adapter->answer_with_data(Origin{unit, to.request}, std::move(body), std::move(data));
+}
+
 std::vector<std::string> Outbox::reachable_any_time() const {
   std::vector<std::string> units;
   const auto catalog = catalog_.get();

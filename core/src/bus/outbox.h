@@ -44,6 +44,11 @@ class Outbox {
   // (AnswerTo::kAnyAdapter: as send()).
   Status answer(const std::string& unit, const protocol::AnswerTo& to, std::string body) const;
 
+  // The answer with bytes beside its body (Adapter::answer_with_data), to the
+  // adapter and request in `to` only (NotFound for AnswerTo::kAnyAdapter).
+  Status answer_with_data(const std::string& unit, const protocol::AnswerTo& to, std::string body,
+                          std::string data) const;
+
   // The configured units that one of their adapters reaches at any time
   // (Reach::kAnyTime): the dispatcher treats them as always online.
   std::vector<std::string> reachable_any_time() const;

@@ -1,6 +1,9 @@
 #include "catalog/catalog.h"
 
+#include <algorithm>
+
 #include "config/loader.h"
+#include "protocol/attachments.h"
 
 namespace hub::catalog {
 namespace {
@@ -70,6 +73,15 @@ Result<std::shared_ptr<const Catalog>> Catalog::build(const config::Deployment& 
     }
     e.sign_limit = *sign;
     e.resolve_limit = *resolve;
+    e.attachments = decl->attachments;
+    for (const auto& media_type : e.attachments.media_types)
+      if (!protocol::is_known_media_type(media_type))
+        problems += "\n  - plugin " + t.plugin + " lets " + t.id + " carry files of type " + media_type +
+                    ", which the hub does not recognise (docs/PROTOCOL.md, \"Attachments\", lists those it does)";
+    if (e.attachments.max_files < 0 || e.attachments.max_file_bytes <= 0)
+      problems += "\n  - plugin " + t.plugin + " declares a negative file count or no file size for " + t.id;
+    if (e.attachments.max_files > 0)
+      c->largest_attachment_bytes_ = std::max(c->largest_attachment_bytes_, e.attachments.max_file_bytes);
     c->case_types_.emplace(t.id, std::move(e));
   }
   if (!problems.empty()) return Status::InvalidArgument("the config does not fit the plugins:" + problems);

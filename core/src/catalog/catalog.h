@@ -30,6 +30,7 @@ struct CaseTypeEntry {
   bool enriched = false;  // deliveries wait for on_accepted's annex
   config::Limit sign_limit;
   config::Limit resolve_limit;
+  AttachmentRule attachments{};  // as the plugin declares it
 };
 
 struct UnitEntry {
@@ -50,6 +51,9 @@ class Catalog {
   std::string unit_for_key(std::string_view key, TimePoint now) const;
   const CaseTypeEntry* case_type(const std::string& id) const;
   std::string case_type_name(const std::string& id) const;
+  // The largest file any case type accepts: what an upload may hold before
+  // the case naming it says its type. 0: no case type takes files.
+  std::int64_t largest_attachment_bytes() const { return largest_attachment_bytes_; }
   const router::Router& router() const { return *router_; }
   const Directory& directory() const { return *directory_; }
   // Deadlines, calendar, escalation chains (lifecycle/policy.h).
@@ -69,6 +73,7 @@ class Catalog {
   };
   std::unordered_map<std::string, KeyOwner> unit_by_key_;
   std::unordered_map<std::string, CaseTypeEntry> case_types_;
+  std::int64_t largest_attachment_bytes_ = 0;
   std::shared_ptr<const router::Router> router_;
   std::shared_ptr<const Directory> directory_;
   std::shared_ptr<const lifecycle::Policy> lifecycle_;

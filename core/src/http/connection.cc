@@ -204,9 +204,22 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
     }
     route_ = match.route;
     request.params = std::move(match.params);
+    if (const std::size_t most = route_->options.max_in_flight; most != 0) {
+      auto in_flight = route_->in_flight;
+      if (in_flight->fetch_add(1) >= most) {
+        in_flight->fetch_sub(1);
+        Response busy = Response::error(503, "busy", std::to_string(most) + " requests like this one are being "
+                                                     "carried out: send it again after the Retry-After pause");
+        busy.headers.set("Retry-After", "1");
+        busy.close = true;  // its body was not read
+        return send(std::move(busy));
+      }
+      // Released when the answer is written or the connection ends.
+      route_slot_ = std::shared_ptr<void>(nullptr, [in_flight](void*) { in_flight->fetch_sub(1); });
+    }
 
     std::size_t limit = settings().max_body_bytes;
-    if (route_->options.max_body_bytes != 0) limit = std::min(limit, route_->options.max_body_bytes);
+    if (route_->options.max_body_bytes != 0) limit = route_->options.max_body_bytes;
     if (parser_->is_done()) return dispatch();
     if (const auto length = parser_->content_length(); length && *length > limit) {
       return send_error(413, "body_too_large", body_too_large(limit));
@@ -334,6 +347,7 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   void send(Response response) {
     awaiting_ = 0;
     request_.reset();
+    route_slot_.reset();
     const bool keep = keep_alive_ && !response.close && parser_ && parser_->is_done();
     out_.emplace(to_wire(std::move(response), WireOptions{kTls, head_, keep}));
     keep_alive_ = keep;
@@ -415,6 +429,7 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<Request> request_;
   const Router::Route* route_ = nullptr;
+  std::shared_ptr<void> route_slot_;  // this request's place among its route's max_in_flight
   std::size_t body_limit_ = 0;
   bool keep_alive_ = false;
   bool head_ = false;  // the request is HEAD: the answer has no body

@@ -18,8 +18,10 @@
 // needs no lock.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,8 +40,14 @@ using Handler = std::function<void(const Request& request, Responder respond)>;
 using SyncHandler = std::function<Response(const Request& request)>;
 
 struct RouteOptions {
-  // Lower than the listener's max_body_bytes for this route; 0: the listener's.
+  // This route's body limit instead of the listener's max_body_bytes (lower,
+  // or higher for uploads); 0: the listener's.
   std::size_t max_body_bytes = 0;
+  // Requests of this route being read or handled at once, on this listener;
+  // beyond it a request is answered 503 "busy" (Retry-After) before its body
+  // is read. 0: no bound of its own. Routes taking large bodies set it, so
+  // that their bodies' memory is bounded.
+  std::size_t max_in_flight = 0;
 };
 
 class Router {
@@ -50,6 +58,9 @@ class Router {
     std::vector<std::string> segments;  // the pattern split on '/'
     Handler handler;
     RouteOptions options;
+    // Requests of this route in flight (RouteOptions::max_in_flight); shared
+    // with the connections holding a place.
+    std::shared_ptr<std::atomic<std::size_t>> in_flight = std::make_shared<std::atomic<std::size_t>>(0);
   };
 
   struct Match {

@@ -101,6 +101,7 @@ std::string delivery(const OutgoingDelivery& d) {
   std::string out = with_raw(head, "payload", d.payload_json);
   append_members(out, d.detail_json);
   if (!d.annex_json.empty()) put_raw(out, "annex", d.annex_json);
+  if (!d.attachments_json.empty()) put_raw(out, "attachments", d.attachments_json);
   return out;
 }
 
@@ -123,7 +124,9 @@ std::string forwarded_reply(const OutgoingReply& r) {
   Json head{{"kind", "reply"}, {"reply", r.reply}, {"case", r.case_id}, {"delivery", r.delivery},
             {"from", r.from}, {"reference", r.reference}, {"final", r.final}, {"attempt", r.attempt}};
   if (!r.outcome.empty()) head["outcome"] = r.outcome;
-  return with_raw(head, "body", r.body_json);
+  std::string out = with_raw(head, "body", r.body_json);
+  if (!r.attachments_json.empty()) put_raw(out, "attachments", r.attachments_json);
+  return out;
 }
 
 namespace {
@@ -159,6 +162,7 @@ std::string reply_state(const ReplyState& r) {
   if (!r.outcome.empty()) j["outcome"] = r.outcome;
   std::string out = dumped(j);
   put_raw(out, "body", r.body_json.empty() ? "{}" : r.body_json);
+  if (!r.attachments_json.empty()) put_raw(out, "attachments", r.attachments_json);
   return out;
 }
 
@@ -184,9 +188,28 @@ std::string case_state(const CaseState& c) {
   std::string out = dumped(head);
   put_raw(out, "payload", c.payload_json.empty() ? "{}" : c.payload_json);
   if (!c.annex_json.empty()) put_raw(out, "annex", c.annex_json);
+  if (!c.attachments_json.empty()) put_raw(out, "attachments", c.attachments_json);
   put_raw(out, "deliveries", raw_array(c.deliveries, delivery_state));
   put_raw(out, "replies", raw_array(c.replies, reply_state));
   return out;
+}
+
+std::string upload_progress(const std::string& sha256, std::int64_t received, std::int64_t size) {
+  return Json{{"kind", "upload_progress"}, {"request", "upload"}, {"sha256", sha256}, {"received", received},
+              {"size", size}}.dump();
+}
+
+std::string uploaded(const std::string& sha256, std::int64_t size, const std::string& media_type) {
+  return Json{{"kind", "uploaded"}, {"request", "upload"}, {"sha256", sha256}, {"size", size}, {"type", media_type}}
+      .dump();
+}
+
+std::string file_chunk(const FileChunk& c) {
+  Json j{{"kind", "file"}, {"request", "fetch"}, {"case", c.case_id}, {"sha256", c.file.sha256},
+         {"name", c.file.name}, {"type", c.file.media_type}, {"size", c.file.size}, {"offset", c.offset},
+         {"length", c.length}};
+  if (!c.file.label.empty()) j["label"] = c.file.label;
+  return dumped(j);
 }
 
 }  // namespace hub::protocol

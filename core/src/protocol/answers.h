@@ -48,6 +48,7 @@ struct OutgoingDelivery {
   int attempt = 1;
   std::string payload_json;  // the stored payload, already serialized
   std::string annex_json;    // what the owning plugin attached, serialized; empty: none
+  std::string attachments_json;  // the case's files, serialized (store/attachments.h); empty: none
   std::string sign_by, resolve_by;  // local ISO 8601; empty: no such deadline
   // Why this delivery exists beyond its route, a serialized object whose
   // members join the message: {"returned": ...} or {"escalation": ...}; empty: none.
@@ -61,6 +62,7 @@ struct OutgoingReply {
   bool final = false;
   int attempt = 1;
   std::string body_json;
+  std::string attachments_json;  // the reply's files, serialized; empty: none
 };
 std::string forwarded_reply(const OutgoingReply& r);
 
@@ -99,12 +101,14 @@ struct ReplyState {
   std::string from, reference, outcome, at;
   bool final = false;
   std::string body_json;
+  std::string attachments_json;  // empty: none
 };
 struct CaseState {
   std::int64_t case_id = 0;
   std::string type, type_name, origin, reference, compound, created_at;
   std::string payload_json;
   std::string annex_json;     // empty: none, or not shown to this reader
+  std::string attachments_json;  // the case's files; empty: none
   std::string parked_reason;  // empty: not parked, or not shown to this reader
   std::vector<DeliveryState> deliveries;  // in id order
   bool deliveries_truncated = false;      // older deliveries were left out
@@ -114,5 +118,17 @@ struct CaseState {
 std::string case_state(const CaseState& c);
 // A read refused: an error naming the request ("read") and the case it asked for.
 std::string read_error(std::int64_t case_id, const std::string& code, const std::string& message, bool retry);
+
+// Attachments (docs/PROTOCOL.md, "Attachments"). The answer to one chunk of
+// an upload: more bytes wanted from `received` on, or the file stored.
+std::string upload_progress(const std::string& sha256, std::int64_t received, std::int64_t size);
+std::string uploaded(const std::string& sha256, std::int64_t size, const std::string& media_type);
+// The JSON of a fetch's answer; the bytes [offset, offset + length) go beside it.
+struct FileChunk {
+  std::int64_t case_id = 0;
+  AttachmentView file;
+  std::int64_t offset = 0, length = 0;
+};
+std::string file_chunk(const FileChunk& chunk);
 
 }  // namespace hub::protocol

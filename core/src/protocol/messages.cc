@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "protocol/attachments.h"
 #include "util/time_parse.h"
 
 namespace hub::protocol {
@@ -48,6 +49,61 @@ bool read_id(const Json& j, const char* key, std::int64_t& out, std::string& err
   return true;
 }
 
+// The optional "attachments" of a send or reply: [{sha256, name, label?}, ...].
+// Every problem goes to `problems`, with its pointer.
+bool read_attachments(const Json& j, std::vector<AttachmentRef>& out, std::string& error) {
+  auto it = j.find("attachments");
+  if (it == j.end() || it->is_null()) return true;
+  if (!it->is_array()) {
+    error = "field 'attachments' must be an array of {\"sha256\", \"name\", \"label\"}";
+    return false;
+  }
+  if (it->size() > kMaxAttachments) {
+    error = "field 'attachments' names " + std::to_string(it->size()) + " files; a message names at most " +
+            std::to_string(kMaxAttachments);
+    return false;
+  }
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const Json& a = (*it)[i];
+    const std::string at = "attachments[" + std::to_string(i) + "]";
+    if (!a.is_object()) {
+      error = at + " must be an object {\"sha256\", \"name\", \"label\"}";
+      return false;
+    }
+    for (const auto& [key, value] : a.items()) {
+      if (key != "sha256" && key != "name" && key != "label") {
+        error = at + " has an unknown member '" + echoed(key) + "' (expected sha256, name and label)";
+        return false;
+      }
+    }
+    AttachmentRef ref;
+    std::string member_error;
+    if (!read_string(a, "sha256", true, 64, ref.sha256, member_error) || !is_sha256_hex(ref.sha256)) {
+      error = at + ".sha256 must be the SHA-256 of an uploaded file, as 64 lower-case hex digits";
+      return false;
+    }
+    if (!read_string(a, "name", true, 255, ref.name, member_error)) {
+      error = at + ": " + member_error;
+      return false;
+    }
+    if (auto problem = file_name_problem(ref.name)) {
+      error = at + ".name: " + *problem;
+      return false;
+    }
+    if (!read_string(a, "label", false, 64, ref.label, member_error)) {
+      error = at + ": " + member_error;
+      return false;
+    }
+    for (const auto& earlier : out)
+      if (earlier.sha256 == ref.sha256) {
+        error = at + " names the same file as an earlier entry: name each file once";
+        return false;
+      }
+    out.push_back(std::move(ref));
+  }
+  return true;
+}
+
 Result parse_send(Json& j) {
   Send s;
   std::string error;
@@ -59,6 +115,7 @@ Result parse_send(Json& j) {
   auto payload = j.find("payload");
   if (payload == j.end() || !payload->is_object())
     return invalid("field 'payload' is required (a JSON object)", ref);
+  if (!read_attachments(j, s.attachments, error)) return invalid(error, ref);
   s.payload = std::move(*payload);
   return Message{std::move(s)};
 }
@@ -90,6 +147,7 @@ Result parse_reply(Json& j) {
   if (r.final && r.outcome.empty()) return invalid("a final reply needs an 'outcome' (e.g. \"done\")", ref);
   auto body = j.find("body");
   if (body != j.end() && !body->is_object()) return invalid("field 'body' must be a JSON object", ref);
+  if (!read_attachments(j, r.attachments, error)) return invalid(error, ref);
   r.body = body == j.end() ? Json::object() : std::move(*body);
   return Message{std::move(r)};
 }
@@ -149,6 +207,43 @@ Result parse_read(const Json& j) {
   return Message{r};
 }
 
+bool read_count(const Json& j, const char* key, bool required, std::int64_t& out, std::string& error) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    if (required) error = std::string("field '") + key + "' is required (a whole number of bytes, 0 or more)";
+    return !required;
+  }
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 0) {
+    error = std::string("field '") + key + "' must be a whole number of bytes, 0 or more";
+    return false;
+  }
+  out = it->get<std::int64_t>();
+  return true;
+}
+
+Result parse_upload(const Json& j) {
+  Upload u;
+  std::string error;
+  if (!read_string(j, "sha256", true, 64, u.sha256, error) || !is_sha256_hex(u.sha256))
+    return invalid("field 'sha256' is required: the SHA-256 of the whole file, as 64 lower-case hex digits");
+  if (!read_string(j, "type", true, 128, u.media_type, error)) return invalid(error);
+  if (!read_count(j, "size", true, u.size, error) || !read_count(j, "offset", false, u.offset, error))
+    return invalid(error);
+  if (u.size == 0) return invalid("field 'size' must be above 0: an empty file is not an attachment");
+  return Message{std::move(u)};
+}
+
+Result parse_fetch(const Json& j) {
+  Fetch f;
+  std::string error;
+  if (!read_id(j, "case", f.case_id, error)) return invalid(error);
+  if (!read_string(j, "sha256", true, 64, f.sha256, error) || !is_sha256_hex(f.sha256))
+    return invalid("field 'sha256' is required: the file's SHA-256 as the case lists it");
+  if (!read_count(j, "offset", false, f.offset, error) || !read_count(j, "length", false, f.length, error))
+    return invalid(error);
+  return Message{std::move(f)};
+}
+
 }  // namespace
 
 std::string echoed(std::string_view text, std::size_t max_bytes) {
@@ -186,6 +281,8 @@ std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_b
   if (kind == "ack") return of_kind(parse_ack(j));
   if (kind == "reply") return of_kind(parse_reply(j));
   if (kind == "read") return of_kind(parse_read(j));
+  if (kind == "upload") return of_kind(parse_upload(j));
+  if (kind == "fetch") return of_kind(parse_fetch(j));
   if (kind == "heartbeat") return Message{Heartbeat{}};
   if (kind == "hello") {
     Hello h;
@@ -198,7 +295,7 @@ std::variant<Message, ParseError> parse(std::string_view body, std::size_t max_b
   return ParseError{code::kUnknownKind,
                     "unknown kind '" + echoed(kind) +
                         "' (expected hello, heartbeat, send, ack, reply, sign, return, assign, extend, "
-                        "grant_extension, refuse_extension, close, reopen or read)",
+                        "grant_extension, refuse_extension, close, reopen, read, upload or fetch)",
                     {}, {}, {}};
 }
 

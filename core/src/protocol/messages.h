@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "hub/case.h"
 #include "hub/clock.h"
@@ -17,6 +18,16 @@ namespace hub::protocol {
 inline constexpr int kVersion = 1;
 inline constexpr std::size_t kMaxReferenceLength = 128;
 
+// A file a send or reply names (docs/PROTOCOL.md, "Attachments"): one the
+// sending unit uploaded. Its media type and size are the hub's, from storage.
+struct AttachmentRef {
+  std::string sha256;
+  std::string name;
+  std::string label;
+};
+// Most files one message may name, whatever its case type allows.
+inline constexpr std::size_t kMaxAttachments = 50;
+
 struct Hello { std::string client; };
 struct Heartbeat {};
 struct Send {
@@ -24,6 +35,7 @@ struct Send {
   std::string type;
   std::string compound;
   Json payload;
+  std::vector<AttachmentRef> attachments;
 };
 struct Ack {
   enum class What { kDelivery, kReply, kUpdate };
@@ -36,6 +48,7 @@ struct Reply {
   bool final = false;
   std::string outcome;
   Json body;
+  std::vector<AttachmentRef> attachments;
 };
 // A lifecycle request (docs/PROTOCOL.md, "The case lifecycle"). `reference`
 // is the sender's idempotency key; which other fields are set depends on the kind.
@@ -58,11 +71,28 @@ struct Read {
   std::int64_t case_id = 0;
 };
 
+// One chunk of a file being uploaded (docs/PROTOCOL.md, "upload"). Its bytes
+// travel beside the JSON (AdapterHost::on_message_with_data), never in it.
+struct Upload {
+  std::string sha256;       // of the whole file
+  std::int64_t size = 0;    // of the whole file, in bytes
+  std::string media_type;   // "type" on the wire
+  std::int64_t offset = 0;  // where this chunk's bytes go
+};
+// A read of part of a file a case names (docs/PROTOCOL.md, "fetch"); the
+// answer carries the bytes beside its JSON.
+struct Fetch {
+  std::int64_t case_id = 0;
+  std::string sha256;
+  std::int64_t offset = 0;
+  std::int64_t length = 0;  // 0: as much as the hub sends at once
+};
+
 // `text` cut to at most `max_bytes` (at a UTF-8 boundary, "…" appended when
 // cut): how a unit's strings are quoted back in answers, logs and events.
 std::string echoed(std::string_view text, std::size_t max_bytes = 64);
 
-using Message = std::variant<Hello, Heartbeat, Send, Ack, Reply, Transition, Read>;
+using Message = std::variant<Hello, Heartbeat, Send, Ack, Reply, Transition, Read, Upload, Fetch>;
 
 // Error codes on the wire (docs/PROTOCOL.md lists them all).
 namespace code {
@@ -117,6 +147,13 @@ inline constexpr const char* kBadSignature = "bad_signature";
 inline constexpr const char* kReplayedNonce = "replayed_nonce";
 // The hub does not accept this kind of credential (hub/adapter.h, Credential).
 inline constexpr const char* kUnsupportedCredential = "unsupported_credential";
+// Attachments (docs/PROTOCOL.md, "Attachments").
+inline constexpr const char* kInvalidUpload = "invalid_upload";      // the chunk does not fit the upload
+inline constexpr const char* kUploadGap = "upload_gap";              // bytes before this chunk are missing
+inline constexpr const char* kDigestMismatch = "digest_mismatch";    // the bytes are not those the digest names
+inline constexpr const char* kTypeMismatch = "type_mismatch";        // the bytes are not of the type declared
+inline constexpr const char* kUploadQuota = "upload_quota";          // the unit holds too many unused or unfinished bytes
+inline constexpr const char* kUnknownAttachment = "unknown_attachment";  // no such file in a case the unit may read
 }  // namespace code
 
 struct ParseError {

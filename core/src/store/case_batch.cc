@@ -4,6 +4,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "store/attachments.h"
 #include "store/delivery_rows.h"
 #include "store/lifecycle_writer.h"
 #include "store/sql_values.h"
@@ -51,15 +52,17 @@ class BatchWriter {
       if (n.payload_json.empty()) payloads_[i] = serialized_.emplace_back(json_param(n.c.payload));
       rows.add({{"origin", n.c.origin}, {"reference", n.c.reference}, {"type", n.c.type}, {"compound", n.c.compound},
                 {"route", n.decision.route_id.empty() ? Json() : Json(n.decision.route_id)},
-                {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)}},
+                {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)},
+                {"attachments", n.c.attachments.empty() ? Json() : attachments_array(n.c.attachments)}},
                "payload", payloads_[i]);
     }
     auto inserted = db_.exec_reused(
-        "INSERT INTO cases (origin, reference, type, compound, payload, route, parked_reason, parked_at, created_at) "
+        "INSERT INTO cases (origin, reference, type, compound, payload, route, parked_reason, parked_at, created_at, "
+        "attachments) "
         "SELECT origin, reference, type, compound, payload, route, parked_reason, "
-        "CASE WHEN parked_reason IS NOT NULL THEN $2::timestamptz END, $2::timestamptz "
+        "CASE WHEN parked_reason IS NOT NULL THEN $2::timestamptz END, $2::timestamptz, attachments "
         "FROM jsonb_to_recordset($1::jsonb) AS x(origin text, reference text, type text, compound text, "
-        "payload jsonb, route text, parked_reason text) "
+        "payload jsonb, route text, parked_reason text, attachments jsonb) "
         "ON CONFLICT (origin, reference) DO NOTHING RETURNING id, origin, reference",
         {rows.take(), now_});
     if (!inserted.ok()) return inserted.status();
@@ -75,12 +78,14 @@ class BatchWriter {
     }
 
     std::vector<NewDelivery> deliveries;
+    std::vector<AttachmentRefRow> refs;
     for (const auto& [key, index] : first) {
       auto it = new_ids.find(key);
       if (it == new_ids.end()) continue;
       const NewCase& n = in_.cases[index];
       CaseOutcome& o = out_.cases[index];
       o.id = it->second;
+      for (const auto& file : n.c.attachments) refs.push_back({file.sha256, n.c.origin, o.id, 0});
       o.parked_reason = n.decision.parked_reason;
       out_.events.push_back({"accepted", o.id, 0, 0, n.c.type, n.c.origin, "",
                              {{"reference", n.c.reference}, {"route", n.decision.route_id}}});
@@ -93,6 +98,7 @@ class BatchWriter {
       }
       if (n.run_hooks) hook_rows_.push_back({{"case_id", o.id}, {"plugin", n.plugin}, {"hook", "accepted"}});
     }
+    if (Status s = record_refs(db_, refs); !s.ok()) return s;
     if (Status s = insert_deliveries(deliveries); !s.ok()) return s;
     // Later occurrences of a key in this batch get the first one's answer.
     for (std::size_t i = 0; i < in_.cases.size(); ++i) {
@@ -183,6 +189,7 @@ class BatchWriter {
     d.notice = row.notice;
     d.attempt = 1;
     d.payload_json = payload_json;
+    d.attachments_json = attachments_json(c.attachments);
     if (row.sign_by) d.sign_by = to_local_iso8601(*row.sign_by);
     if (row.resolve_by) d.resolve_by = to_local_iso8601(*row.resolve_by);
     out_.direct.emplace_back(row.receiver, std::move(d));

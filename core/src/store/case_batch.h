@@ -53,6 +53,8 @@ struct NewReply {
   std::string sender;  // the unit that sent it (from its key)
   protocol::Reply reply;
   protocol::AnswerTo answer_to;
+  // reply.attachments as stored (uploaded by the sender: checked at intake).
+  std::vector<AttachmentView> attachments{};
 };
 
 struct ReplyOutcome {

@@ -13,7 +13,7 @@ namespace {
 // $1 case, $2 unit. A row only when the unit is party to the case.
 constexpr const char* kCase =
     "SELECT c.type, c.origin, c.reference, c.compound, c.payload::text, coalesce(c.annex::text, ''), "
-    US("c.created_at") ", coalesce(c.parked_reason, ''), party.receives "
+    US("c.created_at") ", coalesce(c.parked_reason, ''), party.receives, coalesce(c.attachments::text, '') "
     "FROM cases c, LATERAL (SELECT EXISTS (SELECT 1 FROM deliveries d WHERE d.case_id = c.id AND d.receiver = $2) "
     "  AS receives) party "
     "WHERE c.id = $1::bigint AND (c.origin = $2 OR party.receives)";
@@ -33,8 +33,8 @@ constexpr const char* kDeliveries =
 // bodies so far pass $5, except for the newest reply.
 constexpr const char* kReplies =
     "SELECT id, delivery_id, sender, reference, final, outcome, " US("created_at") ", "
-    "  CASE WHEN n = 1 OR upto <= $5::bigint THEN body::text END "
-    "FROM (SELECT r.id, r.delivery_id, r.sender, r.reference, r.final, r.outcome, r.created_at, r.body, "
+    "  CASE WHEN n = 1 OR upto <= $5::bigint THEN body::text END, coalesce(attachments::text, '') "
+    "FROM (SELECT r.id, r.delivery_id, r.sender, r.reference, r.final, r.outcome, r.created_at, r.body, r.attachments, "
     "        row_number() OVER newest AS n, sum(octet_length(r.body::text)) OVER newest AS upto "
     "      FROM replies r WHERE r.case_id = $1::bigint AND ($3::boolean OR r.delivery_id IN "
     "        (SELECT d.id FROM deliveries d WHERE d.case_id = $1::bigint AND d.receiver = $2)) "
@@ -88,6 +88,7 @@ protocol::ReplyState reply_at(const PgResult& r, int row) {
   m.outcome = text_at(r, row, 5);
   m.at = local_time_at(r, row, 6);
   m.body_json = text_at(r, row, 7);
+  m.attachments_json = text_at(r, row, 8);
   return m;
 }
 
@@ -110,6 +111,7 @@ Result<std::optional<protocol::CaseState>> read_case(PgConnection& db, std::int6
   c.reference = text_at(*found, 0, 2);
   c.compound = text_at(*found, 0, 3);
   c.payload_json = text_at(*found, 0, 4);
+  c.attachments_json = text_at(*found, 0, 9);
   c.created_at = local_time_at(*found, 0, 6);
   const bool originator = c.origin == unit, receiver = flag_at(*found, 0, 8);
   if (receiver) c.annex_json = text_at(*found, 0, 5);

@@ -43,7 +43,8 @@ constexpr const char* kClaimDeliveries =
     "SELECT claimed.id, c.id, claimed.receiver, claimed.notice, claimed.attempts, c.type, c.origin, c.reference, "
     "  c.compound, c.payload::text, coalesce(c.annex::text, ''), "
     "  (extract(epoch FROM claimed.sign_by) * 1000000)::bigint, (extract(epoch FROM claimed.resolve_by) * 1000000)::bigint, "
-    "  coalesce(claimed.detail::text, '') FROM claimed JOIN cases c ON c.id = claimed.case_id "
+    "  coalesce(claimed.detail::text, ''), coalesce(c.attachments::text, '') "
+    "FROM claimed JOIN cases c ON c.id = claimed.case_id "
     "ORDER BY claimed.id";
 
 constexpr const char* kClaimReplies =
@@ -55,7 +56,7 @@ constexpr const char* kClaimReplies =
     "  lease_until = $2::timestamptz + least($6::float8, $5::float8 * power($7::float8, r.attempts)) * interval '1 millisecond' "
     "FROM due, cases c WHERE r.id = due.id AND c.id = r.case_id "
     "RETURNING r.id, r.case_id, r.delivery_id, r.sender, r.recipient, r.final, r.outcome, r.reference, r.body::text, "
-    "  r.attempts, c.type";
+    "  r.attempts, c.type, coalesce(r.attachments::text, '')";
 
 constexpr const char* kParkUpdates =
     "UPDATE updates u SET state = 'parked', lease_owner = NULL, lease_until = NULL, parked_at = $2::timestamptz, "
@@ -149,6 +150,7 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
     d.sign_by = local_time_at(*deliveries, r, 11);
     d.resolve_by = local_time_at(*deliveries, r, 12);
     d.detail_json = str_at(*deliveries, r, 13);
+    d.attachments_json = str_at(*deliveries, r, 14);
     const std::string receiver = str_at(*deliveries, r, 2);
     out.events.push_back({d.attempt == 1 ? "delivered" : "redelivered", d.case_id, d.delivery, 0, d.type, d.origin,
                           receiver, {{"attempt", d.attempt}}});
@@ -175,6 +177,7 @@ Result<Claimed> claim_due(PgConnection& db, const ClaimRequest& q) {
       m.reference = str_at(*replies, r, 7);
       m.body_json = str_at(*replies, r, 8);
       m.attempt = static_cast<int>(int_at(*replies, r, 9));
+      m.attachments_json = str_at(*replies, r, 11);
       const std::string recipient = str_at(*replies, r, 4);
       out.events.push_back({"reply_forwarded", m.case_id, m.delivery, m.reply, str_at(*replies, r, 10), m.from,
                             recipient, {{"attempt", m.attempt}}});

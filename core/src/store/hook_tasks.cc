@@ -1,6 +1,7 @@
 // store/hook_tasks.cc: claiming hook tasks and recording how each attempt ended.
 #include "store/hook_tasks.h"
 
+#include "store/attachments.h"
 #include "store/plugin_state.h"
 #include "util/time_format.h"
 
@@ -116,21 +117,24 @@ Result<HookClaim> claim_hook_tasks(PgConnection& db, TimePoint now, const std::s
 }
 
 Result<CaseView> load_case(PgConnection& db, CaseId id) {
-  auto r = db.exec_params("SELECT type, origin, reference, compound, payload::text FROM cases WHERE id = $1",
-                          {std::to_string(id)});
+  auto r = db.exec_params(
+      "SELECT type, origin, reference, compound, payload::text, coalesce(attachments::text, '') FROM cases WHERE id = $1",
+      {std::to_string(id)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return Status::NotFound("case " + std::to_string(id) + " does not exist");
   return CaseView{id, str_at(*r, 0, 0), str_at(*r, 0, 1), str_at(*r, 0, 2), str_at(*r, 0, 3),
-                  Json::parse(r->get(0, 4), nullptr, false)};
+                  Json::parse(r->get(0, 4), nullptr, false), parse_attachments(r->get(0, 5))};
 }
 
 Result<ReplyView> load_reply(PgConnection& db, std::int64_t reply_id) {
-  auto r = db.exec_params("SELECT delivery_id, sender, final, outcome, body::text FROM replies WHERE id = $1",
-                          {std::to_string(reply_id)});
+  auto r = db.exec_params(
+      "SELECT delivery_id, sender, final, outcome, body::text, coalesce(attachments::text, '') FROM replies "
+      "WHERE id = $1",
+      {std::to_string(reply_id)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return Status::NotFound("reply " + std::to_string(reply_id) + " does not exist");
   return ReplyView{reply_id, int_at(*r, 0, 0), str_at(*r, 0, 1), r->get(0, 2) == "t", str_at(*r, 0, 3),
-                   Json::parse(r->get(0, 4), nullptr, false)};
+                   Json::parse(r->get(0, 4), nullptr, false), parse_attachments(r->get(0, 5))};
 }
 
 Result<AppliedEffects> apply_effects(PgConnection& db, const HookTask& task, const HookEffects& effects,

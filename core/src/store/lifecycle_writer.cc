@@ -5,6 +5,7 @@
 #include <set>
 
 #include "lifecycle/transitions.h"
+#include "store/attachments.h"
 #include "store/delivery_rows.h"
 #include "store/sql_values.h"
 #include "store/updates.h"
@@ -165,7 +166,7 @@ class Writer {
     if (!outcome.ok()) return refuse(outcome.error_code, outcome.message);
     if (in_.check_reply) {
       Problems problems = in_.check_reply(d.type, ReplyView{0, n.reply.delivery, n.sender, n.reply.final,
-                                                            n.reply.outcome, n.reply.body});
+                                                            n.reply.outcome, n.reply.body, n.attachments});
       if (!problems.empty())
         return refuse(code::kInvalidReply,
                       std::to_string(problems.size()) + " problem(s) in this reply to " + d.type +
@@ -181,6 +182,7 @@ class Writer {
     reply_rows_.push_back({{"delivery_id", n.reply.delivery}, {"case_id", d.case_id}, {"sender", n.sender},
                            {"reference", n.reply.reference}, {"final", n.reply.final}, {"outcome", n.reply.outcome},
                            {"body", n.reply.body}, {"recipient", d.origin},
+                           {"attachments", n.attachments.empty() ? Json() : attachments_array(n.attachments)},
                            {"state", d.origin.rfind(kPluginOriginPrefix, 0) == 0 ? "acked" : "pending"}});
   }
 
@@ -312,24 +314,29 @@ class Writer {
     if (reply_rows_.empty()) return {};
     auto inserted = db_.exec_params(
         "INSERT INTO replies (delivery_id, case_id, sender, reference, final, outcome, body, created_at, recipient, "
-        "next_attempt_at, state) "
-        "SELECT delivery_id, case_id, sender, reference, final, outcome, body, $2::timestamptz, recipient, $2::timestamptz, state "
+        "next_attempt_at, state, attachments) "
+        "SELECT delivery_id, case_id, sender, reference, final, outcome, body, $2::timestamptz, recipient, $2::timestamptz, "
+        "state, attachments "
         "FROM jsonb_to_recordset($1::jsonb) AS x(delivery_id bigint, case_id bigint, sender text, reference text, "
-        "final boolean, outcome text, body jsonb, recipient text, state text) RETURNING id, delivery_id, reference",
+        "final boolean, outcome text, body jsonb, recipient text, state text, attachments jsonb) "
+        "RETURNING id, delivery_id, reference",
         {json_param(reply_rows_), now_text_});
     if (!inserted.ok()) return inserted.status();
+    std::vector<AttachmentRefRow> refs;
     for (int r = 0; r < inserted->rows(); ++r) {
       const std::size_t i = in_batch_replies_.at({int_at(*inserted, r, 1), str_at(*inserted, r, 2)});
       const NewReply& n = in_.replies[i];
       const DeliveryFacts& d = facts_.at(n.reply.delivery);
       ReplyOutcome& o = out_.replies[i];
       o.reply_id = int_at(*inserted, r, 0);
+      for (const auto& file : n.attachments) refs.push_back({file.sha256, n.sender, d.case_id, o.reply_id});
       out_.events.push_back({"replied", d.case_id, d.id, o.reply_id, d.type, n.sender, d.origin,
                              {{"final", n.reply.final}, {"outcome", n.reply.outcome}}});
       const std::string plugin = in_.hook_plugin_of ? in_.hook_plugin_of(d.type) : "";
       if (!plugin.empty())
         hook_rows_.push_back({{"case_id", d.case_id}, {"plugin", plugin}, {"hook", "reply"}, {"reply_id", o.reply_id}});
     }
+    if (Status s = record_refs(db_, refs); !s.ok()) return s;
     for (std::size_t i = 0; i < in_.replies.size(); ++i) {
       auto& o = out_.replies[i];
       const auto& n = in_.replies[i];

@@ -307,6 +307,62 @@ CREATE TABLE credential_key_check (
   sealed bytea NOT NULL
 );
 )SQL"},
+      {10, "attachments: files stored by their SHA-256, who uploaded them, which cases and replies name them", R"SQL(
+-- A file's bytes, once, whoever uploaded them (store/attachments.h). Its
+-- chunks are the parts of the upload that stored it, at their offsets.
+CREATE TABLE attachment_blobs (
+  sha256    text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  size      bigint NOT NULL CHECK (size > 0),
+  stored_at timestamptz NOT NULL
+);
+CREATE TABLE attachment_chunks (
+  sha256   text NOT NULL REFERENCES attachment_blobs (sha256) ON DELETE CASCADE,
+  "offset" bigint NOT NULL,
+  data     bytea NOT NULL,
+  PRIMARY KEY (sha256, "offset")
+);
+-- Photos, PDFs and packages do not compress: stored out of line as they are.
+ALTER TABLE attachment_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+
+-- Each unit's finished uploads: a unit names in its messages only files it
+-- uploaded itself, with the media type it declared and the hub checked.
+CREATE TABLE attachment_uploads (
+  unit        text NOT NULL,
+  sha256      text NOT NULL REFERENCES attachment_blobs (sha256),
+  media_type  text NOT NULL,
+  uploaded_at timestamptz NOT NULL,
+  PRIMARY KEY (unit, sha256)
+);
+CREATE INDEX attachment_uploads_sha256 ON attachment_uploads (sha256);
+
+-- Which case or reply (reply_id 0: the case itself) names which file, and
+-- the unit that named it. Never deleted: a named file is kept.
+CREATE TABLE attachment_refs (
+  sha256   text NOT NULL REFERENCES attachment_blobs (sha256),
+  unit     text NOT NULL,
+  case_id  bigint NOT NULL REFERENCES cases (id),
+  reply_id bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (sha256, unit, case_id, reply_id)
+);
+
+-- Uploads under way: their parts as they came, until the last one arrives.
+CREATE TABLE upload_parts (
+  unit        text NOT NULL,
+  sha256      text NOT NULL,
+  size        bigint NOT NULL,
+  media_type  text NOT NULL,
+  "offset"    bigint NOT NULL,
+  data        bytea NOT NULL,
+  received_at timestamptz NOT NULL,
+  PRIMARY KEY (unit, sha256, "offset")
+);
+ALTER TABLE upload_parts ALTER COLUMN data SET STORAGE EXTERNAL;
+CREATE INDEX upload_parts_received ON upload_parts (received_at);
+
+-- What a case or reply carries: [{sha256, name, label, type, size}, ...]; NULL: nothing.
+ALTER TABLE cases ADD COLUMN attachments jsonb;
+ALTER TABLE replies ADD COLUMN attachments jsonb;
+)SQL"},
   };
   return all;
 }

@@ -176,6 +176,27 @@ Result<PgResult> PgConnection::exec_params(const std::string& sql, const PgParam
                              nullptr, nullptr, 0));
 }
 
+Result<PgResult> PgConnection::exec_with_bytes(const std::string& sql, const PgParams& params, std::string_view bytes) {
+  if (!conn_) return unreachable("no connection");
+  auto ptrs = param_pointers(params);
+  if (!ptrs.ok()) return ptrs.status();
+  std::vector<const char*> values = std::move(ptrs.value());
+  std::vector<int> lengths(values.size(), 0), formats(values.size(), 0);
+  values.push_back(bytes.data());
+  lengths.push_back(static_cast<int>(bytes.size()));
+  formats.push_back(1);
+  return finish(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                             lengths.data(), formats.data(), 0));
+}
+
+Result<PgResult> PgConnection::exec_binary_results(const std::string& sql, const PgParams& params) {
+  if (!conn_) return unreachable("no connection");
+  auto ptrs = param_pointers(params);
+  if (!ptrs.ok()) return ptrs.status();
+  return finish(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr, ptrs->data(),
+                             nullptr, nullptr, 1));
+}
+
 Status PgConnection::prepare(const std::string& name, const std::string& sql, int nparams) {
   if (!conn_) return unreachable("no connection");
   auto r = finish(PQprepare(conn_.get(), name.c_str(), sql.c_str(), nparams, nullptr));

@@ -85,6 +85,13 @@ class PgConnection {
   // Runs one statement with text parameters $1..$n.
   Result<PgResult> exec_params(const std::string& sql, const PgParams& params);
 
+  // Runs one statement whose last parameter is raw bytes (a bytea, NUL bytes
+  // allowed, sent in binary); the others are text as for exec_params.
+  Result<PgResult> exec_with_bytes(const std::string& sql, const PgParams& params, std::string_view bytes);
+  // exec_params, with every column of the result in PostgreSQL's binary form
+  // (a bytea as its raw bytes): for statements selecting bytea columns only.
+  Result<PgResult> exec_binary_results(const std::string& sql, const PgParams& params);
+
   // Prepares a named statement on this connection. The statement is
   // remembered and prepared again by a successful reset().
   Status prepare(const std::string& name, const std::string& sql, int nparams);

@@ -32,6 +32,11 @@ const std::vector<TableRights>& runtime_table_rights() {
       {"unit_status", "SELECT, INSERT, UPDATE"},
       {"unit_credentials", "SELECT, INSERT, UPDATE"},
       {"credential_nonces", "SELECT, INSERT, DELETE"},
+      {"attachment_blobs", "SELECT, INSERT, DELETE"},
+      {"attachment_chunks", "SELECT, INSERT, DELETE"},
+      {"attachment_uploads", "SELECT, INSERT, UPDATE, DELETE"},
+      {"attachment_refs", "SELECT, INSERT"},
+      {"upload_parts", "SELECT, INSERT, DELETE"},
       {"credential_key_check", "SELECT, INSERT"},
   };
   return all;

@@ -5,7 +5,8 @@
 // nothing. Per table (kRuntimeTableRights):
 //   - SELECT, INSERT, UPDATE on the tables of the hub's work;
 //   - DELETE only on timers (a fired or cancelled timer is deleted) and on
-//     credential_nonces (old nonces are deleted; never updated);
+//     credential_nonces (old nonces are deleted; never updated), and on the
+//     attachments' tables but their references (unused uploads are removed);
 //   - SELECT, INSERT on events: the history is never rewritten;
 //   - SELECT on schema_migrations;
 // and USAGE on every sequence of schema public. Default privileges give a

@@ -200,3 +200,42 @@ TEST_CASE("the plugin declares both case types with their fields", "[court]") {
   for (const auto& t : types) CHECK_FALSE(t.fields.empty());
   CHECK(p.info().has_hooks);
 }
+
+TEST_CASE("with evidence as attachments, every evidence item names one of the referral's files", "[court][dossier]") {
+  const std::string contract(64, 'a'), statement(64, 'b'), elsewhere(64, 'c');
+  Json d = court_test::complete_dossier();
+  d["evidence"] = Json::array({{{"title", "物业服务合同"}, {"kind", "contract"}, {"attachment", contract}},
+                               {{"title", "欠费明细"}, {"kind", "arrears_statement"}, {"attachment", elsewhere}},
+                               {{"title", "催缴记录"}}, {{"title", "照片"}, {"attachment", 7}}});
+  hub::CaseView c = referral(d);
+  c.attachments = {{contract, "合同.pdf", "contract", "application/pdf", 1000},
+                   {statement, "欠费明细.pdf", "", "application/pdf", 2000}};
+
+  // Off (the default): a named file must still be attached; none is required.
+  CHECK(by_pointer(configured().validate(c)) ==
+        std::map<std::string, std::string>{
+            {"/evidence/1/attachment", "names no file attached to the referral: add the file to the referral's "
+                                       "attachments, or correct the sha256"},
+            {"/evidence/3/attachment", "must be the sha256 of one of the referral's attached files"}});
+
+  // On: every item names one.
+  const auto found = by_pointer(configured({{"evidence_as_attachments", true}}).validate(c));
+  CHECK(found.size() == 3);
+  CHECK(found.count("/evidence/1/attachment") == 1);
+  CHECK(found.count("/evidence/3/attachment") == 1);
+  CHECK_THAT(found.at("/evidence/2/attachment"),
+             Catch::StartsWith("is required: this court takes the evidence as files"));
+
+  d["evidence"][1]["attachment"] = statement;
+  d["evidence"][2]["attachment"] = statement;
+  d["evidence"][3]["attachment"] = contract;
+  c.payload = d;
+  CHECK(configured({{"evidence_as_attachments", true}}).validate(c).empty());
+}
+
+TEST_CASE("evidence_as_attachments must be true or false", "[court][dossier]") {
+  hub::court::CourtPlugin p;
+  const auto s = p.configure({{"evidence_as_attachments", "yes"}});
+  CHECK_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::Contains("evidence_as_attachments must be true or false"));
+}

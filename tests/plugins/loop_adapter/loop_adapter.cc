@@ -52,6 +52,10 @@ class LoopAdapter final : public Adapter, public LoopControl {
     return {};
   }
 
+  Status answer_with_data(const Origin& origin, std::string body, std::string /*data*/) noexcept override {
+    return answer(origin, std::move(body));
+  }
+
   Status send(const std::string& unit, std::string body) noexcept override {
     std::lock_guard lock(mu_);
     if (host_ == nullptr) return Status::Unavailable("test_loop is not running");
