@@ -17,6 +17,7 @@
 
 #include "json_mutator.h"
 #include "protocol/answers.h"
+#include "protocol/attachments.h"
 #include "protocol/messages.h"
 
 namespace {
@@ -71,6 +72,19 @@ const std::set<std::string>& documented_codes() {
   return codes;
 }
 
+// What a message names as files: at most the protocol's count, each a digest
+// and a name a person can be shown, each file once.
+void check_attachments(const std::vector<protocol::AttachmentRef>& refs) {
+  if (refs.size() > protocol::kMaxAttachments) violated("more files named than a message may name");
+  std::set<std::string> seen;
+  for (const auto& r : refs) {
+    if (!protocol::is_sha256_hex(r.sha256)) violated("a file named by something else than a SHA-256");
+    if (protocol::file_name_problem(r.name)) violated("a file name people cannot be shown");
+    if (r.label.size() > 64) violated("a label over 64 bytes");
+    if (!seen.insert(r.sha256).second) violated("one file named twice in a message");
+  }
+}
+
 }  // namespace
 
 extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
@@ -80,6 +94,9 @@ extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t s
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
+  // Any first bytes of a file, of any length up to the signature's, against every type: an answer, never a throw.
+  for (const auto& known : protocol::known_media_types())
+    (void)protocol::bytes_look_like(known.media_type, body.substr(0, size % (protocol::kSniffBytes + 1)));
   auto parsed = protocol::parse(body, kMaxBytes);
   if (auto* error = std::get_if<protocol::ParseError>(&parsed)) {
     if (!documented_codes().count(error->code)) violated("a refusal with an undocumented code");
@@ -90,6 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& message = std::get<protocol::Message>(parsed);
   if (const auto* send = std::get_if<protocol::Send>(&message)) {
     check_value(send->payload, 1);
+    check_attachments(send->attachments);
     (void)protocol::accepted(send->reference, 1, false, {{2, send->type, false}}, "");
     protocol::OutgoingDelivery d;
     d.reference = send->reference;
@@ -97,6 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)protocol::delivery(d);
   } else if (const auto* reply = std::get_if<protocol::Reply>(&message)) {
     check_value(reply->body, 1);
+    check_attachments(reply->attachments);
     (void)protocol::reply_accepted(reply->reference, 1, false);
   } else if (const auto* t = std::get_if<protocol::Transition>(&message)) {
     (void)protocol::transition_accepted(t->reference, protocol::kind_name(t->kind), t->case_id, {{t->delivery, "signed"}},
@@ -104,6 +123,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else if (const auto* read = std::get_if<protocol::Read>(&message)) {
     if (read->case_id <= 0) violated("a read of a case id that is not positive");
     (void)protocol::read_error(read->case_id, protocol::code::kUnknownCase, "m", false);
+  } else if (const auto* upload = std::get_if<protocol::Upload>(&message)) {
+    if (!protocol::is_sha256_hex(upload->sha256) || upload->size <= 0 || upload->offset < 0)
+      violated("an upload without a digest, a size or a place");
+    (void)protocol::upload_progress(upload->sha256, upload->offset, upload->size);
+  } else if (const auto* fetch = std::get_if<protocol::Fetch>(&message)) {
+    if (fetch->case_id <= 0 || !protocol::is_sha256_hex(fetch->sha256) || fetch->offset < 0 || fetch->length < 0)
+      violated("a fetch without a case, a digest or a place");
   }
   return 0;
 }

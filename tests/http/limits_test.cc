@@ -1,6 +1,8 @@
 // The listener's limits, each crossed by a real client over a real socket.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <vector>
 
@@ -201,6 +203,65 @@ TEST_CASE("limits: connections beyond max_connections get 503") {
   REQUIRE(response);
   CHECK(response->status == 503);
   CHECK(response->body.find("(max_connections)") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace hub::http::testing
+
+namespace hub::http::testing {
+namespace {
+
+TEST_CASE("a route may take larger bodies than its listener, and bounds how many of its requests are in flight") {
+  std::mutex mu;
+  std::condition_variable arrived;
+  std::vector<Responder> held;  // answered at the end: the route's places stay taken until then
+  Router router;
+  RouteOptions uploads;
+  uploads.max_body_bytes = 4000;  // above the listener's 1000
+  uploads.max_in_flight = 2;
+  must(router.add("POST", "/big", [&](const Request& request, Responder respond) {
+    std::lock_guard lock(mu);
+    if (request.body.size() == 1) return void(respond(Response::text(200, "quick")));
+    held.push_back(std::move(respond));
+    arrived.notify_all();
+  }, uploads));
+  ListenerSettings settings = loopback_settings();
+  settings.max_body_bytes = 1000;
+  auto server = start_server(settings, std::move(router));
+  const std::string body(3000, 'b');
+  const std::string request = "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\n" + body;
+
+  // Two take the route's places and wait; a third is answered 503 busy before its body is read.
+  std::vector<std::unique_ptr<TestClient>> waiting;
+  for (int i = 0; i < 2; ++i) {
+    waiting.push_back(std::make_unique<TestClient>());
+    REQUIRE(waiting.back()->connect(server->port()) == "");
+    REQUIRE(waiting.back()->write_raw(request) == "");
+  }
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(arrived.wait_for(lock, 5s, [&] { return held.size() == 2; }));
+  }
+  bool closed = false;
+  const ClientResponse busy = exchange(server->port(), request, &closed);
+  CHECK(busy.status == 503);
+  CHECK(busy.header("retry-after") == "1");
+  CHECK(busy.body.find("\"code\":\"busy\"") != std::string::npos);
+  CHECK(closed);
+
+  // Answered, the places are free again; the larger body limit holds and is enforced.
+  {
+    std::lock_guard lock(mu);
+    for (auto& respond : held) respond(Response::text(200, "done"));
+    held.clear();
+  }
+  for (auto& client : waiting) {
+    const auto done = client->read_response(5s);
+    REQUIRE(done);
+    CHECK(done->status == 200);
+  }
+  CHECK(exchange(server->port(), "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nq").status == 200);
+  CHECK(exchange(server->port(), "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 4001\r\n\r\n").status == 413);
 }
 
 }  // namespace

@@ -490,6 +490,24 @@ TEST_CASE("an answer goes to the connection that asked, not to the unit's latest
   CHECK(f.adapter->reach("registry") == hub::Reach::kWhileConnected);
 }
 
+TEST_CASE("bytes beside a body travel as a third frame both ways, to the host and in an answer") {
+  Fixture f;
+  auto client = f.connect_and_greet(f.registry);
+  const std::string bytes("%PDF-\x00\xff binary", 15);
+  client->send_frames({"xh1", R"({"kind":"upload"})", bytes});
+  const auto received = f.host.wait_for_messages(2);
+  REQUIRE(received.size() == 2);
+  CHECK(received[1].body == R"({"kind":"upload"})");
+  CHECK(received[1].data == bytes);
+  CHECK(received[0].data.empty());
+
+  REQUIRE(f.adapter->answer_with_data({"registry", received[1].request}, R"({"kind":"file"})", bytes).ok());
+  const auto frames = client->receive();
+  REQUIRE(frames.has_value());
+  CHECK(*frames == std::vector<std::string>{"xh1", R"({"kind":"file"})", bytes});
+  CHECK(f.adapter->answer_with_data({"registry", 999999}, "{}", bytes).code() == hub::StatusCode::kUnavailable);
+}
+
 TEST_CASE("a connection presenting another unit's routing id does not get that unit's messages") {
   // With ZMQ_ROUTER_HANDOVER on, the company's connection would take over the
   // registry's routing id and receive the registry's messages without a word.

@@ -33,7 +33,7 @@ bool is_known_media_type(std::string_view media_type) {
 bool bytes_look_like(std::string_view media_type, std::string_view head) {
   if (media_type == "image/jpeg") return starts_with(head, "\xFF\xD8\xFF");
   if (media_type == "image/png") return starts_with(head, "\x89PNG\r\n\x1A\n");
-  if (media_type == "image/webp") return starts_with(head, "RIFF") && head.substr(8, 4) == "WEBP";
+  if (media_type == "image/webp") return head.size() >= 12 && starts_with(head, "RIFF") && head.substr(8, 4) == "WEBP";
   if (media_type == "application/pdf") return starts_with(head, "%PDF-");
   if (media_type == "video/mp4") return head.size() >= 8 && head.substr(4, 4) == "ftyp";
   // OFD, docx and xlsx are ZIP packages: their parts are not opened here.

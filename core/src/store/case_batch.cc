@@ -50,11 +50,12 @@ class BatchWriter {
       if (!first.emplace(Key{n.c.origin, n.c.reference}, i).second) continue;
       payloads_[i] = n.payload_json;
       if (n.payload_json.empty()) payloads_[i] = serialized_.emplace_back(json_param(n.c.payload));
-      rows.add({{"origin", n.c.origin}, {"reference", n.c.reference}, {"type", n.c.type}, {"compound", n.c.compound},
-                {"route", n.decision.route_id.empty() ? Json() : Json(n.decision.route_id)},
-                {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)},
-                {"attachments", n.c.attachments.empty() ? Json() : attachments_array(n.c.attachments)}},
-               "payload", payloads_[i]);
+      Json row{{"origin", n.c.origin}, {"reference", n.c.reference}, {"type", n.c.type}, {"compound", n.c.compound},
+               {"route", n.decision.route_id.empty() ? Json() : Json(n.decision.route_id)},
+               {"parked_reason", n.decision.parked_reason.empty() ? Json() : Json(n.decision.parked_reason)}};
+      // Absent, the column is NULL: most cases carry no files, and their rows stay as short as before.
+      if (!n.c.attachments.empty()) row["attachments"] = attachments_array(n.c.attachments);
+      rows.add(row, "payload", payloads_[i]);
     }
     auto inserted = db_.exec_reused(
         "INSERT INTO cases (origin, reference, type, compound, payload, route, parked_reason, parked_at, created_at, "
