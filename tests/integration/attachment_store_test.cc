@@ -135,20 +135,20 @@ TEST_CASE("a digest that the bytes do not have drops the upload; a new start rep
 
 TEST_CASE("a unit's unfinished and unused bytes are bounded; named files no longer count", "[attachments]") {
   auto db = migrated();
-  const UploadQuota quota{1500, 2500};
+  const UploadQuota quota{2000, 2500};
   const std::string a = "%PDF-" + std::string(995, 'a'), b = "%PDF-" + std::string(995, 'b'),
                     c = "%PDF-" + std::string(995, 'c');
-  REQUIRE(take(db, "pm.a", a, 0, 500, quota).kind == Kind::kPartial);
-  // 500 unfinished + 1000 more is at the bound; another start would pass it.
-  REQUIRE(take(db, "pm.a", b, 0, 500, quota).kind == Kind::kPartial);
-  const auto full = take(db, "pm.a", c, 0, 500, quota);
+  // An upload reserves its whole size when it starts: two of 1000 bytes are at the bound, a third passes it.
+  REQUIRE(take(db, "pm.a", a, 0, 10, quota).kind == Kind::kPartial);
+  REQUIRE(take(db, "pm.a", b, 0, 10, quota).kind == Kind::kPartial);
+  const auto full = take(db, "pm.a", c, 0, 10, quota);
   CHECK(full.code == "upload_quota");
-  CHECK_THAT(full.message, Catch::Contains("bytes of unfinished uploads"));
+  CHECK_THAT(full.message, Catch::Contains("unfinished uploads of 2000 bytes in all"));
   // Other units are not held up by it.
   CHECK(take(db, "pm.b", c, 0, 500, quota).kind == Kind::kPartial);
 
-  REQUIRE(take(db, "pm.a", a, 500, 500, quota).kind == Kind::kComplete);
-  REQUIRE(take(db, "pm.a", b, 500, 500, quota).kind == Kind::kComplete);
+  REQUIRE(take(db, "pm.a", a, 10, 990, quota).kind == Kind::kComplete);
+  REQUIRE(take(db, "pm.a", b, 10, 990, quota).kind == Kind::kComplete);
   // 2000 bytes uploaded and named by nothing: a third file would pass 2500.
   const auto unused = take(db, "pm.a", c, 0, 500, quota);
   CHECK(unused.code == "upload_quota");

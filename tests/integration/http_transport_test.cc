@@ -9,6 +9,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "http_hub.h"
 
 using namespace hub::testing;
@@ -238,4 +241,25 @@ TEST_CASE("the Python standard-library client of adapters/http/examples talks to
   // A refusal is printed on standard error with a non-zero status.
   run_command(client + "read 987654321 2>/dev/null", &status);
   CHECK(status == 1);
+
+  // A file: uploaded, named in a case, received with it, fetched back and checked by the client.
+  const std::string pdf = h.deployment->dir() + "/现场检查.pdf", fetched = h.deployment->dir() + "/fetched.pdf";
+  std::ofstream(pdf, std::ios::binary) << "%PDF-1.7\n" << std::string(70000, 'z');
+  const std::string uploaded = run_command(client + "upload '" + pdf + "'", &status);
+  INFO(uploaded);
+  REQUIRE(status == 0);
+  const std::string sha256 = Json::parse(uploaded)["sha256"].get<std::string>();
+  const std::string with_file =
+      run_command(client + "send PY-2 test.faulty '' '{}' --attach " + sha256 + "=现场检查.pdf", &status);
+  INFO(with_file);
+  REQUIRE(status == 0);
+  const auto file_case = Json::parse(with_file)["case"].get<std::int64_t>();
+  const auto carried = receiver->wait_kind("delivery");
+  REQUIRE(carried);
+  CHECK((*carried)["attachments"][0]["name"] == "现场检查.pdf");
+  CHECK((*carried)["attachments"][0]["size"] == 70009);
+  run_command(client + "fetch " + std::to_string(file_case) + " " + sha256 + " '" + fetched + "'", &status);
+  REQUIRE(status == 0);
+  std::ifstream original(pdf, std::ios::binary), copy(fetched, std::ios::binary);
+  CHECK(std::string(std::istreambuf_iterator<char>(copy), {}) == std::string(std::istreambuf_iterator<char>(original), {}));
 }

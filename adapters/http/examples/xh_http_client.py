@@ -27,6 +27,9 @@ Run it as a program to try a hub by hand:
         --ca-file hub-ca.pem send ZY-1 registry.fee_check jinxiu '{"dwelling": "5号楼2单元301"}'
     python3 xh_http_client.py ... inbox --follow          # print and ack what comes
     python3 xh_http_client.py ... read 1024               # a case your unit is party to
+    python3 xh_http_client.py ... upload 合同.pdf          # prints the file's sha256 to name in a case
+    python3 xh_http_client.py ... send ZY-2 court.arrears_referral jinxiu '{...}' --attach <sha256>=合同.pdf
+    python3 xh_http_client.py ... fetch 1024 <sha256> 合同.pdf   # a file of a case, checked
 """
 
 import argparse
@@ -34,6 +37,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import os
 import secrets
 import ssl
 import sys
@@ -42,6 +46,14 @@ import urllib.parse
 
 SCHEME = "XH1-HMAC-SHA256"
 MAX_CLOCK_SKEW_SECONDS = 300
+
+# The file types the hub stores, by extension (docs/PROTOCOL.md, "Attachments").
+MEDIA_TYPES = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
+    ".pdf": "application/pdf", ".ofd": "application/ofd", ".mp4": "video/mp4",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def canonical_query(query):
@@ -123,18 +135,42 @@ class HubClient:
     def hello(self, client="xh_http_client.py"):
         return self.call("POST", "/v1/hello", {"client": client})
 
-    def send_case(self, reference, case_type, compound, payload):
-        return self.call("POST", "/v1/cases", {"reference": reference, "type": case_type,
-                                               "compound": compound, "payload": payload})
+    def send_case(self, reference, case_type, compound, payload, attachments=None):
+        """`attachments`: files your unit uploaded, [{"sha256": ..., "name": ..., "label": ...}, ...]."""
+        fields = {"reference": reference, "type": case_type, "compound": compound, "payload": payload}
+        if attachments:
+            fields["attachments"] = attachments
+        return self.call("POST", "/v1/cases", fields)
 
     def read_case(self, case_id):
         return self.call("GET", "/v1/cases/%d" % case_id)
 
-    def reply(self, delivery, reference, final, body, outcome=None):
+    def reply(self, delivery, reference, final, body, outcome=None, attachments=None):
         fields = {"reference": reference, "final": final, "body": body}
         if outcome is not None:
             fields["outcome"] = outcome
+        if attachments:
+            fields["attachments"] = attachments
         return self.call("POST", "/v1/deliveries/%d/replies" % delivery, fields)
+
+    def upload(self, data, media_type):
+        """Stores a file (bytes) at the hub; name it afterwards by the answer's "sha256"."""
+        return self.call("POST", "/v1/attachments", body=data, content_type=media_type)
+
+    def upload_file(self, path, media_type=None):
+        """upload() of a file on disk, its type from its extension unless given."""
+        media_type = media_type or MEDIA_TYPES.get(os.path.splitext(path)[1].lower())
+        if media_type is None:
+            raise ValueError("%s: the hub stores %s files; give the type" % (path, ", ".join(sorted(MEDIA_TYPES))))
+        with open(path, "rb") as f:
+            return self.upload(f.read(), media_type)
+
+    def fetch(self, case_id, sha256):
+        """The bytes of a file the case names (your unit must be party to it), checked against its digest."""
+        data = self.call("GET", "/v1/cases/%d/attachments/%s" % (case_id, sha256), raw=True)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ValueError("the file fetched does not have the SHA-256 %s: fetch it again" % sha256)
+        return data
 
     def transition(self, kind, delivery, reference, **fields):
         """As a receiver (or the unit deciding extensions): sign, return, assign, extend,
@@ -170,10 +206,16 @@ class HubClient:
 
     # -- one signed request ----------------------------------------------------------------------------------
 
-    def call(self, method, path, fields=None, query=""):
-        body = b"" if fields is None else json.dumps(fields, ensure_ascii=False).encode("utf-8")
+    def call(self, method, path, fields=None, query="", body=None, content_type="application/json", raw=False):
+        """One request: `fields` as a JSON body, or `body` bytes of `content_type`. With `raw`, a
+        successful answer's bytes are returned as they came (a fetched file)."""
+        if body is None:
+            body = b"" if fields is None else json.dumps(fields, ensure_ascii=False).encode("utf-8")
         for attempt in range(1, self.attempts + 1):
-            status, headers, answer = self._exchange(method, self.base_path + path, query, body)
+            status, headers, data = self._exchange(method, self.base_path + path, query, body, content_type)
+            if status < 400 and raw:
+                return data
+            answer = _answer_of(data)
             answer["http_status"] = status
             if status < 400:
                 return answer
@@ -182,11 +224,11 @@ class HubClient:
             time.sleep(min(int(headers.get("retry-after", "1")), 60) * attempt)
         raise AssertionError("unreachable")
 
-    def _exchange(self, method, path, query, body):
+    def _exchange(self, method, path, query, body, content_type):
         headers = sign_request(self.secret, method, path, query, body)
         headers["X-XH-Key"] = self.key_id
         if body:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         target = path + ("?" + query if query else "")
         for fresh in (False, True):
             if self._connection is None or fresh:
@@ -201,10 +243,15 @@ class HubClient:
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 if fresh:
                     raise
-        answer = json.loads(data.decode("utf-8")) if data else {}
-        if "error" in answer and isinstance(answer["error"], dict):  # the HTTP layer's own errors
-            answer = {"kind": "error", "code": answer["error"].get("code"), "message": answer["error"].get("message")}
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, answer
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+
+def _answer_of(data):
+    """The hub's JSON answer as a dict (the HTTP layer's own errors in the protocol's shape)."""
+    answer = json.loads(data.decode("utf-8")) if data else {}
+    if "error" in answer and isinstance(answer["error"], dict):
+        answer = {"kind": "error", "code": answer["error"].get("code"), "message": answer["error"].get("message")}
+    return answer
 
 
 def main():
@@ -219,6 +266,15 @@ def main():
     send.add_argument("type")
     send.add_argument("compound")
     send.add_argument("payload", help="the payload as JSON")
+    send.add_argument("--attach", action="append", default=[], metavar="SHA256=NAME",
+                      help="name a file your unit uploaded (repeat for more)")
+    upload = commands.add_parser("upload", help="upload a file; prints the hub's answer with its sha256")
+    upload.add_argument("file")
+    upload.add_argument("--type", help="its media type (default: from its extension)")
+    fetch = commands.add_parser("fetch", help="fetch a file a case names, checked against its sha256")
+    fetch.add_argument("case", type=int)
+    fetch.add_argument("sha256")
+    fetch.add_argument("out", help="where to write it")
     read = commands.add_parser("read", help="read a case your unit is party to")
     read.add_argument("case", type=int)
     inbox = commands.add_parser("inbox", help="fetch (and ack) what the hub has for your unit")
@@ -230,8 +286,15 @@ def main():
     hub = HubClient(args.url, args.key_id, secret, ca_file=args.ca_file)
     try:
         if args.command == "send":
-            print(json.dumps(hub.send_case(args.reference, args.type, args.compound, json.loads(args.payload)),
-                             ensure_ascii=False))
+            files = [dict(zip(("sha256", "name"), a.split("=", 1))) for a in args.attach]
+            print(json.dumps(hub.send_case(args.reference, args.type, args.compound, json.loads(args.payload),
+                                           files), ensure_ascii=False))
+        elif args.command == "upload":
+            print(json.dumps(hub.upload_file(args.file, args.type), ensure_ascii=False))
+        elif args.command == "fetch":
+            data = hub.fetch(args.case, args.sha256)
+            with open(args.out, "wb") as f:
+                f.write(data)
         elif args.command == "read":
             print(json.dumps(hub.read_case(args.case), ensure_ascii=False))
         else:

@@ -25,6 +25,7 @@ and sends the request still waiting for its answer again.
 """
 
 import collections
+import hashlib
 import json
 import time
 
@@ -123,17 +124,56 @@ class HubClient:
         finally:
             self._waiting_for_welcome = False
 
-    def send_case(self, reference, case_type, payload, compound="", timeout=10.0):
-        """Sends a case; returns "accepted", "rejected" or "error"."""
-        return self._request({"kind": "send", "reference": reference, "type": case_type,
-                              "compound": compound, "payload": payload}, ("accepted", "rejected", "error"), timeout)
+    def send_case(self, reference, case_type, payload, compound="", timeout=10.0, attachments=None):
+        """Sends a case; returns "accepted", "rejected" or "error". `attachments`: files your unit
+        uploaded (upload()), [{"sha256": ..., "name": ..., "label": ...}, ...]."""
+        message = {"kind": "send", "reference": reference, "type": case_type, "compound": compound, "payload": payload}
+        if attachments:
+            message["attachments"] = attachments
+        return self._request(message, ("accepted", "rejected", "error"), timeout)
 
-    def reply(self, delivery, reference, body, final=False, outcome=None, timeout=10.0):
+    def reply(self, delivery, reference, body, final=False, outcome=None, timeout=10.0, attachments=None):
         """Replies about one of your deliveries; returns "reply_accepted" or "error"."""
         message = {"kind": "reply", "delivery": delivery, "reference": reference, "final": final, "body": body}
         if outcome is not None:
             message["outcome"] = outcome
+        if attachments:
+            message["attachments"] = attachments
         return self._request(message, ("reply_accepted", "error"), timeout)
+
+    # Files (docs/PROTOCOL.md, "Attachments"): a chunk's bytes travel as a third frame.
+
+    def upload(self, data, media_type, chunk_bytes=512 * 1024, timeout=10.0):
+        """Stores a file (bytes) at the hub, chunk after chunk; returns "uploaded" (name the file by
+        its "sha256"), an "error", or None on timeout. Safe to call again: the hub goes on where
+        it stopped."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        offset = 0
+        while True:
+            message = {"kind": "upload", "sha256": sha256, "size": len(data), "type": media_type, "offset": offset}
+            self._send(message, data[offset:offset + chunk_bytes])
+            answer = self._wait(lambda m: m.get("request") == "upload" and m.get("reference", sha256) == sha256
+                                and m.get("sha256", sha256) == sha256, timeout)
+            if answer is None or answer.get("kind") != "upload_progress":
+                return answer
+            offset = answer["received"]
+
+    def fetch(self, case, sha256, chunk_bytes=512 * 1024, timeout=10.0):
+        """The bytes of a file that case `case` names (your unit must be party to it), checked
+        against its digest; or the hub's "error" (a dict), or None on timeout."""
+        data = b""
+        while True:
+            self._send({"kind": "fetch", "case": case, "sha256": sha256, "offset": len(data), "length": chunk_bytes})
+            answer = self._wait(lambda m: m.get("request") == "fetch" and
+                                (m.get("sha256") == sha256 or m.get("reference") == sha256), timeout)
+            if answer is None or answer.get("kind") != "file":
+                return answer
+            data += answer.pop("data", b"")
+            if answer["length"] == 0 or len(data) >= answer["size"]:
+                break
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ValueError("the file fetched does not have the SHA-256 %s: fetch it again" % sha256)
+        return data
 
     def read(self, case, timeout=10.0):
         """The current state of a case your unit sent or received a delivery of; returns "case" or "error".
@@ -211,9 +251,9 @@ class HubClient:
 
     # Internals.
 
-    def _send(self, message):
+    def _send(self, message, data=None):
         body = json.dumps(message, ensure_ascii=False).encode("utf-8")
-        self._socket.send_multipart([PROTOCOL_TAG, body])
+        self._socket.send_multipart([PROTOCOL_TAG, body] if data is None else [PROTOCOL_TAG, body, data])
         self._last_sent = time.monotonic()
         if self._unanswered_since is None:
             self._unanswered_since = self._last_sent
@@ -256,9 +296,11 @@ class HubClient:
             if self._socket.poll(max(0, int((wake - time.monotonic()) * 1000)) + 1):
                 tag, *rest = self._socket.recv_multipart()
                 self._unanswered_since = None
-                if tag != PROTOCOL_TAG or len(rest) != 1:
+                if tag != PROTOCOL_TAG or len(rest) not in (1, 2):
                     continue  # not protocol 1: cannot come from this hub
                 message = json.loads(rest[0].decode("utf-8"))
+                if len(rest) == 2:
+                    message["data"] = rest[1]  # a fetched file's bytes
                 kind = message.get("kind")
                 if kind == "welcome":
                     self.unit = message["unit"]

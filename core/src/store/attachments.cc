@@ -72,10 +72,12 @@ class ChunkTaker {
     return db_.exec_params("DELETE FROM upload_parts WHERE unit = $1 AND sha256 = $2", {unit_, u_.sha256}).status();
   }
 
-  // At the first chunk: the unit's unfinished and unused bytes with this file.
+  // At the first chunk: the unit's unfinished uploads (their whole sizes, as
+  // declared: what they will hold) and its unused files, with this file.
   Result<std::optional<UploadProgress>> over_quota() {
     auto held = db_.exec_params(
-        "SELECT (SELECT coalesce(sum(length(data)), 0) FROM upload_parts WHERE unit = $1), "
+        "SELECT (SELECT coalesce(sum(size), 0) FROM (SELECT DISTINCT sha256, size FROM upload_parts "
+        " WHERE unit = $1) started), "
         "(SELECT coalesce(sum(b.size), 0) FROM attachment_uploads u JOIN attachment_blobs b USING (sha256) "
         " WHERE u.unit = $1 AND NOT EXISTS (SELECT 1 FROM attachment_refs r WHERE r.sha256 = u.sha256 "
         " AND r.unit = u.unit))",
@@ -85,8 +87,8 @@ class ChunkTaker {
     if (!unfinished.ok() || !unused.ok()) return Status::Internal("attachments: unreadable quota sums");
     if (*unfinished + u_.size > quota_.unfinished_bytes)
       return std::optional(refused(protocol::code::kUploadQuota,
-                                   "unit " + unit_ + " has " + std::to_string(*unfinished) +
-                                       " bytes of unfinished uploads; the hub holds at most " +
+                                   "unit " + unit_ + " has unfinished uploads of " + std::to_string(*unfinished) +
+                                       " bytes in all; the hub holds at most " +
                                        std::to_string(quota_.unfinished_bytes) +
                                        ": finish those uploads (or wait a day, when they are removed), then upload "
                                        "this file"));

@@ -34,7 +34,8 @@
 namespace hub::store {
 
 struct UploadQuota {
-  // Bytes of a unit's unfinished uploads (parts received, last byte not yet).
+  // A unit's unfinished uploads (started, last byte not yet in), by the
+  // sizes they declared: an upload reserves its whole size at its start.
   std::int64_t unfinished_bytes = std::int64_t{256} << 20;
   // Bytes of a unit's finished uploads that no message names yet.
   std::int64_t unused_bytes = std::int64_t{1} << 30;

@@ -34,13 +34,33 @@ class Unit:
         self._references += 1
         return f"{prefix}-{time.strftime('%Y%m%d%H%M%S')}-{self._references}"
 
-    def send(self, reference, case_type, compound, payload):
+    def send(self, reference, case_type, compound, payload, attachments=None):
         """Sends a case; returns the hub's answer (accepted / rejected / error)."""
-        answer = self.client.send_case(reference, case_type, payload, compound=compound, timeout=15)
+        answer = self.client.send_case(reference, case_type, payload, compound=compound, timeout=15,
+                                       attachments=attachments)
         if answer is None:
             raise StoryError(f"{self.id}: no answer from the hub to {case_type} {reference}")
         self.cast.collect_backlog(self)
         return answer
+
+    def upload(self, data, media_type, name, label=None):
+        """Stores a file at the hub; returns its entry for a case's attachments."""
+        answer = self.client.upload(data, media_type, timeout=15)
+        self.cast.collect_backlog(self)
+        if answer is None or answer.get("kind") != "uploaded":
+            raise StoryError(f"{self.id}: {name} was not uploaded: {answer}")
+        entry = {"sha256": answer["sha256"], "name": name}
+        if label:
+            entry["label"] = label
+        return entry
+
+    def fetch(self, case_id, entry):
+        """The bytes of a file a case carries, checked against its digest."""
+        data = self.client.fetch(case_id, entry["sha256"], timeout=15)
+        self.cast.collect_backlog(self)
+        if not isinstance(data, bytes):
+            raise StoryError(f"{self.id}: {entry['name']} of case {case_id} was not fetched: {data}")
+        return data
 
     def reply(self, delivery, reference, body, final, outcome=None):
         answer = self.client.reply(delivery["delivery"], reference, body, final=final, outcome=outcome, timeout=15)

@@ -123,7 +123,13 @@ def late_answer(cast, check_id, timeout_seconds):
 
 # ── 09:00  the court's green channel ───────────────────────────────────────────────
 
-def dossier(complete):
+def scanned_pdf(title, pages):
+    """A PDF standing in for a scanned document: `pages` pages of about 100 KB each."""
+    page = ("%% %s\n" % title).encode("utf-8") + bytes(range(256)) * 400
+    return b"%PDF-1.4\n" + page * pages + b"trailer<<>>\n%%EOF\n"
+
+
+def dossier(complete, contract=None, receipt=None):
     d = {
         "referred_on": TODAY,
         "plaintiff": {"name": "锦绣物业服务有限公司", "unit": "pm.jinxiu"},
@@ -134,6 +140,11 @@ def dossier(complete):
         "reminders": [{"date": days_ago(60), "method": "written", "reference": "CJ-" + days_ago(60)}],
         "evidence": [{"title": "物业服务合同", "kind": "contract"}, {"title": "催缴通知书及送达回执"}],
     }
+    # Each evidence item names its scanned document among the referral's files.
+    if contract:
+        d["evidence"][0]["attachment"] = contract["sha256"]
+    if receipt:
+        d["evidence"][1]["attachment"] = receipt["sha256"]
     if not complete:
         d["reminders"] = [{"date": days_ago(30), "method": "phone"}]
         d["claim"]["total_yuan"] = 2300
@@ -150,13 +161,25 @@ def court(cast):
     step("锦绣物业 refers an arrears case; the hub rejects the dossier, listing every problem:")
     for problem in answer["problems"]:
         print(f"       {problem['pointer']}: {problem['reason']}")
-    answer = accepted(company.send(reference, "court.arrears_referral", "jinxiu", dossier(complete=True)),
-                      "the completed dossier")
-    step(f"resent with a written reminder and the right total: accepted (case {answer['case']})")
+    contract = company.upload(scanned_pdf("物业服务合同 WY-HT-2021-007", 7), "application/pdf",
+                              "物业服务合同.pdf", label="contract")
+    receipt = company.upload(scanned_pdf("催缴通知书及送达回执", 2), "application/pdf", "催缴通知书及送达回执.pdf")
+    step(f"锦绣物业 uploads the scanned contract and the reminder's receipt over ZeroMQ, in 512 KB chunks; "
+         f"the hub stores each under its SHA-256 ({contract['sha256'][:12]}…, {receipt['sha256'][:12]}…)")
+    answer = accepted(company.send(reference, "court.arrears_referral", "jinxiu",
+                                   dossier(complete=True, contract=contract, receipt=receipt),
+                                   attachments=[contract, receipt]), "the completed dossier")
+    step(f"resent with a written reminder, the right total and the two documents: accepted (case {answer['case']})")
     referral = cast["court"].expect_case("court.arrears_referral")
     cast["sd.xinzhou"].expect("the 镇街's copy of the referral",
                               lambda m: m.get("type") == "court.arrears_referral" and m.get("notice"))
-    step("the court receives the dossier; 新州街道 receives a copy")
+    files = referral.get("attachments", [])
+    fetched = [cast["court"].fetch(referral["case"], entry) for entry in files]
+    if len(fetched) != 2:
+        raise StoryError(f"the court's delivery carries {len(files)} files, not 2: {files}")
+    step(f"the court (over HTTPS) receives the dossier and fetches its {len(files)} files "
+         f"({', '.join(e['name'] for e in files)}; {sum(map(len, fetched)) // 1024} KB, SHA-256 checked); "
+         "新州街道 receives a copy")
     cast["court"].reply(referral, "FY-SL-1", {"status": "accepted", "case_number": "(2026)内0430民初1234号"},
                         final=False, outcome=None)
     cast["pm.jinxiu"].expect_reply(answer["case"])

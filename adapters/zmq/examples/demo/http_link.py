@@ -82,10 +82,27 @@ class HttpLink:
         del timeout  # the HTTP client's own timeout applies
         return self._answer("POST", "/v1/hello", {"client": client})
 
-    def send_case(self, reference, case_type, payload, compound="", timeout=10.0):
+    def send_case(self, reference, case_type, payload, compound="", timeout=10.0, attachments=None):
         del timeout
-        return self._answer("POST", "/v1/cases", {"reference": reference, "type": case_type,
-                                                  "compound": compound, "payload": payload})
+        fields = {"reference": reference, "type": case_type, "compound": compound, "payload": payload}
+        if attachments:
+            fields["attachments"] = attachments
+        return self._answer("POST", "/v1/cases", fields)
+
+    def upload(self, data, media_type, timeout=10.0):
+        del timeout
+        try:
+            return self._hub.upload(data, media_type)
+        except HubError as refused:
+            return refused.answer
+
+    def fetch(self, case, sha256, timeout=10.0):
+        """The file's bytes, or the hub's refusal (a dict)."""
+        del timeout
+        try:
+            return self._hub.fetch(case, sha256)
+        except HubError as refused:
+            return refused.answer
 
     def reply(self, delivery, reference, body, final=False, outcome=None, timeout=10.0):
         del timeout
