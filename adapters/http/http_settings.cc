@@ -163,7 +163,8 @@ std::vector<SettingDecl> setting_declarations() {
       {"max_upload_bytes", SettingType::kInt, 20971520, false,
        "the largest file POST /v1/attachments takes (its whole body); the case types' own limits still apply"},
       {"uploads_at_once", SettingType::kInt, 4, false,
-       "uploads being read or stored at once; more are answered 503 busy before their bodies are read"},
+       "uploads being read or stored at once, and files being fetched at once; more are answered 503 busy "
+       "(an upload before its body is read)"},
       {"webhooks", SettingType::kMap, nullptr, false,
        "units the hub pushes to, by unit id: {url, secret_file, ca_file, timeout_seconds, connections}; a "
        "unit not named here fetches its messages with GET /v1/inbox"},

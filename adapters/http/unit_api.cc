@@ -265,10 +265,13 @@ Status add_unit_api(http::Router& router, UnitApiParts parts) {
                                api->upload(r, std::move(respond));
                              }),
                              uploads));
+  http::RouteOptions fetches;
+  fetches.max_in_flight = parts.uploads_at_once;  // each answer holds a whole file until written
   added.push_back(router.add("GET", "/v1/cases/{case}/attachments/{sha256}",
                              on_workers("fetch", [api](const http::Request& r, http::Responder respond) {
                                api->fetch(r, std::move(respond));
-                             })));
+                             }),
+                             fetches));
   added.push_back(router.add("GET", "/v1/inbox", on_workers("inbox", [api](const http::Request& r, http::Responder respond) {
                                api->poll(r, std::move(respond));
                              })));

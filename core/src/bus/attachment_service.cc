@@ -86,8 +86,12 @@ void AttachmentService::upload(const std::string& unit, const protocol::AnswerTo
   item += data;
   data = std::string();
   const auto admission = pool_.submit(unit, to, std::move(item));
-  if (admission != IntakePool::Admission::kQueued)
-    refuse(unit, to, "upload", "", protocol::code::kBusy, refusal_text(admission, unit, settings_.unit_waiting), true);
+  if (admission == IntakePool::Admission::kQueued) return;
+  // The refusal names the file, so that the unit knows which chunk to send again.
+  std::string sha256;
+  if (auto parsed = protocol::parse(body, kMaxEnvelopeBytes); std::holds_alternative<protocol::Message>(parsed))
+    if (const auto* u = std::get_if<protocol::Upload>(&std::get<protocol::Message>(parsed))) sha256 = u->sha256;
+  refuse(unit, to, "upload", sha256, protocol::code::kBusy, refusal_text(admission, unit, settings_.unit_waiting), true);
 }
 
 void AttachmentService::fetch(const std::string& unit, const protocol::AnswerTo& to, const protocol::Fetch& f) {
@@ -226,7 +230,11 @@ void AttachmentService::serve_fetch(const std::string& unit, const protocol::Ans
   Result<std::string> bytes = file.ok() ? Result<std::string>(std::string()) : Result<std::string>(file.status());
   protocol::FileChunk chunk{f.case_id, file.ok() ? **file : AttachmentView{}, f.offset, 0};
   if (file.ok() && f.offset < chunk.file.size) {
-    const std::int64_t wanted = f.length > 0 ? f.length : settings_.fetch_bytes;
+    // A transport whose requests wait for their own answers (HTTP) gets what it
+    // asks, its requests being bounded in number; over others (ZeroMQ), whose
+    // answers queue for the unit however many it asks, at most fetch_bytes.
+    std::int64_t wanted = f.length > 0 ? f.length : settings_.fetch_bytes;
+    if (!to.each_request) wanted = std::min(wanted, settings_.fetch_bytes);
     chunk.length = std::min(wanted, chunk.file.size - f.offset);
     bytes = with_link([&](store::PgConnection& db) {
       return store::read_file_bytes(db, chunk.file.sha256, chunk.offset, chunk.length);

@@ -46,7 +46,10 @@ struct AttachmentSettings {
   std::size_t unit_waiting = 8;                      // chunks and fetches of one unit waiting
   std::size_t hub_waiting = 256;                     // of all units
   std::size_t hub_bytes = std::size_t{160} << 20;    // of chunks waiting, all units
-  std::int64_t fetch_bytes = std::int64_t{1} << 20;  // a fetch that names no length gets this much
+  // What a fetch gets when it names no length, and at most over a transport
+  // that does not answer each request on its own (ZeroMQ: answers queue for
+  // the unit, so one answer must stay small).
+  std::int64_t fetch_bytes = std::int64_t{1} << 20;
   store::UploadQuota quota;
   std::chrono::seconds keep_unused{std::chrono::hours(24)};
   std::chrono::seconds sweep_every{std::chrono::minutes(10)};

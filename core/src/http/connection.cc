@@ -347,7 +347,6 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   void send(Response response) {
     awaiting_ = 0;
     request_.reset();
-    route_slot_.reset();
     const bool keep = keep_alive_ && !response.close && parser_ && parser_->is_done();
     out_.emplace(to_wire(std::move(response), WireOptions{kTls, head_, keep}));
     keep_alive_ = keep;
@@ -360,6 +359,7 @@ class Connection : public ConnectionHandle, public std::enable_shared_from_this<
   void on_written(beast::error_code ec) {
     beast::get_lowest_layer(stream_).expires_never();
     out_.reset();
+    route_slot_.reset();  // the answer (a file, say) is written and freed: the place is free
     if (ec) return finish();
     if (watching_) {  // stop watching first: on_watch goes on
       resume_after_watch_ = true;

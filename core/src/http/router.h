@@ -43,10 +43,10 @@ struct RouteOptions {
   // This route's body limit instead of the listener's max_body_bytes (lower,
   // or higher for uploads); 0: the listener's.
   std::size_t max_body_bytes = 0;
-  // Requests of this route being read or handled at once, on this listener;
-  // beyond it a request is answered 503 "busy" (Retry-After) before its body
-  // is read. 0: no bound of its own. Routes taking large bodies set it, so
-  // that their bodies' memory is bounded.
+  // Requests of this route being read, handled or answered at once (until its
+  // answer is written), on this listener; beyond it a request is answered 503
+  // "busy" (Retry-After) before its body is read. 0: no bound of its own.
+  // Routes taking or giving large bodies set it, so that their memory is bounded.
   std::size_t max_in_flight = 0;
 };
 
