@@ -44,6 +44,11 @@ Operator commands (local operator socket; every action is logged with your login
                                  a unit's TLS client certificate, known by its SHA-256 fingerprint
   hubctl status                  whether the hub answers, and its version
 
+For units' IT staff (reads the config and its plugins; no hub needs to run):
+  hubctl types [TYPE...] [--format text|markdown|json]
+                                 every case type: who sends it, where it goes, its deadlines,
+                                 payload fields, reply outcomes and fields, files it may carry
+
 Unit commands (act as the unit whose key file you hold; the hub knows you by the key):
   hubctl send --key UNIT.key --hub-key HUB.pub [--endpoint tcp://HOST:PORT] CASE.json
                                  send a case: {"reference", "type", "compound", "payload"}
@@ -62,7 +67,8 @@ int main(int argc, char** argv) {
   using namespace hub::apps;
   const std::map<std::string, int (*)(const Args&)> commands = {
       {"case", run_case},     {"log", run_log},   {"parked", run_parked}, {"replay", run_replay},
-      {"report", run_report}, {"status", run_status}, {"unit", run_unit}, {"credential", run_credential},   {"send", run_send},     {"keygen", run_keygen}};
+      {"report", run_report}, {"status", run_status}, {"unit", run_unit}, {"credential", run_credential},
+      {"types", run_types},   {"send", run_send},     {"keygen", run_keygen}};
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
     std::cout << kHelpText;
     return argc < 2 ? ExitCode::kUsage : ExitCode::kOk;

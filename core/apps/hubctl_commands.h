@@ -24,6 +24,9 @@ int run_status(const Args& args);
 int run_unit(const Args& args);
 int run_credential(const Args& args);
 
+// The deployment's case types, from its config and plugins (no hub needed).
+int run_types(const Args& args);
+
 // Unit commands, with a unit's key file.
 int run_send(const Args& args);
 int run_keygen(const Args& args);

@@ -13,6 +13,7 @@
 #include "bus/hub.h"
 #include "config/loader.h"
 #include "hubd_options.h"
+#include "module_dir.h"
 #include "plugin_host/plugin_set.h"
 #include "store/embedded_postgres.h"
 

@@ -19,8 +19,4 @@ struct HubdOptions {
 // set when hubd should exit at once (0 after --help, 2 on a usage error).
 std::optional<HubdOptions> parse_hubd_options(int argc, char** argv, int& exit_code);
 
-// Where plugin and adapter files are: the option, else hub.plugin_dir, else
-// modules/ next to the binary's folder, else the installed location.
-std::string find_module_dir(const std::string& option, const std::string& configured, const char* argv0);
-
 }  // namespace hub::apps

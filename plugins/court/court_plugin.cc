@@ -23,7 +23,13 @@ std::vector<CaseTypeDecl> CourtPlugin::case_types() const {
   // statements; the court's replies may carry its rulings.
   referral.attachments.max_files = 30;
   referral.attachments.media_types = {"application/pdf", "application/ofd", "image/jpeg", "image/png"};
-  // Notices only: nobody owes a reply, and they carry no files.
+  // What the court (setting court_unit) answers, as validate_reply checks it
+  // (court_reply.h). Replies of other receivers are not checked.
+  referral.outcomes = court_outcomes();
+  referral.reply_fields = court_reply_fields();
+  // Notices only: nobody owes a reply, and they carry no files. No outcomes
+  // and no reply fields: validate_reply does not check replies to them (the
+  // hub refuses a final reply to a notice; remarks are free).
   CaseTypeDecl notice{kStatusNoticeType, "诉讼进展通知", "1wd", "5wd", status_notice_fields()};
   notice.attachments.max_files = 0;
   return {referral, notice};

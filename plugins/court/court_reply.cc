@@ -67,6 +67,35 @@ void check_reasons(const Json& body, Problems& out) {
 
 }  // namespace
 
+std::vector<OutcomeDecl> court_outcomes() {
+  return {
+      {"returned", "退回", "the referral cannot be accepted as it is: /reasons says what the referring unit must fix"},
+      {"judged", "判决", "the court gave judgment: /case_number, /judgment and /amount_awarded_yuan"},
+      {"mediated", "调解", "the parties settled by mediation: /case_number, and /agreed_amount_yuan if any"},
+      {"withdrawn", "撤诉", "the plaintiff withdrew the suit: /case_number"},
+  };
+}
+
+std::vector<FieldDecl> court_reply_fields() {
+  using F = FieldType;
+  return {
+      {"/status", F::kString, false,
+       "progress replies (final: false) only, required there: under_review, accepted or hearing_scheduled"},
+      {"/case_number", F::kString, false,
+       "the court's case number (案号); required with status accepted or hearing_scheduled and with outcomes "
+       "judged, mediated and withdrawn"},
+      {"/hearing_date", F::kString, false,
+       "status hearing_scheduled: required, a date (YYYY-MM-DD) or an ISO 8601 date and time"},
+      {"/hearing_place", F::kString, false, "status hearing_scheduled: where the hearing is held"},
+      {"/reasons", F::kArray, false,
+       "outcome returned: required, a non-empty list of strings, each saying what to fix"},
+      {"/judgment", F::kString, false, "outcome judged: required, a summary of the judgment (判决主文)"},
+      {"/amount_awarded_yuan", F::kNumber, false, "outcome judged: required, the amount awarded in yuan, 0 or more"},
+      {"/agreed_amount_yuan", F::kNumber, false, "outcome mediated: the agreed amount in yuan, 0 or more"},
+      {"/note", F::kString, false, "any reply: a remark"},
+  };
+}
+
 std::string reply_status(const ReplyView& reply) {
   if (reply.final) return reply.outcome;
   const std::string* status = find_string(reply.body, "/status");

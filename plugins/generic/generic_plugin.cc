@@ -16,6 +16,8 @@ Status GenericPlugin::configure(const Json& settings) {
       return Status::InvalidArgument("case type " + id + ": a display name ('name') is required");
     TypeEntry entry;
     if (Status s = parse_schema(id, spec, entry.schema); !s.ok()) return s;
+    // No outcomes and no reply fields: this plugin does not check replies
+    // (no validate_reply), so a final reply may name any outcome, with any body.
     entry.decl = {id, spec["name"].get<std::string>(), spec.value("sign_limit", "1wd"),
                   spec.value("resolve_limit", "7wd"), entry.schema.fields};
     types_.emplace(id, std::move(entry));

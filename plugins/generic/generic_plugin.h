@@ -2,6 +2,7 @@
 //
 // Settings: case_types: {<id>: {name, sign_limit, resolve_limit, fields, allow_unknown_fields}}.
 // validate checks payloads against the declared fields; no after-commit work.
+// Replies are not checked: the types declare no outcomes (any) and no reply fields.
 // Thread-safety: immutable after configure; validate may run concurrently.
 #pragma once
 

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "replies.h"
+
 namespace hub::governance {
 namespace {
 
@@ -88,7 +90,18 @@ std::vector<CaseTypeDecl> build() {
 
 }  // namespace
 
-std::vector<CaseTypeDecl> declarations() { return build(); }
+std::vector<CaseTypeDecl> declarations() {
+  // Replies as replies.h checks them. Types without rules there declare no
+  // outcomes (any) and no reply fields: complaints, credit queries, fund
+  // decisions (their receivers answer as they see fit), committee decisions
+  // and the plugin's notices (notices: the hub refuses a final reply to them).
+  std::vector<CaseTypeDecl> types = build();
+  for (auto& t : types) {
+    t.outcomes = reply_outcomes(t.id);
+    t.reply_fields = reply_fields(t.id);
+  }
+  return types;
+}
 
 const std::vector<FieldDecl>& fields_of(const std::string& type) {
   static const std::map<std::string, std::vector<FieldDecl>> kFields = [] {

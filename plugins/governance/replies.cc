@@ -38,18 +38,64 @@ void check_reasons(const Json& body, Problems& problems) {
 using Check = void (*)(const Json&, Problems&);
 void nothing(const Json&, Problems&) {}
 
-// case type → final outcome → what its body needs.
-const std::map<std::string, std::vector<std::pair<std::string, Check>>>& rules() {
-  static const std::map<std::string, std::vector<std::pair<std::string, Check>>> kRules = {
-      {kCreditEvent, {{"recorded", nothing}, {"refused", need_reason}}},
-      {kFundQuery, {{"answered", check_answer}, {"refused", need_reason}}},
-      {kElectionFiling, {{"filed", nothing}, {"returned", check_reasons}}},
-      {kCommonIncome, {{"approved", nothing}, {"refused", need_reason}}},
+// One final outcome of a type: as declared, and what its body needs.
+struct Rule {
+  OutcomeDecl outcome;
+  Check check;
+};
+
+// What a type's final replies say: its outcomes, in the order messages list
+// them, and the reply fields they read. A field one outcome needs is declared
+// optional, its help naming that outcome.
+struct TypeRules {
+  std::vector<Rule> outcomes;
+  std::vector<FieldDecl> fields;
+};
+
+FieldDecl reason_field(const char* refusal) {
+  return {"/reason", FieldType::kString, false, std::string(refusal) + ": required, why"};
+}
+
+// case type → its reply rules.
+const std::map<std::string, TypeRules>& rules() {
+  static const std::map<std::string, TypeRules> kRules = {
+      {kCreditEvent,
+       {{{{"recorded", "已记录", "the event stands in the company's credit file"}, nothing},
+         {{"refused", "不予认定", "the event is not upheld, saying why in /reason: the credit file reverses it"},
+          need_reason}},
+        {reason_field("refused")}}},
+      {kFundQuery,
+       {{{{"answered", "已答复", "the balance: /balance_yuan as of /as_of"}, check_answer},
+         {{"refused", "不予查询", "the balance is not given, saying why in /reason"}, need_reason}},
+        {{"/balance_yuan", FieldType::kNumber, false, "answered: required, the fund's balance in yuan, 0 or more"},
+         {"/as_of", FieldType::kDate, false, "answered: required, the day of the balance"},
+         reason_field("refused")}}},
+      {kElectionFiling,
+       {{{{"filed", "已备案", "the election is on file"}, nothing},
+         {{"returned", "退回", "not filed: /reasons says what to fix"}, check_reasons}},
+        {{"/reasons", FieldType::kArray, false,
+          "returned: required, a non-empty list of strings, each saying what to fix"}}}},
+      {kCommonIncome,
+       {{{{"approved", "同意", "the common income may be spent as asked"}, nothing},
+         {{"refused", "不同意", "the spending is not approved, saying why in /reason"}, need_reason}},
+        {reason_field("refused")}}},
   };
   return kRules;
 }
 
 }  // namespace
+
+std::vector<OutcomeDecl> reply_outcomes(const std::string& case_type) {
+  std::vector<OutcomeDecl> out;
+  if (auto type = rules().find(case_type); type != rules().end())
+    for (const auto& rule : type->second.outcomes) out.push_back(rule.outcome);
+  return out;
+}
+
+std::vector<FieldDecl> reply_fields(const std::string& case_type) {
+  auto type = rules().find(case_type);
+  return type == rules().end() ? std::vector<FieldDecl>{} : type->second.fields;
+}
 
 Problems validate_governance_reply(const std::string& case_type, const ReplyView& reply) {
   if (!reply.final) return {};
@@ -57,12 +103,12 @@ Problems validate_governance_reply(const std::string& case_type, const ReplyView
   if (type == rules().end()) return {};
   Problems problems;
   std::string allowed;
-  for (const auto& [outcome, check] : type->second) {
-    if (outcome == reply.outcome) {
+  for (const auto& [outcome, check] : type->second.outcomes) {
+    if (outcome.id == reply.outcome) {
       check(reply.body.is_object() ? reply.body : Json::object(), problems);
       return problems;
     }
-    allowed += (allowed.empty() ? "" : ", ") + outcome;
+    allowed += (allowed.empty() ? "" : ", ") + outcome.id;
   }
   return {{"", "a final reply to " + case_type + " has the outcome " + allowed + "; found '" + reply.outcome + "'"}};
 }

@@ -264,8 +264,14 @@ Problems validate_case(const Settings& settings, const CaseView& c) {
 
 Problems validate_fee_change_reply(const ReplyView& r) {
   if (!r.final) return {};
-  if (r.outcome != "approved" && r.outcome != "refused")
-    return {{"", "the final reply to a fee change decides it: outcome approved or refused, not '" + r.outcome + "'"}};
+  bool declared = false;
+  std::string outcomes;  // "approved or refused"
+  for (const auto& o : fee_change_outcomes()) {
+    declared = declared || o.id == r.outcome;
+    outcomes += (outcomes.empty() ? "" : " or ") + o.id;
+  }
+  if (!declared)
+    return {{"", "the final reply to a fee change decides it: outcome " + outcomes + ", not '" + r.outcome + "'"}};
   if (r.outcome == "refused") {
     const std::string* reason = find_string(r.body, "/reason");
     if (reason == nullptr || reason->empty()) return {{"/reason", "a refusal must give its reason"}};

@@ -12,7 +12,7 @@ namespace hub::market {
 Problems validate_case(const Settings& settings, const CaseView& c);
 
 // A receiver's reply to a fee change: a final reply decides, with the outcome
-// "approved" or "refused"; a refusal carries /reason.
+// "approved" or "refused" (fee_change_outcomes()); a refusal carries /reason.
 Problems validate_fee_change_reply(const ReplyView& r);
 
 // "2026-H1" or "2026-H2".

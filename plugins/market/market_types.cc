@@ -18,8 +18,24 @@ const std::vector<FieldDecl>& fee_item_fields() {
   return fields;
 }
 
+const std::vector<OutcomeDecl>& fee_change_outcomes() {
+  static const std::vector<OutcomeDecl> outcomes{
+      {"approved", "同意", "consent to the new fees; they apply once both the 镇街 and the zone group consent"},
+      {"refused", "不同意", "no consent, saying why in /reason; the first refusal ends the application"}};
+  return outcomes;
+}
+
+const std::vector<FieldDecl>& fee_change_reply_fields() {
+  static const std::vector<FieldDecl> fields{
+      opt("/reason", F::kString, "refused: required, why; approved: optional, kept with the verdict")};
+  return fields;
+}
+
 std::vector<CaseTypeDecl> declared_case_types() {
-  return {
+  // Only the fee change's final replies are checked (validate_fee_change_reply):
+  // the other types declare no outcomes (any) and no reply fields. Market
+  // answers them as it sees fit; the plugin's decision notices are notices.
+  std::vector<CaseTypeDecl> types{
       {kGuidedPrice,
        "政府指导价调整",
        "1wd",
@@ -54,7 +70,10 @@ std::vector<CaseTypeDecl> declared_case_types() {
        "10wd",
        {req("/fee_items", F::kArray, "the new fee list: [{name, price_yuan, unit, basis}]"),
         req("/reason", F::kString, "why the fees change"),
-        req("/effective_from", F::kDate, "first day the new fees would apply")}},
+        req("/effective_from", F::kDate, "first day the new fees would apply")},
+       /*enriched=*/false,
+       fee_change_outcomes(),
+       fee_change_reply_fields()},
       {kDecision,
        "收费调整结果通知",
        "1wd",
@@ -86,6 +105,7 @@ std::vector<CaseTypeDecl> declared_case_types() {
         req("/occurred_on", F::kDate, "date the violation was found"),
         req("/credit_points", F::kInteger, "points deducted from the company's credit file (0: none)")}},
   };
+  return types;
 }
 
 }  // namespace hub::market

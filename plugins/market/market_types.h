@@ -28,6 +28,10 @@ struct ItemFields {
 
 // Top-level field declarations of every type (what CaseTypeDecl::fields shows).
 std::vector<CaseTypeDecl> declared_case_types();
+// What a final reply to a fee change says (market.fee_change's outcomes and
+// reply fields); validate_fee_change_reply checks it.
+const std::vector<OutcomeDecl>& fee_change_outcomes();
+const std::vector<FieldDecl>& fee_change_reply_fields();
 // The element fields of a fee item list ({name, price_yuan, unit, basis}).
 const std::vector<FieldDecl>& fee_item_fields();
 

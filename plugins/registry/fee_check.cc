@@ -1,5 +1,7 @@
 #include "fee_check.h"
 
+#include <initializer_list>
+
 namespace hub::registry {
 namespace {
 
@@ -17,24 +19,51 @@ const std::vector<FieldDecl>& fee_check_fields() {
   return fields;
 }
 
-// The body of a final "arrears" reply.
-const std::vector<FieldDecl>& arrears_fields() {
+// The body of a final reply to a fee check, as declared (CaseTypeDecl::reply_fields).
+// Every field is optional in some outcome, so each is declared optional and its
+// help names the outcome that needs it; the outcomes' checks below take their
+// fields from here.
+const std::vector<FieldDecl>& fee_check_reply_fields() {
   static const std::vector<FieldDecl> fields = {
-      {"/amount_yuan", FT::kNumber, true, "the fees owed, in yuan, more than 0"},
-      {"/period", FT::kObject, true, "the months owed: {from, to}"},
-      {"/period/from", FT::kMonth, true, "first month owed"},
-      {"/period/to", FT::kMonth, true, "last month owed, not before from"},
+      {"/amount_yuan", FT::kNumber, false,
+       "arrears: required, the fees owed in yuan, more than 0; settled: left out or 0"},
+      {"/period", FT::kObject, false, "arrears: required, the months owed {from, to}"},
+      {"/period/from", FT::kMonth, false, "arrears: required, the first month owed"},
+      {"/period/to", FT::kMonth, false, "arrears: required, the last month owed, not before from"},
       {"/note", FT::kString, false, "a remark for the registry's clerk"},
   };
   return fields;
 }
 
+// The declared reply fields an outcome's check uses, in declaration order,
+// required when named in `required`.
+std::vector<FieldDecl> reply_fields_for(std::initializer_list<std::string_view> used,
+                                        std::initializer_list<std::string_view> required) {
+  auto named = [](std::initializer_list<std::string_view> list, const std::string& pointer) {
+    for (std::string_view p : list)
+      if (p == pointer) return true;
+    return false;
+  };
+  std::vector<FieldDecl> out;
+  for (FieldDecl f : fee_check_reply_fields()) {
+    if (!named(used, f.pointer)) continue;
+    f.required = named(required, f.pointer);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// The body of a final "arrears" reply.
+const std::vector<FieldDecl>& arrears_fields() {
+  static const std::vector<FieldDecl> fields =
+      reply_fields_for({"/amount_yuan", "/period", "/period/from", "/period/to", "/note"},
+                       {"/amount_yuan", "/period", "/period/from", "/period/to"});
+  return fields;
+}
+
 // The body of a final "settled" reply.
 const std::vector<FieldDecl>& settled_fields() {
-  static const std::vector<FieldDecl> fields = {
-      {"/amount_yuan", FT::kNumber, false, "if given, 0"},
-      {"/note", FT::kString, false, "a remark for the registry's clerk"},
-  };
+  static const std::vector<FieldDecl> fields = reply_fields_for({"/amount_yuan", "/note"}, {});
   return fields;
 }
 
@@ -93,12 +122,21 @@ CaseTypeDecl fee_check_type() {
   // A clerk waits at the counter for the answer: the plugin's own timeout
   // (setting answer_timeout_seconds) gives the defined "no answer" outcome;
   // these limits chase the late answer.
-  return {std::string(kFeeCheck), "物业费结清查询", "1h", "4h", fee_check_fields()};
+  CaseTypeDecl decl{std::string(kFeeCheck), "物业费结清查询", "1h", "4h", fee_check_fields()};
+  // What check_fee_check_reply accepts in a final reply; progress replies are free.
+  decl.outcomes = {
+      {std::string(kSettled), "已结清", "nothing is owed for the dwelling; /amount_yuan, if given, is 0"},
+      {std::string(kArrears), "欠费", "fees are owed: /amount_yuan (more than 0) and /period {from, to}"},
+  };
+  decl.reply_fields = fee_check_reply_fields();
+  return decl;
 }
 
 CaseTypeDecl settlement_reminder_type() {
   // Sent as a notice (cc) to the unit that asked, which carries no deadline;
-  // the limits apply only if a deployment routes reminders with `to`.
+  // the limits apply only if a deployment routes reminders with `to`. No
+  // outcomes and no reply fields: replies to reminders are not checked (the
+  // hub refuses a final reply to a notice; remarks are free).
   return {std::string(kSettlementReminder), "物业费结清提醒", "1h", "4h", reminder_fields()};
 }
 

@@ -26,6 +26,9 @@ inline constexpr std::string_view kSettled = "settled";
 inline constexpr std::string_view kArrears = "arrears";
 inline constexpr std::string_view kNoAnswer = "no_answer";
 
+// The fee check declares its final replies' outcomes (settled, arrears) and
+// reply fields as check_fee_check_reply checks them; the reminder, a notice,
+// declares none.
 CaseTypeDecl fee_check_type();
 CaseTypeDecl settlement_reminder_type();
 

@@ -80,6 +80,51 @@ std::vector<FieldDecl> handover_result_fields() {
           {"/handovers", F::kArray, true, "every handover: unit, kind, outcome and what was answered"}};
 }
 
+// What final replies say, as declared for `hubctl types` and the docs; the reply
+// checks below take their outcomes from here. A field needed by one outcome
+// only is declared optional, its help naming that outcome.
+std::vector<OutcomeDecl> item_outcomes() {
+  return {{std::string(kPassed), "合格", "the item meets the standard; no /defects"},
+          {std::string(kFailed), "不合格", "defects found: /defects and who must fix them in /must_act"}};
+}
+
+std::vector<FieldDecl> item_reply_fields() {
+  return {{"/defects", F::kArray, false,
+           "failed: required, the defects found (non-empty strings); passed: left out or empty"},
+          {"/must_act", F::kString, false, "failed: required, who must fix the defects: \"developer\" or a unit id"},
+          {"/remarks", F::kString, false, "any verdict: a remark, kept with the item's verdict"}};
+}
+
+std::vector<OutcomeDecl> exit_outcomes() {
+  return {{std::string(kApproved), "同意退出",
+           "the 镇街 approves: public notice, handovers, and the directory changes on /exit_date"},
+          {std::string(kRefused), "不同意退出", "the 镇街 refuses, saying why in /reason; nothing changes"}};
+}
+
+std::vector<FieldDecl> exit_reply_fields() {
+  return {{"/reason", F::kString, false, "refused: required, why the exit is refused"}};
+}
+
+std::vector<OutcomeDecl> handover_outcomes() {
+  return {{std::string(kDone), "已交接",
+           "taken over: /readings (meters_accounts) or /received (keys_drawings), at least one of them"},
+          {std::string(kRefused), "不予接收", "cannot be taken over as handed, saying why in /reason"}};
+}
+
+std::vector<FieldDecl> handover_reply_fields() {
+  return {{"/readings", F::kArray, false,
+           "done: the meter readings and accounts taken over, non-empty strings or objects; this or /received"},
+          {"/received", F::kArray, false,
+           "done: what was received (keys, drawings, archives), non-empty strings or objects; this or /readings"},
+          {"/reason", F::kString, false, "refused: required, why the handover cannot be taken over"}};
+}
+
+CaseTypeDecl with_replies(CaseTypeDecl decl, std::vector<OutcomeDecl> outcomes, std::vector<FieldDecl> reply_fields) {
+  decl.outcomes = std::move(outcomes);
+  decl.reply_fields = std::move(reply_fields);
+  return decl;
+}
+
 void require_compound(const CaseView& c, Problems& problems) {
   if (c.compound.empty())
     problems.push_back({"", "the case must name its compound (the compound the " + c.type + " concerns)"});
@@ -132,11 +177,11 @@ bool non_empty_string(const Json& body, std::string_view pointer) {
   return s != nullptr && !s->empty();
 }
 
-void check_outcome(const ReplyView& r, std::initializer_list<std::string_view> allowed, Problems& problems) {
+void check_outcome(const ReplyView& r, const std::vector<OutcomeDecl>& allowed, Problems& problems) {
   std::string list;
-  for (auto a : allowed) {
-    if (r.outcome == a) return;
-    list += (list.empty() ? "\"" : ", \"") + std::string(a) + "\"";
+  for (const auto& a : allowed) {
+    if (r.outcome == a.id) return;
+    list += (list.empty() ? "\"" : ", \"") + a.id + "\"";
   }
   problems.push_back({"", "the outcome of a final reply must be one of " + list + ", not \"" + r.outcome + "\""});
 }
@@ -222,7 +267,7 @@ Problems check_handover_result(const CaseView& c) {
 
 Problems check_item_reply(const ReplyView& r) {
   Problems problems;
-  check_outcome(r, {kPassed, kFailed}, problems);
+  check_outcome(r, item_outcomes(), problems);
   if (r.outcome == kFailed) {
     check_list(r.body, "/defects", "the defects found", false, problems);
     if (!non_empty_string(r.body, "/must_act"))
@@ -236,7 +281,7 @@ Problems check_item_reply(const ReplyView& r) {
 
 Problems check_exit_reply(const ReplyView& r) {
   Problems problems;
-  check_outcome(r, {kApproved, kRefused}, problems);
+  check_outcome(r, exit_outcomes(), problems);
   if (r.outcome == kRefused && !non_empty_string(r.body, "/reason"))
     problems.push_back({"/reason", "a refusal needs a reason"});
   return problems;
@@ -244,7 +289,7 @@ Problems check_exit_reply(const ReplyView& r) {
 
 Problems check_handover_reply(const ReplyView& r) {
   Problems problems;
-  check_outcome(r, {kDone, kRefused}, problems);
+  check_outcome(r, handover_outcomes(), problems);
   if (r.outcome == kRefused && !non_empty_string(r.body, "/reason"))
     problems.push_back({"/reason", "a refusal needs a reason"});
   if (r.outcome == kDone) {
@@ -262,14 +307,22 @@ Problems check_handover_reply(const ReplyView& r) {
 }  // namespace
 
 std::vector<CaseTypeDecl> case_type_decls() {
+  // The types without outcomes or reply fields are those whose replies
+  // check_reply does not check (any outcome, any body): the joint acceptance
+  // and the reinspection (the deployment's config sends them to the 镇街 as
+  // notices), and the plugin's results and notices (the hub refuses a final
+  // reply to a notice).
   return {{std::string(kJointAcceptance), "联合验收", "1wd", "20wd", joint_acceptance_fields()},
           {std::string(kReinspection), "复验申请", "1wd", "10wd", reinspection_fields()},
-          {std::string(kCompanyExit), "物业企业退出", "1wd", "5wd", company_exit_fields()},
-          {std::string(kAcceptanceItem), "联合验收事项", "1wd", "5wd", acceptance_item_fields()},
+          with_replies({std::string(kCompanyExit), "物业企业退出", "1wd", "5wd", company_exit_fields()},
+                       exit_outcomes(), exit_reply_fields()),
+          with_replies({std::string(kAcceptanceItem), "联合验收事项", "1wd", "5wd", acceptance_item_fields()},
+                       item_outcomes(), item_reply_fields()),
           {std::string(kAcceptanceResult), "联合验收结果", "1wd", "5wd", acceptance_result_fields()},
           {std::string(kExitPublicNotice), "退出公示", "1wd", "5wd", exit_public_notice_fields()},
           {std::string(kExitInvalid), "物业企业退出申请无效通知", "1wd", "5wd", exit_invalid_fields()},
-          {std::string(kHandover), "交接事项", "1wd", "10wd", handover_fields()},
+          with_replies({std::string(kHandover), "交接事项", "1wd", "10wd", handover_fields()}, handover_outcomes(),
+                       handover_reply_fields()),
           {std::string(kHandoverResult), "交接结果", "1wd", "5wd", handover_result_fields()}};
 }
 

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -41,6 +42,32 @@ TEST_CASE("hubd --check-config accepts the Xinhui config and reports every error
   CHECK(run(kBin + "hubd --no-such-option", out) == 2);
   CHECK(run(kBin + "hubd --help", out) == 0);
   CHECK_THAT(out, Catch::Contains("--check-config"));
+}
+
+TEST_CASE("hubctl types shows each case type from the config and its plugin, without a running hub", "[cli]") {
+  std::string out;
+  const std::string types = kBin + "hubctl types --config " + HUB_SOURCE_DIR + "/config/hub.yaml --module-dir " +
+                            HUB_BINARY_DIR + "/modules ";
+  REQUIRE(run(types + "court.arrears_referral --format json 2>&1", out) == 0);
+  const Json document = Json::parse(out);
+  REQUIRE(document.size() == 1);
+  const Json& referral = document[0];
+  CHECK(referral["name"] == "物业费欠费诉讼绿色通道移送");
+  CHECK(referral["sign_limit"] == "2wd");
+  CHECK(referral["routes"][0]["to"] == Json::array({"court"}));
+  CHECK(referral["attachments"]["max_files"] == 30);
+  CHECK(std::find(referral["senders"].begin(), referral["senders"].end(), "pm.jinxiu") != referral["senders"].end());
+  CHECK(std::any_of(referral["fields"].begin(), referral["fields"].end(),
+                    [](const Json& f) { return f["pointer"] == "/evidence" && f["required"] == true; }));
+  CHECK(std::any_of(referral["outcomes"].begin(), referral["outcomes"].end(),
+                    [](const Json& o) { return o["id"] == "judged"; }));
+
+  REQUIRE(run(types + "registry.fee_check 2>&1", out) == 0);
+  CHECK_THAT(out, Catch::StartsWith("registry.fee_check 物业费结清查询") && Catch::Contains("sent by: registry") &&
+                      Catch::Contains("/dwelling") && Catch::Contains("files: up to 10 per message"));
+  CHECK(run(types + "no.such.type 2>&1", out) == 1);
+  CHECK_THAT(out, Catch::Contains("no case type 'no.such.type'"));
+  CHECK(run(types + "--format yaml 2>&1", out) == 2);
 }
 
 TEST_CASE("hubd refuses to start with a clear message when the database or a plugin is missing", "[cli]") {
