@@ -61,7 +61,7 @@ std::int64_t store_case(PgConnection& db, const std::string& origin, const std::
 
 }  // namespace
 
-TEST_CASE("chunks are taken in order; a chunk again is harmless; gaps and overlaps are refused", "[attachments]") {
+TEST_CASE("chunks are taken in order, a chunk again is harmless, gaps and overlaps are refused", "[attachments]") {
   auto db = migrated();
   const std::string file = "%PDF-" + std::string(995, 'p');
   const std::string sha256 = hub::http_adapter::sha256_hex(file);
@@ -107,7 +107,7 @@ TEST_CASE("chunks are taken in order; a chunk again is harmless; gaps and overla
   CHECK(*bytes == file);
 }
 
-TEST_CASE("a digest that the bytes do not have drops the upload; a new start replaces one of another size",
+TEST_CASE("a digest that the bytes do not have drops the upload, a new start replaces one of another size",
           "[attachments]") {
   auto db = migrated();
   const std::string file = "%PDF-" + std::string(95, 'q');
@@ -133,7 +133,7 @@ TEST_CASE("a digest that the bytes do not have drops the upload; a new start rep
   CHECK(one(db, "SELECT string_agg(DISTINCT size::text, ',') FROM upload_parts") == "60");
 }
 
-TEST_CASE("a unit's unfinished and unused bytes are bounded; named files no longer count", "[attachments]") {
+TEST_CASE("a unit's unfinished and unused bytes are bounded, named files no longer count", "[attachments]") {
   auto db = migrated();
   const UploadQuota quota{2000, 2500};
   const std::string a = "%PDF-" + std::string(995, 'a'), b = "%PDF-" + std::string(995, 'b'),

@@ -98,7 +98,7 @@ TEST_CASE("a send or reply names files by digest, name and label, each once", "[
   CHECK(refused(many).request == "send");
 }
 
-TEST_CASE("an upload names the whole file and where its chunk goes; a fetch names a case and a file",
+TEST_CASE("an upload names the whole file and where its chunk goes, a fetch names a case and a file",
           "[protocol][attachments]") {
   const auto u = message_of<protocol::Upload>(
       {{"kind", "upload"}, {"sha256", kSha}, {"size", 5000}, {"type", "application/pdf"}, {"offset", 1000}});

@@ -175,7 +175,7 @@ void AttachmentService::take_chunk(const std::string& unit, const protocol::Answ
                "a file of " + std::to_string(u.size) + " bytes is larger than any case type takes (at most " +
                    std::to_string(largest) + " bytes)");
   const auto length = static_cast<std::int64_t>(data.size());
-  if (length == 0 || u.offset + length > u.size)
+  if (length == 0 || u.offset > u.size - length)  // (no sum: offsets near 2^63 must not overflow)
     return bad(protocol::code::kInvalidUpload,
                "a chunk carries 1 byte or more, and ends within the file's size (offset " + std::to_string(u.offset) +
                    " + " + std::to_string(length) + " bytes > size " + std::to_string(u.size) + ")");
