@@ -8,7 +8,6 @@
 #include "request_signature.h"
 #include "store/attachments.h"
 #include "store/case_batch.h"
-#include "store/migrations.h"
 #include "test_database.h"
 #include "util/time_parse.h"
 
@@ -17,13 +16,6 @@ using namespace hub::store;
 using Kind = UploadProgress::Kind;
 
 namespace {
-
-PgConnection migrated() {
-  auto db = PgConnection::connect(hub::test::TestPostgres::fresh_database());
-  REQUIRE(db.ok());
-  REQUIRE(migrate(*db).ok());
-  return std::move(db.value());
-}
 
 std::string one(PgConnection& db, const std::string& sql) {
   auto r = db.exec(sql);
@@ -62,7 +54,7 @@ std::int64_t store_case(PgConnection& db, const std::string& origin, const std::
 }  // namespace
 
 TEST_CASE("chunks are taken in order, a chunk again is harmless, gaps and overlaps are refused", "[attachments]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const std::string file = "%PDF-" + std::string(995, 'p');
   const std::string sha256 = hub::http_adapter::sha256_hex(file);
 
@@ -109,7 +101,7 @@ TEST_CASE("chunks are taken in order, a chunk again is harmless, gaps and overla
 
 TEST_CASE("a digest that the bytes do not have drops the upload, a new start replaces one of another size",
           "[attachments]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const std::string file = "%PDF-" + std::string(95, 'q');
   auto u = upload_of(file, 0);
   u.sha256 = std::string(64, 'a');
@@ -134,7 +126,7 @@ TEST_CASE("a digest that the bytes do not have drops the upload, a new start rep
 }
 
 TEST_CASE("a unit's unfinished and unused bytes are bounded, named files no longer count", "[attachments]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const UploadQuota quota{2000, 2500};
   const std::string a = "%PDF-" + std::string(995, 'a'), b = "%PDF-" + std::string(995, 'b'),
                     c = "%PDF-" + std::string(995, 'c');
@@ -160,7 +152,7 @@ TEST_CASE("a unit's unfinished and unused bytes are bounded, named files no long
 
 TEST_CASE("a file is read through a case by its parties only, and the sweep keeps what messages name",
           "[attachments]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const std::string named = "%PDF-" + std::string(95, 'n'), unused = "%PDF-" + std::string(95, 'u'),
                     shared = "%PDF-" + std::string(95, 's');
   const std::string named_sha = hub::http_adapter::sha256_hex(named);

@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include "store/case_batch.h"
-#include "store/migrations.h"
 #include "store/sql_values.h"
 #include "test_database.h"
 
@@ -13,13 +12,6 @@ using hub::Json;
 using namespace hub::store;
 
 namespace {
-
-PgConnection migrated() {
-  auto db = PgConnection::connect(hub::test::TestPostgres::fresh_database());
-  REQUIRE(db.ok());
-  REQUIRE(migrate(*db).ok());
-  return std::move(db.value());
-}
 
 NewCase new_case(const std::string& origin, const std::string& reference, const std::string& to) {
   NewCase n;
@@ -39,7 +31,7 @@ std::string one(PgConnection& db, const std::string& sql) {
 }  // namespace
 
 TEST_CASE("a batch mixing resends of stored cases with new ones answers each correctly", "[store][batch]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const auto t0 = std::chrono::system_clock::now();
   BatchInput first;
   first.cases = {new_case("a", "R1", "x")};
@@ -76,7 +68,7 @@ TEST_CASE("a batch mixing resends of stored cases with new ones answers each cor
 }
 
 TEST_CASE("a parked case is stored with its reason and no deliveries", "[store][batch]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   BatchInput in;
   in.cases = {new_case("a", "P1", "x")};
   in.cases[0].decision = {"", {}, "no route matches case type t.type"};
@@ -89,7 +81,7 @@ TEST_CASE("a parked case is stored with its reason and no deliveries", "[store][
 }
 
 TEST_CASE("deliveries to units connected here are written claimed and come back to be sent at once", "[store][batch]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const auto t0 = std::chrono::system_clock::now();
   BatchInput in;
   in.cases = {new_case("a", "D1", "x"), new_case("a", "D2", "elsewhere")};
@@ -133,7 +125,7 @@ TEST_CASE("deliveries to units connected here are written claimed and come back 
 // are now found by id and checked against hashed "id unit" keys. What must
 // hold whatever the plan: only the addressee's ack counts, once.
 TEST_CASE("a large ack batch acks exactly the addressees' own pending deliveries, once", "[store][batch]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const auto t0 = std::chrono::system_clock::now();
   auto cases_to = [](const std::string& prefix, int count) {
     BatchInput in;
@@ -176,7 +168,7 @@ TEST_CASE("a large ack batch acks exactly the addressees' own pending deliveries
 }
 
 TEST_CASE("array parameters carry every text, number, boolean and NULL intact", "[store][batch]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const std::vector<std::string> texts = {"", "plain", "with space", "quote \" inside", "back\\slash", "{braces},comma",
                                           "NULL", "tab\tnew\nline", "中文 单位", "'single'"};
   ArrayParam text_column, numbers, flags;
@@ -200,7 +192,7 @@ TEST_CASE("array parameters carry every text, number, boolean and NULL intact", 
 }
 
 TEST_CASE("events are copied in with every character they hold intact", "[store][batch]") {
-  auto db = migrated();
+  auto db = hub::test::migrated_database();
   const std::string awkward = "tab\there, newline\nthere, back\\slash, \\N, carriage\rreturn, 新州街道 \"quoted\"";
   Event e{"rejected", 0, 0, 0, "t.type", awkward, "", {{"reason", awkward}, {"list", {1, nullptr, "\\"}}}};
   Event no_detail{"operator", 0, 0, 0, "", "ops", "", Json()};

@@ -20,6 +20,7 @@
 
 #include "store/embedded_postgres.h"
 #include "store/embedded_postgres_os.h"
+#include "store/migrations.h"
 #include "store/pg.h"
 
 namespace hub::test {
@@ -164,6 +165,13 @@ TempDir::~TempDir() {
   stop_leftover_server(path_);
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+store::PgConnection migrated_database() {
+  auto db = store::PgConnection::connect(TestPostgres::fresh_database());
+  REQUIRE(db.ok());
+  REQUIRE(store::migrate(*db).ok());
+  return std::move(db.value());
 }
 
 }  // namespace hub::test

@@ -14,6 +14,8 @@
 
 #include <string>
 
+#include "store/pg.h"
+
 namespace hub::test {
 
 class TestPostgres {
@@ -27,6 +29,10 @@ class TestPostgres {
   // The folder holding the server (pgdata, pgrun, pg.log).
   static std::string data_dir();
 };
+
+// A connection to a fresh database (TestPostgres::fresh_database) with the
+// hub's schema applied (store::migrate).
+store::PgConnection migrated_database();
 
 // Immediate shutdown of a PostgreSQL server still running in <dir>/pgdata
 // (released by a test, or left by a killed process); waits until it is gone.
