@@ -132,7 +132,11 @@ std::string huge_headers(Arena& a) {
   TestClient c;
   REQUIRE(c.connect(a.port()).empty());
   const std::string junk = "X-Junk: " + std::string(1 << 20, 'a') + "\r\n";
-  return "answered " + status_of(c.request("POST", "/v1/cases", "{}", junk));
+  // The hub answers once the header passes its limit and closes without
+  // reading the rest, so the end of this write may fail (the connection
+  // reset under it): the answer is read whatever became of the write.
+  (void)c.write_raw("POST /v1/cases HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n" + junk + "\r\n{}");
+  return "answered " + status_of(c.read_response());
 }
 
 std::string huge_body(Arena& a) {

@@ -30,7 +30,7 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kFirstRead = 4096;
-constexpr std::size_t kMaxDrainBytes = 256 * 1024;      // read and dropped before closing
+constexpr std::size_t kMaxDrainBytes = 2 * 1024 * 1024;  // read and dropped before closing (a refused 1 MiB header fits)
 constexpr std::chrono::seconds kMaxDrainTime{2};          // at most, before closing
 
 // A parse error (as opposed to the client closing or resetting).
