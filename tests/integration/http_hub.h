@@ -68,7 +68,10 @@ class HttpHub {
 
   Json operate(Json request) {
     const hub::ops::OperatorEndpoint socket{deployment->operator_socket(), ""};
-    auto answer = hub::ops::ask_operator(socket, request);
+    // Bounded, and generous: under a loaded ctest -j2 a 10 s wait was once too short.
+    auto answer = hub::ops::ask_operator(socket, request, std::chrono::seconds(30));
+    INFO(request.dump() << ": " << (answer.ok() ? std::string("answered") : answer.status().message())
+                        << "; hubd's log:\n" << hubd->log());
     REQUIRE(answer.ok());
     INFO(answer->dump());
     REQUIRE((*answer)["ok"] == true);
