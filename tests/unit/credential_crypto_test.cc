@@ -4,7 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
+#include <thread>
+#include <vector>
 #include <fstream>
 
 #include "keys/certificate_fingerprint.h"
@@ -87,6 +91,34 @@ TEST_CASE("the master key file is created private, read back, and seals bound to
   CHECK_FALSE(again->open(altered, secret_context("xk_0123456789abcdef", "registry")).ok());
   CHECK_FALSE(again->open(sealed.substr(0, 10), secret_context("xk_0123456789abcdef", "registry")).ok());
   CHECK(first->seal(secret, "c") != first->seal(secret, "c"));  // a fresh nonce each time
+}
+
+TEST_CASE("hubs starting at once on one keys folder make one master key file and all use it", "[credentials]") {
+  hub::testing::PrivateDir dir;
+  const std::string path = dir.path() + "/keys/credentials.key";
+  constexpr int kHubs = 8;
+  std::vector<std::optional<CredentialKey>> keys(kHubs);
+  std::vector<int> made(kHubs, 0);
+  std::vector<std::string> errors(kHubs);
+  std::vector<std::thread> hubs;
+  for (int i = 0; i < kHubs; ++i)
+    hubs.emplace_back([&, i] {
+      bool created = false;
+      auto key = CredentialKey::load_or_create(path, created);
+      if (key.ok()) keys[i].emplace(std::move(key.value()));
+      else errors[i] = key.status().message();
+      made[i] = created ? 1 : 0;
+    });
+  for (auto& t : hubs) t.join();
+  for (int i = 0; i < kHubs; ++i) {
+    INFO(errors[i]);
+    REQUIRE(keys[i].has_value());
+  }
+  CHECK(std::count(made.begin(), made.end(), 1) == 1);
+  const std::string sealed = keys[0]->seal_check_value();
+  for (const auto& k : keys) CHECK(k->opens_check_value(sealed));
+  // Nothing but the key file is left in its folder.
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path() + "/keys"), {}) == 1);
 }
 
 TEST_CASE("the master key file is refused when others may read it or it is not one key", "[credentials]") {

@@ -94,11 +94,16 @@ Result<std::array<unsigned char, CredentialKey::kKeyBytes>> parse_key(const std:
 }
 
 // Writes a fresh key to `path`, created new with mode 0600 whatever the umask.
-Status create_key_file(const std::string& path) {
+// Writes a new key to a private file beside `path`, then links it to `path`
+// in one step: another hub sharing the folder and starting at the same time
+// either sees no file or a whole one. True: this call made the file; false:
+// another process made it first (it is used as it is).
+Result<bool> create_key_file(const std::string& path) {
   std::error_code ec;
   const auto folder = std::filesystem::path(path).parent_path();
   if (!folder.empty()) std::filesystem::create_directories(folder, ec);
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  const std::string draft = path + ".new-" + to_hex(random_bytes(8));
+  const int fd = ::open(draft.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return Status::Unavailable("cannot create the credentials key file " + path + ": " + std::strerror(errno) +
                                "; check its folder's owner and permissions, or set hub.credentials.key_file");
@@ -113,11 +118,17 @@ Status create_key_file(const std::string& path) {
     ok = n > 0;
     if (ok) done += static_cast<std::size_t>(n);
   }
-  const int error = errno;
+  int error = errno;
   ok = ::fsync(fd) == 0 && ::close(fd) == 0 && ok;
   sodium_memzero(text.data(), text.size());
-  if (ok) return {};
-  ::unlink(path.c_str());
+  bool linked = false;
+  if (ok) {
+    linked = ::link(draft.c_str(), path.c_str()) == 0;
+    error = errno;
+  }
+  ::unlink(draft.c_str());
+  if (linked) return true;
+  if (ok && error == EEXIST) return false;  // another hub made it a moment ago
   return Status::Unavailable("cannot write the credentials key file " + path + ": " + std::strerror(error));
 }
 
@@ -140,8 +151,9 @@ Result<CredentialKey> CredentialKey::load_or_create(const std::string& path, boo
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {
     if (sodium_init() < 0) return Status::Internal("libsodium could not start");
-    if (Status s = create_key_file(path); !s.ok()) return s;
-    created = true;
+    auto made = create_key_file(path);
+    if (!made.ok()) return made.status();
+    created = *made;
   }
   return load(path);
 }
