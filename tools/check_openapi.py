@@ -126,10 +126,17 @@ def resolve(document, value):
     return value
 
 
+def schema_validator(document, schema):
+    """A validator of values against `schema`, a schema of the document: OpenAPI 3.0's schema
+    objects are read as JSON Schema draft 4 (what they are based on), their local `$ref`s
+    resolved in the document. Its own members (`format: binary`, `example`, ...) are annotations
+    there and check nothing."""
+    return jsonschema.Draft4Validator(schema, resolver=jsonschema.RefResolver.from_schema(document))
+
+
 def check_examples(document):
     """Problems of examples that do not validate against their schemas."""
     problems = []
-    resolver = jsonschema.RefResolver.from_schema(document)
     count = 0
     for where, example, schema, is_example_object in examples_with_schemas(document, "#"):
         value = example
@@ -143,8 +150,7 @@ def check_examples(document):
                 problems.append(f"{where}: an Example Object needs a `value` (externalValue is not checked here)")
                 continue
             value = example["value"]
-        validator = jsonschema.Draft4Validator(schema, resolver=resolver)
-        for error in validator.iter_errors(value):
+        for error in schema_validator(document, schema).iter_errors(value):
             at = "/".join(str(p) for p in error.absolute_path) or "(top)"
             problems.append(f"{where}: at {at}: {error.message[:300]}")
         count += 1
