@@ -171,7 +171,8 @@ void write_deployment_head(std::ostream& y, const ScenarioDeployment& s, const s
     for (std::size_t i = 0; i < http->webhook_ports.size(); ++i)
       y << "        " << receiver_id(static_cast<int>(i)) << ": {url: \"https://127.0.0.1:" << http->webhook_ports[i]
         << "/inbox\", secret_file: " << yaml_quoted(http->secret_file(static_cast<int>(i)))
-        << ", ca_file: " << yaml_quoted(http->ca_file) << ", connections: " << http->webhook_connections << "}\n";
+        << ", ca_file: " << yaml_quoted(http->ca_file) << ", connections: " << http->webhook_connections
+        << ", batch: " << http->webhook_batch << "}\n";
   }
   y << "case_types:\n"
     << "  - {id: bench.case, name: 压测案件, plugin: generic}\n"

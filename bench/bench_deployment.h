@@ -99,6 +99,7 @@ struct HttpEdge {
   std::string ca_file;  // what both sides trust
   std::vector<int> webhook_ports;  // receiver i's webhook: https://127.0.0.1:<port>/inbox
   int webhook_connections = 4;     // pushes in flight to each receiver
+  int webhook_batch = 1;           // messages per push at most
   // The webhooks' secret files <dir>/<receiver id>.secret, made by hubd at
   // start (the bench reads them to check every push's signature).
   std::string secrets_dir;

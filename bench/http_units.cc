@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -24,6 +25,34 @@ constexpr auto kRequestTimeout = std::chrono::seconds(45);  // above the hub's 3
 
 std::int64_t unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The messages of a batch push, each as the hub wrote it ({"kind":"batch",
+// "messages":[{...},...]}, a shape the hub's adapter writes itself: the hub's
+// own output, so counting brackets outside strings finds them); nullopt when
+// the body is not such a batch.
+std::optional<std::vector<std::string>> batch_messages(const std::string& body) {
+  constexpr std::string_view kHead = R"({"kind":"batch","messages":[)";
+  if (body.rfind(kHead, 0) != 0) return std::nullopt;
+  std::vector<std::string> out;
+  int depth = 0;
+  std::size_t start = 0;
+  bool in_string = false;
+  for (std::size_t i = kHead.size(); i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{') {
+      if (depth++ == 0) start = i;
+    } else if (c == '}') {
+      if (--depth == 0) out.push_back(body.substr(start, i + 1 - start));
+      if (depth < 0) return out;  // the batch's own closing brace
+    }
+  }
+  return std::nullopt;
 }
 
 void sleep_until_ns(std::int64_t t) {
@@ -97,7 +126,7 @@ void HttpSender::drive_lane(Lane& lane) {
   const bool paced = scenario_.rate > 0;
   // Each connection has its share of the schedule, staggered across all of them.
   const double all_lanes = static_cast<double>(kUnits * lanes);
-  const double interval_ns = paced ? 1e9 * all_lanes / scenario_.rate : 0;
+  const double interval_ns = paced ? 1e9 * all_lanes * options_.batch / scenario_.rate : 0;
   const double phase_ns = paced ? interval_ns * (index_ * lanes + lane.index) / all_lanes : 0;
   sleep_until_ns(control_.start_ns);
   for (std::uint64_t slot = 0, k = 0;; ++k) {
@@ -117,55 +146,95 @@ void HttpSender::drive_lane(Lane& lane) {
     } else if (now < lane.pause_until_ns) {
       sleep_until_ns(lane.pause_until_ns);
     }
-    send_until_answered(lane, static_cast<std::uint64_t>(lane.index) + k * static_cast<std::uint64_t>(lanes) + 1);
+    const std::uint64_t request = static_cast<std::uint64_t>(lane.index) + k * static_cast<std::uint64_t>(lanes);
+    send_until_answered(lane, request * static_cast<std::uint64_t>(options_.batch) + 1);
   }
 }
 
-void HttpSender::send_until_answered(Lane& lane, std::uint64_t seq) {
-  const std::string reference = prefix_ + std::to_string(seq);
+void HttpSender::send_until_answered(Lane& lane, std::uint64_t first_seq) {
+  const auto n = static_cast<std::size_t>(options_.batch);
+  const bool batched = n > 1;
   const std::int64_t first_sent = steady_ns();
-  std::string body = "{";
-  fields_.append(body, reference, first_sent);
-  body += '}';
-  ++lane.r.sent;
-  if (control_.in_window(first_sent)) ++lane.r.sent_in_window;
-  control_.outstanding_total.fetch_add(1, std::memory_order_relaxed);
-  for (bool again = false;; again = true) {
+  std::vector<std::string> references(n), bodies(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    references[i] = prefix_ + std::to_string(first_seq + i);
+    bodies[i] = "{";
+    fields_.append(bodies[i], references[i], first_sent);
+    bodies[i] += '}';
+  }
+  lane.r.sent += static_cast<std::int64_t>(n);
+  if (control_.in_window(first_sent)) lane.r.sent_in_window += static_cast<std::int64_t>(n);
+  control_.outstanding_total.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
+  std::vector<std::size_t> open(n);  // the cases not yet answered for good
+  for (std::size_t i = 0; i < n; ++i) open[i] = i;
+  const char* path = batched ? "/v1/case-batches" : "/v1/cases";
+  for (bool again = false; !open.empty(); again = true) {
     if (control_.abort.load(std::memory_order_relaxed) || steady_ns() > control_.drain_deadline_ns) {
-      ++lane.r.unanswered;
+      lane.r.unanswered += static_cast<std::int64_t>(open.size());
       break;
     }
-    if (again) ++lane.r.resends;
+    if (again) lane.r.resends += static_cast<std::int64_t>(open.size());
+    std::string body;
+    if (batched) {
+      body = R"({"cases":[)";
+      for (std::size_t k = 0; k < open.size(); ++k) (k > 0 ? body += ',' : body) += bodies[open[k]];
+      body += "]}";
+    } else {
+      body = bodies[0];
+    }
     const std::int64_t timestamp = unix_seconds();
     const std::string nonce = fmt::format("{}s{:02d}c{:02d}n{:012d}", nonce_salt_, index_ + 1, lane.index + 1, ++lane.nonces);
     std::string text;
-    if (Status s = sig::canonical_text("POST", "/v1/cases", "", timestamp, nonce, body, &text); !s.ok())
+    if (Status s = sig::canonical_text("POST", path, "", timestamp, nonce, body, &text); !s.ok())
       throw std::runtime_error("canonical text: " + s.message());
     const http::ClientHeaders headers = {{std::string(sig::kKeyHeader), access_.key_id},
                                          {std::string(sig::kTimestampHeader), std::to_string(timestamp)},
                                          {std::string(sig::kNonceHeader), nonce},
                                          {std::string(sig::kSignatureHeader), sig::hmac_sha256_hex(access_.secret, text)}};
     http::ClientAnswer answer;
-    const Status sent = lane.connection->request("POST", "/v1/cases", body, headers, &answer);
+    const Status sent = lane.connection->request("POST", path, body, headers, &answer);
     if (!sent.ok()) {
       ++lane.r.codes["http_connection_failed"];
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // then a new connection
       continue;
     }
-    if (answer.status == 503 && answer.body.find("\"no_answer\"") != std::string::npos) {
-      ++lane.r.codes["no_answer"];  // the case may be stored: the same reference again
-      continue;
+    const Json j = Json::parse(answer.body, nullptr, false);
+    const std::int64_t now = steady_ns();
+    if (!j.is_object()) {
+      lane.r.other_errors += static_cast<std::int64_t>(open.size());
+      lane.r.codes[fmt::format("http_{}_unparsable", answer.status)] += static_cast<std::int64_t>(open.size());
+      break;
     }
-    handle(lane, reference, answer.status, answer.body, first_sent, steady_ns());
-    break;
+    // Each case's own answer: the batch's parts, or the request's answer for all of them.
+    const Json* parts = nullptr;
+    if (batched && answer.status == 200) {
+      const auto it = j.find("answers");
+      if (it == j.end() || !it->is_array() || it->size() != open.size()) {
+        lane.r.other_errors += static_cast<std::int64_t>(open.size());
+        lane.r.codes["batch_answer_unreadable"] += static_cast<std::int64_t>(open.size());
+        break;
+      }
+      parts = &*it;
+    }
+    std::vector<std::size_t> still_open;
+    for (std::size_t k = 0; k < open.size(); ++k) {
+      const Json& one = parts ? (*parts)[k]["answer"] : j;
+      const int status = parts ? (*parts)[k].value("status", 0) : answer.status;
+      if (status == 503 && one.value("code", "") == "no_answer") {
+        ++lane.r.codes["no_answer"];  // the case may be stored: the same reference again
+        still_open.push_back(open[k]);
+        continue;
+      }
+      handle(lane, references[open[k]], status, one, first_sent, now);
+    }
+    open = std::move(still_open);
   }
-  control_.outstanding_total.fetch_sub(1, std::memory_order_relaxed);
+  control_.outstanding_total.fetch_sub(static_cast<std::int64_t>(n), std::memory_order_relaxed);
 }
 
-void HttpSender::handle(Lane& lane, const std::string& reference, int status, const std::string& body,
+void HttpSender::handle(Lane& lane, const std::string& reference, int status, const Json& j,
                         std::int64_t first_sent_ns, std::int64_t now) {
   SenderResult& r = lane.r;
-  const Json j = Json::parse(body, nullptr, false);
   if (!j.is_object()) {
     ++r.other_errors;
     ++r.codes[fmt::format("http_{}_unparsable", status)];
@@ -247,9 +316,18 @@ http::Response HttpReceiver::on_push(const http::Request& request) {
     ++r_.codes["unsigned_push"];
     return http::Response::error(401, "bad_signature", "the push's signature does not verify");
   }
-  if (tally_message(request.body, now, prefix_, endpoint_, control_, r_, nullptr)) {
-    ++r_.acks_sent;  // the 2xx is the ack
+  // A webhook with `batch` > 1 gets {"kind":"batch","messages":[...]}; the 2xx acks them all.
+  const auto tally = [&](const std::string& message) {
+    if (!tally_message(message, now, prefix_, endpoint_, control_, r_, nullptr)) return;
+    ++r_.acks_sent;
     if (control_.in_window(now)) ++r_.acks_in_window;
+  };
+  if (request.body.rfind(R"({"kind":"batch")", 0) == 0) {
+    const auto messages = batch_messages(request.body);
+    if (!messages) ++r_.unparsable;
+    for (const auto& m : messages.value_or(std::vector<std::string>{})) tally(m);
+  } else {
+    tally(request.body);
   }
   return http::Response::text(204, "");
 }

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bench_deployment.h"
 #include "http/client_connection.h"
 #include "http/server.h"
@@ -55,7 +57,7 @@ class HttpSender : public SendingUnit {
   void drive_lane(Lane& lane);
   // Sends case `seq` until a final answer, the drain's end or an abort.
   void send_until_answered(Lane& lane, std::uint64_t seq);
-  void handle(Lane& lane, const std::string& reference, int status, const std::string& body,
+  void handle(Lane& lane, const std::string& reference, int status, const nlohmann::json& answer,
               std::int64_t first_sent_ns, std::int64_t now);
 
   HttpAccess access_;

@@ -292,6 +292,7 @@ class ScenarioRun {
     edge_.certificate_file = pki_->server_cert_file;
     edge_.private_key_file = pki_->server_key_file;
     edge_.ca_file = pki_->ca_file;
+    edge_.webhook_batch = options_.batch;
     edge_.webhook_ports.clear();
     for (int i = 0; i < kUnits; ++i) {
       auto port = free_tcp_port();
@@ -497,7 +498,8 @@ int run(const BenchOptions& options) {
                    (*db)->embedded() ? "embedded (private server, fsync on, synchronous_commit on)" : "--database",
                    kUnits, kUnits, over_http ? "HTTPS, signed requests and webhooks" : "ZeroMQ, CURVE",
                    options.payload_bytes,
-                   over_http ? fmt::format("{} connections/sender, one request in flight each", options.connections)
+                   over_http ? fmt::format("{} connections/sender, one request of {} case(s) in flight each",
+                                             options.connections, options.batch)
                              : fmt::format("{} unanswered/sender", options.window),
                    (*db)->embedded() ? " on a fresh database" : "", options.warmup_seconds, options.seconds,
                    options.drain_seconds, options.hub_log_level)

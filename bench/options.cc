@@ -106,6 +106,9 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
        "keep-alive connections, receivers as webhooks (see bench/README.md)")
       ("connections", po::value(&o.connections)->default_value(o.connections),
        "with --transport http: keep-alive connections of each sender")
+      ("batch", po::value(&o.batch)->default_value(o.batch),
+       "with --transport http: cases per request (POST /v1/case-batches when more than 1) and messages per webhook "
+       "push at most")
       ("window", po::value(&o.window)->default_value(o.window), "unanswered sends per sender at saturation")
       ("payload-bytes", po::value(&o.payload_bytes)->default_value(o.payload_bytes), "length of the payload's body")
       ("drain-seconds", po::value(&o.drain_seconds)->default_value(o.drain_seconds),
@@ -172,6 +175,11 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
   if (chosen == Transport::kHttp && (o.fairness || hubs != "1" || !o.growth.empty())) {
     std::cerr << "hub_bench: --transport http runs the throughput table on one hub: not with --fairness, --hubs or "
                  "--growth\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  if (o.batch < 1 || o.batch > 100) {
+    std::cerr << "hub_bench: --batch must be from 1 to 100 (the cases one POST /v1/case-batches carries)\n";
     exit_code = 2;
     return std::nullopt;
   }

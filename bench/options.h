@@ -49,6 +49,9 @@ struct BenchOptions {
   // --transport http: keep-alive HTTPS connections of each sender, one
   // request in flight on each (the window at saturation is this).
   int connections = 8;
+  // --transport http: cases per request (POST /v1/case-batches when > 1) and
+  // messages per webhook push at most (the webhooks' `batch`).
+  int batch = 1;
   int senders = 8;
   int receivers = 8;
   bool quick = false;

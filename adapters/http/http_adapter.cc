@@ -28,7 +28,7 @@ Status HttpAdapter::start(const nlohmann::json& settings, AdapterHost& host) noe
     pending_ = std::make_unique<PendingAnswers>(*timers_, settings_.answer_timeout);
     inbox_ = std::make_unique<Inbox>(*timers_, settings_.poll_presence, settings_.inbox_limit);
     pusher_ = std::make_unique<WebhookPusher>(
-        settings_.webhooks, settings_.inbox_limit,
+        settings_.webhooks,
         [this](const std::string& unit, const std::string& body) {
           if (auto ack = ack_for_message(body)) host_->on_message(Origin{unit, 0}, std::move(*ack));
         },

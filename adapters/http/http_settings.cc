@@ -102,14 +102,14 @@ Status parse_webhook(const std::string& unit, const nlohmann::json& entry, Webho
   if (!entry.is_object())
     return Status::InvalidArgument(where + " must be a map: {url: https://..., secret_file: ...}");
   static const char* kKnown[] = {"url", "secret_file", "ca_file", "timeout_seconds", "connections",
-                                 "allow_plain_http"};
+                                 "batch", "queue_limit", "allow_plain_http"};
   for (const auto& [key, value] : entry.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
     if (!known)
       return Status::InvalidArgument(where + "." + key +
                                      " is not a webhook setting (url, secret_file, ca_file, timeout_seconds, "
-                                     "connections, allow_plain_http)");
+                                     "connections, batch, queue_limit, allow_plain_http)");
   }
   WebhookSettings w;
   const auto url = entry.find("url");
@@ -137,6 +137,12 @@ Status parse_webhook(const std::string& unit, const nlohmann::json& entry, Webho
   std::int64_t connections = 0;
   if (Status s = read_count(entry, where, "connections", 2, 1, 32, &connections); !s.ok()) return s;
   w.connections = static_cast<int>(connections);
+  std::int64_t batch = 0;
+  if (Status s = read_count(entry, where, "batch", 1, 1, kLargestWebhookBatch, &batch); !s.ok()) return s;
+  w.batch = static_cast<int>(batch);
+  std::int64_t queue_limit = 0;
+  if (Status s = read_count(entry, where, "queue_limit", 1000, 1, 1000000, &queue_limit); !s.ok()) return s;
+  w.queue_limit = static_cast<std::size_t>(queue_limit);
   *out = std::move(w);
   return {};
 }
@@ -166,7 +172,7 @@ std::vector<SettingDecl> setting_declarations() {
        "uploads being read or stored at once, and files being fetched at once; more are answered 503 busy "
        "(an upload before its body is read)"},
       {"webhooks", SettingType::kMap, nullptr, false,
-       "units the hub pushes to, by unit id: {url, secret_file, ca_file, timeout_seconds, connections}; a "
+       "units the hub pushes to, by unit id: {url, secret_file, ca_file, timeout_seconds, connections, batch, queue_limit}; a "
        "unit not named here fetches its messages with GET /v1/inbox"},
   };
 }

@@ -11,7 +11,8 @@
 //   uploads_at_once: 4              # uploads being read or stored at once
 //   webhooks:                       # units pushed to, by unit id (URLs come only from here)
 //     registry: {url: "https://10.20.1.5/xh/inbox", secret_file: /etc/xinhui-hub/webhooks/registry.secret,
-//                ca_file: /etc/xinhui-hub/webhooks/registry-ca.pem, timeout_seconds: 10, connections: 2}
+//                ca_file: /etc/xinhui-hub/webhooks/registry-ca.pem, timeout_seconds: 10, connections: 2,
+//                batch: 1, queue_limit: 1000}
 #pragma once
 
 #include <chrono>
@@ -45,7 +46,17 @@ struct WebhookSettings {
   std::string ca_file;       // trust for the receiver's certificate; empty: the system's CAs
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // connect, TLS, request and answer, each
   int connections = 2;       // pushes in flight to this unit at once
+  // Messages one push carries at most. 1: each push is one message, as
+  // docs/PROTOCOL.md writes it. More: every push is {"kind":"batch",
+  // "messages":[...]} of 1..batch messages, whatever was waiting, and its
+  // 2xx acks them all (docs/ADAPTERS.md, "Webhooks").
+  int batch = 1;
+  // Messages waiting for a push at most; beyond, the hub keeps them and
+  // sends them again after its backoff.
+  std::size_t queue_limit = 1000;
 };
+
+inline constexpr std::int64_t kLargestWebhookBatch = 500;
 
 struct HttpSettings {
   http::ListenerSettings listener;

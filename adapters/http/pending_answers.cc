@@ -18,33 +18,75 @@ http::Response with_verdict(HttpVerdict verdict, std::string body) {
 
 }  // namespace
 
-void PendingAnswers::wait(std::uint64_t id, std::string request_kind, http::Responder respond) {
+AnswerBatch::AnswerBatch(std::size_t parts, std::string request_kind, http::Responder respond)
+    : answers_(parts), statuses_(parts, 0), missing_(parts), request_kind_(std::move(request_kind)),
+      respond_(std::move(respond)) {}
+
+void AnswerBatch::set(std::size_t index, int status, std::string answer) {
+  std::string body;
   {
     std::lock_guard lock(mu_);
-    waiting_.insert_or_assign(id, Waiting{std::move(request_kind), std::move(respond)});
+    if (index >= answers_.size() || statuses_[index] != 0) return;
+    statuses_[index] = status;
+    answers_[index] = std::move(answer);
+    if (--missing_ > 0) return;
+    std::size_t size = 64;
+    for (const auto& a : answers_) size += a.size() + 24;
+    body.reserve(size);
+    body.append(R"({"kind":"answers","request":")").append(request_kind_).append(R"(","answers":[)");
+    for (std::size_t i = 0; i < answers_.size(); ++i) {
+      if (i > 0) body.push_back(',');
+      body.append(R"({"status":)").append(std::to_string(statuses_[i])).append(R"(,"answer":)");
+      body.append(answers_[i]).push_back('}');
+    }
+    body.append("]}");
+  }
+  respond_(http::Response::json(200, std::move(body)));
+}
+
+void PendingAnswers::wait(std::uint64_t id, std::string request_kind, http::Responder respond) {
+  keep(id, Waiting{std::move(request_kind), std::move(respond), nullptr, 0});
+}
+
+void PendingAnswers::wait_part(std::uint64_t id, std::string request_kind, std::shared_ptr<AnswerBatch> batch,
+                               std::size_t index) {
+  keep(id, Waiting{std::move(request_kind), http::Responder(), std::move(batch), index});
+}
+
+void PendingAnswers::keep(std::uint64_t id, Waiting waiting) {
+  {
+    std::lock_guard lock(mu_);
+    waiting_.insert_or_assign(id, std::move(waiting));
   }
   timers_.at(TimerThread::Clock::now() + timeout_, [this, id] { expire(id); });
 }
 
-std::optional<http::Responder> PendingAnswers::take(std::uint64_t id) {
+std::optional<PendingAnswers::Waiting> PendingAnswers::take(std::uint64_t id) {
   std::lock_guard lock(mu_);
   const auto it = waiting_.find(id);
   if (it == waiting_.end()) return std::nullopt;
-  http::Responder respond = std::move(it->second.respond);
+  Waiting waiting = std::move(it->second);
   waiting_.erase(it);
-  return respond;
+  return waiting;
+}
+
+void PendingAnswers::settle(Waiting& waiting, http::Response response) {
+  if (waiting.batch)
+    waiting.batch->set(waiting.index, response.status, std::move(response.body));
+  else
+    waiting.respond(std::move(response));
 }
 
 bool PendingAnswers::answer(std::uint64_t id, const std::string& body) {
-  auto respond = take(id);
-  if (respond) (*respond)(response_for_answer(body));
-  return respond.has_value();
+  auto waiting = take(id);
+  if (waiting) settle(*waiting, response_for_answer(body));
+  return waiting.has_value();
 }
 
 bool PendingAnswers::answer_with_data(std::uint64_t id, const std::string& body, std::string data) {
-  auto respond = take(id);
-  if (respond) (*respond)(response_for_file(body, std::move(data)));
-  return respond.has_value();
+  auto waiting = take(id);
+  if (waiting) settle(*waiting, response_for_file(body, std::move(data)));
+  return waiting.has_value();
 }
 
 std::size_t PendingAnswers::size() const {
@@ -53,18 +95,12 @@ std::size_t PendingAnswers::size() const {
 }
 
 void PendingAnswers::expire(std::uint64_t id) {
-  Waiting waiting;
-  {
-    std::lock_guard lock(mu_);
-    const auto it = waiting_.find(id);
-    if (it == waiting_.end()) return;
-    waiting = std::move(it->second);
-    waiting_.erase(it);
-  }
-  waiting.respond(adapter_error("no_answer",
-                                "the hub did not answer in time; nothing is known of this request: send it again "
-                                "with the same reference (the hub never does the same work twice)",
-                                waiting.request_kind));
+  auto waiting = take(id);
+  if (!waiting) return;
+  settle(*waiting, adapter_error("no_answer",
+                                 "the hub did not answer in time; nothing is known of this request: send it again "
+                                 "with the same reference (the hub never does the same work twice)",
+                                 waiting->request_kind));
 }
 
 http::Response response_for_answer(const std::string& body) {

@@ -31,6 +31,16 @@ struct FixedMember {
 // after white space, with '{'; the message says to send a JSON object).
 Status splice_message(const std::vector<FixedMember>& fixed, std::string_view body, std::string* out);
 
+// The cases of a batch body {"cases":[{...},{...}]} (POST /v1/case-batches),
+// each as the exact bytes the unit sent, so that the hub judges each one as if
+// it came alone (its problems' pointers point into that case). The body is
+// read by nlohmann's streaming parser first: it must be valid JSON, one object
+// whose only member is "cases", an array of 1..max_cases objects, nested at
+// most max_depth deep (the body itself counting 1). Fails with a message
+// saying which of these the body breaks. Pure; no I/O.
+Status split_case_batch(std::string_view body, std::size_t max_cases, std::size_t max_depth,
+                        std::vector<std::string_view>* cases);
+
 // The JSON string of `text` (quoted, escaped), for route parameters.
 std::string json_string(std::string_view text);
 

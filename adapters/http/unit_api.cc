@@ -1,5 +1,7 @@
 #include "unit_api.h"
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -15,6 +17,13 @@ namespace {
 constexpr std::size_t kDefaultPollLimit = 100;
 constexpr std::size_t kLargestPollLimit = 500;
 constexpr const char* kHeartbeat = R"({"kind":"heartbeat"})";
+// Cases one POST /v1/case-batches carries at most, and how deep it may nest
+// (the hub's own limit for a message is 64; a case sits 2 levels down).
+constexpr std::size_t kLargestCaseBatch = 100;
+constexpr std::size_t kBatchDepth = 66;
+// The parts of a batch are the hub's requests too: their ids are apart from
+// the listener's (which count from 1), so the two never meet.
+constexpr std::uint64_t kFirstPartId = std::uint64_t{1} << 62;
 // A fetch over HTTP asks for the whole file; the hub sends at most its size.
 constexpr std::int64_t kWholeFile = std::int64_t{1} << 40;
 
@@ -118,6 +127,32 @@ class UnitApi {
     parts_.host->on_message(Origin{*unit, r.id}, std::move(*text));
   }
 
+  // Several cases in one request (docs/ADAPTERS.md, "Sending many cases"):
+  // each is sent as if it came alone, the answers come back together.
+  void send_batch(const http::Request& r, http::Responder respond) const {
+    constexpr std::string_view kKind = "send_batch";
+    http::Response refusal;
+    const auto unit = authenticate(r, kKind, &refusal);
+    if (!unit) return void(respond(std::move(refusal)));
+    const auto type = r.headers.get("Content-Type");
+    if (!type || !starts_with_json_type(*type))
+      return void(respond(refused("unsupported_media_type",
+                                  "send the body as JSON with Content-Type: application/json", kKind)));
+    std::vector<std::string_view> cases;
+    if (Status s = split_case_batch(r.body, kLargestCaseBatch, kBatchDepth, &cases); !s.ok())
+      return void(respond(refused("malformed_json", s.message(), kKind)));
+    auto batch = std::make_shared<AnswerBatch>(cases.size(), std::string(kKind), std::move(respond));
+    const std::vector<FixedMember> fixed{{"kind", R"("send")"}};
+    const std::uint64_t first = next_part_id_.fetch_add(cases.size());
+    std::vector<std::string> texts(cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      splice_message(fixed, cases[i], &texts[i]);  // an object: it cannot fail
+      parts_.pending->wait_part(first + i, "send", batch, i);
+    }
+    for (std::size_t i = 0; i < cases.size(); ++i)
+      parts_.host->on_message(Origin{*unit, first + i}, std::move(texts[i]));
+  }
+
   // An ack: the hub does not answer acks, so the adapter says it took it.
   void ack(const http::Request& r, http::Responder respond, const RouteSpec& spec) const {
     http::Response refusal;
@@ -205,6 +240,7 @@ class UnitApi {
   }
 
   UnitApiParts parts_;
+  mutable std::atomic<std::uint64_t> next_part_id_{kFirstPartId};
 };
 
 }  // namespace
@@ -235,6 +271,10 @@ Status add_unit_api(http::Router& router, UnitApiParts parts) {
   std::vector<Status> added;
   added.push_back(router.add("POST", "/v1/hello", asking({"hello", "", ""})));
   added.push_back(router.add("POST", "/v1/cases", asking({"send", "", ""})));
+  added.push_back(router.add("POST", "/v1/case-batches",
+                             on_workers("send_batch", [api](const http::Request& r, http::Responder respond) {
+                               api->send_batch(r, std::move(respond));
+                             })));
   added.push_back(router.add("GET", "/v1/cases/{case}", asking({"read", "case", "case"})));
   added.push_back(router.add("POST", "/v1/deliveries/{delivery}/replies", asking({"reply", "delivery", "delivery"})));
   added.push_back(router.add("POST", "/v1/deliveries/{delivery}/ack", acking({"ack", "delivery", "delivery"})));

@@ -3,6 +3,8 @@
 //
 //   POST /v1/hello                                  hello      -> welcome
 //   POST /v1/cases                                  send       -> accepted / rejected
+//   POST /v1/case-batches                           {"cases":[...]}: up to 100 sends, each answered as
+//                                                   alone, all in one 200 {"kind":"answers",...}
 //   GET  /v1/cases/{case}                           read       -> case
 //   POST /v1/deliveries/{delivery}/replies          reply      -> reply_accepted
 //   POST /v1/deliveries/{delivery}/{sign|return|assign|extend|grant_extension|

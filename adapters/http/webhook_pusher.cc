@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -27,6 +28,20 @@ std::int64_t unix_now() {
 
 }  // namespace
 
+std::string batch_body(const std::vector<std::string>& messages) {
+  std::size_t size = 32;
+  for (const auto& m : messages) size += m.size() + 1;
+  std::string body;
+  body.reserve(size);
+  body.append(R"({"kind":"batch","messages":[)");
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (i > 0) body.push_back(',');
+    body.append(messages[i]);
+  }
+  body.append("]}");
+  return body;
+}
+
 std::vector<std::pair<std::string, std::string>> push_signature_headers(const WebhookSettings& webhook,
                                                                         const std::string& body,
                                                                         std::int64_t unix_seconds,
@@ -45,9 +60,8 @@ std::vector<std::pair<std::string, std::string>> push_signature_headers(const We
           {std::string(kSignatureHeader), hmac_sha256_hex(webhook.secret, text)}};
 }
 
-WebhookPusher::WebhookPusher(const std::map<std::string, WebhookSettings>& webhooks, std::size_t queue_limit,
-                             Pushed pushed, Warn warn)
-    : webhooks_(webhooks), queue_limit_(queue_limit), pushed_(std::move(pushed)), warn_(std::move(warn)) {
+WebhookPusher::WebhookPusher(const std::map<std::string, WebhookSettings>& webhooks, Pushed pushed, Warn warn)
+    : webhooks_(webhooks), pushed_(std::move(pushed)), warn_(std::move(warn)) {
   for (const auto& [unit, webhook] : webhooks_) {
     auto lane = std::make_unique<Lane>();
     lane->unit = unit;
@@ -83,7 +97,7 @@ bool WebhookPusher::push(const std::string& unit, std::string body) {
   Lane& lane = *it->second;
   {
     std::lock_guard lock(lane.mu);
-    if (lane.queue.size() >= queue_limit_) return false;
+    if (lane.queue.size() >= lane.webhook->queue_limit) return false;
     lane.queue.push_back(std::move(body));
   }
   lane.ready.notify_one();
@@ -101,22 +115,31 @@ void WebhookPusher::work(Lane& lane) {
   // A receiver says 2xx; it does not send content.
   client.answer_limit = 64 * 1024;
   http::ClientConnection connection(std::move(client));
+  std::vector<std::string> messages;
   while (true) {
-    std::string body;
+    messages.clear();
     {
       std::unique_lock lock(lane.mu);
       lane.ready.wait(lock, [&] { return stop_flag_ || !lane.queue.empty(); });
       if (stop_flag_) return;
-      body = std::move(lane.queue.front());
-      lane.queue.pop_front();
+      const std::size_t n = std::min(lane.queue.size(), static_cast<std::size_t>(webhook.batch));
+      for (std::size_t i = 0; i < n; ++i) {
+        messages.push_back(std::move(lane.queue.front()));
+        lane.queue.pop_front();
+      }
     }
+    const std::string body = webhook.batch > 1 ? batch_body(messages) : std::move(messages.front());
     http::ClientAnswer answer;
     const Status sent = connection.request("POST", webhook.where.target, body,
                                            push_signature_headers(webhook, body, unix_now(), new_nonce()), &answer);
     const int status = answer.status;
     if (sent.ok() && status >= 200 && status < 300) {
       record(lane, true, "");
-      pushed_(lane.unit, body);
+      if (webhook.batch > 1) {
+        for (const auto& message : messages) pushed_(lane.unit, message);
+      } else {
+        pushed_(lane.unit, body);
+      }
     } else {
       record(lane, false, sent.ok() ? "answered HTTP " + std::to_string(status) : sent.message());
     }

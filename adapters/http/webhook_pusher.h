@@ -6,6 +6,8 @@
 // headers X-XH-Timestamp, X-XH-Nonce and X-XH-Signature; the unit checks
 // them before trusting the body). A 2xx answer means the unit stored the
 // message: `pushed` is called, and the adapter acks the message for the unit.
+// A webhook with `batch` > 1 gets whatever waits, up to `batch` messages, in
+// one push (batch_body); its 2xx is `pushed` for each of them, in order.
 // Any other answer, or none in time, drops the message here: the hub sends it
 // again after its backoff (growing pauses, then parked for the operators), so
 // retries need no state of their own. A failing webhook is logged when it
@@ -36,8 +38,8 @@ class WebhookPusher {
   using Pushed = std::function<void(const std::string& unit, const std::string& body)>;
   using Warn = std::function<void(const std::string& line)>;
 
-  WebhookPusher(const std::map<std::string, WebhookSettings>& webhooks, std::size_t queue_limit, Pushed pushed,
-                Warn warn);
+  // Each unit's queue holds at most its webhook's queue_limit messages.
+  WebhookPusher(const std::map<std::string, WebhookSettings>& webhooks, Pushed pushed, Warn warn);
   ~WebhookPusher();  // stops
   WebhookPusher(const WebhookPusher&) = delete;
   WebhookPusher& operator=(const WebhookPusher&) = delete;
@@ -63,12 +65,15 @@ class WebhookPusher {
   void record(Lane& lane, bool ok, const std::string& why);
 
   std::map<std::string, WebhookSettings> webhooks_;
-  const std::size_t queue_limit_;
   const Pushed pushed_;
   const Warn warn_;
   std::map<std::string, std::unique_ptr<Lane>> lanes_;
   std::atomic<bool> stop_flag_{false};
 };
+
+// The body of a push of several messages (each a JSON object, as the hub
+// wrote it): {"kind":"batch","messages":[m1,m2,...]}.
+std::string batch_body(const std::vector<std::string>& messages);
 
 // The signature headers of one push of `body` to `webhook` at `unix_seconds`
 // with `nonce`.

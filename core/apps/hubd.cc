@@ -4,6 +4,7 @@
 #include <csignal>
 #include <ctime>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include <spdlog/sinks/ostream_sink.h>
@@ -13,6 +14,7 @@
 #include "bus/hub.h"
 #include "config/loader.h"
 #include "hubd_options.h"
+#include "keys/credential_key.h"
 #include "module_dir.h"
 #include "plugin_host/plugin_set.h"
 #include "store/embedded_postgres.h"
@@ -124,6 +126,20 @@ int main(int argc, char** argv) {
     if (!plugins.ok()) {
       std::cerr << "error: " << plugins.status().message() << "\n";
       return 1;
+    }
+    // The credentials' master key: a file that is there must be a key hubd can read; a missing one is made
+    // at the first start (whether the database holds secrets sealed with another is known only then).
+    const std::string& key_file = deployment->hub.credentials.key_file;
+    std::error_code missing;
+    if (std::filesystem::exists(key_file, missing)) {
+      auto key = hub::keys::CredentialKey::load(key_file);
+      if (!key.ok()) {
+        std::cerr << "error: hub.credentials.key_file: " << key.status().message() << "\n";
+        return 1;
+      }
+    } else {
+      std::cout << options->config << ": hub.credentials.key_file " << key_file
+                << " does not exist yet: hubd makes it at its first start (back it up then)\n";
     }
     std::cout << options->config << ": valid (" << deployment->units.size() << " units, "
               << deployment->case_types.size() << " case types, " << deployment->routes.size() << " routes, "

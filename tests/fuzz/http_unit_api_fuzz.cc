@@ -6,7 +6,10 @@
 //  - a canonical query is stable: canonicalising it again changes nothing;
 //  - a spliced message of a body that is one JSON object is one JSON object
 //    that starts with the route's members and holds every member of the body;
-//  - the canonical text is seven lines, the last the body's SHA-256.
+//  - the canonical text is seven lines, the last the body's SHA-256;
+//  - a batch body splits only when it is valid JSON of the batch's shape,
+//    and then into exactly its cases, each the bytes of one JSON object
+//    equal to the parsed body's item.
 // The input is split into fields by a FuzzedDataProvider, so each reaches its
 // parser whole; bodies may be large (MAX_LEN).
 #include <fuzzer/FuzzedDataProvider.h>
@@ -60,6 +63,23 @@ void check_splice(const std::string& body) {
   require(parsed.size() == parsed_body.size() + 2);
 }
 
+void check_batch(const std::string& body) {
+  std::vector<std::string_view> cases;
+  const bool split = split_case_batch(body, 100, 66, &cases).ok();
+  const auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (!split) {
+    require(cases.empty());
+    return;
+  }
+  require(parsed.is_object() && parsed.size() == 1 && parsed["cases"].is_array());
+  const auto& items = parsed["cases"];
+  require(cases.size() == items.size() && !cases.empty() && cases.size() <= 100);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    require(cases[i].front() == '{' && cases[i].back() == '}');
+    require(nlohmann::json::parse(cases[i], nullptr, false) == items[i]);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -88,6 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   check_text(method, path, query, h, body);
   check_splice(body);
+  check_batch(body);
   for (const auto& segment : segments) (void)parse_id(segment);
   (void)ack_for_message(body);
   return 0;

@@ -74,8 +74,19 @@ TEST_CASE("chunks are taken in order, a chunk again is harmless, gaps and overla
   CHECK(one(db, "SELECT count(*) FROM upload_parts") == "0");
   CHECK(one(db, "SELECT size FROM attachment_blobs WHERE sha256 = '" + sha256 + "'") == "1000");
 
-  // After it is complete, any chunk of it is answered complete.
-  CHECK(take(db, "pm.a", file, 0, 400).kind == Kind::kComplete);
+  // After it is complete, any chunk of it is answered complete, with the stored size and type
+  // whatever the chunk declares.
+  const auto done = take(db, "pm.a", file, 0, 400);
+  CHECK(done.kind == Kind::kComplete);
+  CHECK(done.size == 1000);
+  CHECK(done.media_type == "application/pdf");
+  hub::protocol::Upload other_claim = upload_of(file, 0, "image/png");
+  other_claim.size = 5000;
+  auto claimed = take_upload_chunk(db, "pm.a", other_claim, std::string_view(file).substr(0, 100), {}, kNoon);
+  REQUIRE(claimed.ok());
+  CHECK(claimed->kind == Kind::kComplete);
+  CHECK(claimed->size == 1000);
+  CHECK(claimed->media_type == "application/pdf");
   auto mine = files_uploaded_by(db, "pm.a", {sha256, std::string(64, 'f')});
   REQUIRE(mine.ok());
   REQUIRE(mine->size() == 1);

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "store/case_read.h"
 #include "test_database.h"
 #include "test_hub.h"
@@ -133,7 +135,7 @@ TEST_CASE("the originator reads its case with every delivery and reply", "[read]
   CHECK(j["replies"][1]["final"] == true);
   CHECK(j["replies"][1]["outcome"] == "done");
   CHECK(j["replies"][1]["at"] == "2026-12-07T10:00:00+08:00");
-  // Reads change nothing and record nothing.
+  // Reads a unit is allowed change nothing and record nothing.
   CHECK(query_one(c.d, "SELECT count(*) FROM events WHERE kind = 'rejected'") == "0");
 }
 
@@ -172,6 +174,13 @@ TEST_CASE("a unit party to nothing is told the case does not exist, exactly as f
   }
   // The originator's own missing case gets the same answer.
   CHECK(read_case(*c.sender, missing)["code"] == "unknown_case");
+  // Each refusal is in the events (and the routing log) for the operators: who asked for which case.
+  REQUIRE(wait_until(c.d, "SELECT count(*) FROM events WHERE kind = 'rejected'", "3"));
+  CHECK(query_one(c.d, "SELECT string_agg(from_unit || ':' || (detail->>'case') || ':' || (detail->>'code') || ':' || "
+                       "(detail->>'request'), ',' ORDER BY id) FROM events WHERE kind = 'rejected'") ==
+        fmt::format("test.receiver:{0}:unknown_case:read,test.receiver:{1}:unknown_case:read,"
+                    "test.sender:{1}:unknown_case:read",
+                    c.case_id, missing));
 }
 
 TEST_CASE("the receiver of an escalation notice reads the case it supervises", "[read]") {

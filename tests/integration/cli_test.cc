@@ -44,6 +44,19 @@ TEST_CASE("hubd --check-config accepts the Xinhui config and reports every error
   CHECK_THAT(out, Catch::Contains("--check-config"));
 }
 
+TEST_CASE("hubd --check-config reads the credentials' master key file when there is one", "[cli]") {
+  TestDeployment d;
+  std::string out;
+  const std::string key_file = d.dir() + "/keys/credentials.key";
+  std::filesystem::remove(key_file);
+  REQUIRE(run(kBin + "hubd --check-config " + d.config_path() + " 2>&1", out) == 0);
+  CHECK_THAT(out, Catch::Contains("does not exist yet") && Catch::Contains("credentials.key"));
+  write_file(key_file, "not a key\n");
+  ::chmod(key_file.c_str(), 0600);
+  REQUIRE(run(kBin + "hubd --check-config " + d.config_path() + " 2>&1", out) == 1);
+  CHECK_THAT(out, Catch::Contains("hub.credentials.key_file") && Catch::Contains("credentials.key"));
+}
+
 TEST_CASE("hubctl types shows each case type from the config and its plugin, without a running hub", "[cli]") {
   std::string out;
   const std::string types = kBin + "hubctl types --config " + HUB_SOURCE_DIR + "/config/hub.yaml --module-dir " +

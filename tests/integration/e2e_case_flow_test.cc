@@ -102,6 +102,7 @@ TEST_CASE("invalid cases are rejected with every problem, and nothing is stored"
   std::set<std::string> pointers;
   for (const auto& p : (*bad)["problems"]) pointers.insert(p["pointer"].get<std::string>());
   CHECK(pointers == std::set<std::string>{"/dwelling", "/seller", "/buyer", "/application_id"});
+  CHECK_THAT((*bad)["message"].get<std::string>(), Catch::StartsWith("4 problem(s) in the payload"));
 
   registry->send_case("BAD-2", "no.such.type", "jinxiu", Json::object());
   auto unknown = registry->wait_answer("BAD-2");

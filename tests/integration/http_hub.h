@@ -49,17 +49,19 @@ struct Credential {
   std::string key_id, secret;
 };
 
-// hubd with the http adapter on HTTPS, test.pushed on a webhook.
+// hubd with the http adapter on HTTPS, test.pushed on a webhook that takes
+// `webhook_batch` messages a push at most.
 class HttpHub {
  public:
-  explicit HttpHub(int webhook_failures = 0) : receiver(webhook_failures), port_(hub::http::testing::free_loopback_port()) {
+  explicit HttpHub(int webhook_failures = 0, int webhook_batch = 1)
+      : receiver(webhook_failures), port_(hub::http::testing::free_loopback_port()) {
     secret_file_ = write_secret("webhook-secret-of-test-pushed-0123456789");
     DeploymentOptions o;
     o.more_yaml = kHttpUnits;
     o.http_settings = "{listener: {bind: \"127.0.0.1:" + std::to_string(port_) + "\", certificate_file: \"" +
                       pki.server_cert_file + "\", private_key_file: \"" + pki.server_key_file +
                       "\"}, answer_timeout_seconds: 5, webhooks: {test.pushed: {url: \"" + receiver.url() +
-                      "\", secret_file: \"" + secret_file_ + "\"}}}";
+                      "\", secret_file: \"" + secret_file_ + "\", batch: " + std::to_string(webhook_batch) + "}}}";
     deployment = std::make_unique<TestDeployment>(o);
     hubd = std::make_unique<HubProcess>(*deployment);
     hubd->start();

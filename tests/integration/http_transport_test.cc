@@ -102,6 +102,62 @@ TEST_CASE("cases cross between HTTPS and ZeroMQ both ways through the real hubd"
                      "t"));
 }
 
+TEST_CASE("a batch of cases is stored case by case and answered in one, deliveries are pushed in batches",
+          "[http][batch]") {
+  HttpHub h(1, 10);  // the webhook answers 503 once, then takes up to 10 messages a push
+  const Credential web = h.issue("test.web");
+  TestClient client;
+  h.connect(client);
+  auto receiver = h.deployment->client("test.receiver");
+  receiver->hello();
+  REQUIRE(receiver->wait_kind("welcome"));
+
+  Json unknown = send_body("WB-3");
+  unknown["type"] = "test.nope";
+  const Json batch = {{"cases", {send_body("WB-1"), send_body("WB-2"), unknown}}};
+  const ClientResponse first = call(client, web, "POST", "/v1/case-batches", batch);
+  INFO(first.body);
+  REQUIRE(first.status == 200);
+  const Json answers = Json::parse(first.body)["answers"];
+  REQUIRE(answers.size() == 3);
+  CHECK(answers[0]["status"] == 201);
+  CHECK(answers[0]["answer"]["reference"] == "WB-1");
+  CHECK(answers[1]["status"] == 201);
+  CHECK(answers[1]["answer"]["reference"] == "WB-2");
+  CHECK(answers[2]["status"] == 422);
+  CHECK(answers[2]["answer"]["code"] == "unknown_case_type");
+  CHECK(answers[2]["answer"]["reference"] == "WB-3");
+  // The same batch again: the stored cases are duplicates of themselves, nothing is stored twice.
+  const ClientResponse again = call(client, web, "POST", "/v1/case-batches", batch);
+  REQUIRE(again.status == 200);
+  const Json repeated = Json::parse(again.body)["answers"];
+  for (int i = 0; i < 2; ++i) {
+    CHECK(repeated[i]["status"] == 200);
+    CHECK(repeated[i]["answer"]["duplicate"] == true);
+    CHECK(repeated[i]["answer"]["case"] == answers[i]["answer"]["case"]);
+  }
+  CHECK(query_one(*h.deployment, "SELECT count(*) FROM cases WHERE reference IN ('WB-1', 'WB-2', 'WB-3')") == "2");
+  for (int i = 0; i < 2; ++i) {
+    const auto delivery = receiver->wait_kind("delivery");
+    REQUIRE(delivery);
+    CHECK((*delivery)["origin"] == "test.web");
+  }
+
+  // ZeroMQ → the batched webhook: 12 cases, every delivery acked once by the 2xx of the push that carried it.
+  auto sender = h.deployment->client("test.sender");
+  for (int i = 1; i <= 12; ++i) send_accepted(*sender, "ZMQ-BATCH-" + std::to_string(i), "test.routed", "", Json::object());
+  REQUIRE(wait_until(*h.deployment,
+                     "SELECT count(*) FROM deliveries WHERE receiver = 'test.pushed' AND acked_at IS NOT NULL", "12"));
+  CHECK(query_one(*h.deployment, "SELECT count(*) FROM events e JOIN deliveries d ON d.id = e.delivery_id "
+                                 "WHERE e.kind = 'acked' AND d.receiver = 'test.pushed'") == "12");
+  for (const auto& push : h.receiver.wait_for("")) {
+    const Json body = Json::parse(push.body);
+    CHECK(body["kind"] == "batch");
+    CHECK(body["messages"].size() >= 1);
+    CHECK(body["messages"].size() <= 10);
+  }
+}
+
 TEST_CASE("a webhook that fails is pushed again by the hub and acked once when it answers 2xx", "[http]") {
   HttpHub h(2);  // the receiver answers 503 twice
   auto sender = h.deployment->client("test.sender");
@@ -237,6 +293,26 @@ TEST_CASE("the Python standard-library client of adapters/http/examples talks to
   INFO(inbox);
   CHECK_THAT(inbox, Catch::Contains("收到"));
   REQUIRE(wait_until(*h.deployment, "SELECT count(*) FROM replies WHERE acked_at IS NOT NULL", "1"));
+
+  // A batch: one answer line per case, in order.
+  const std::string batch_file = h.deployment->dir() + "/batch.json";
+  std::ofstream(batch_file) << R"([{"reference":"PY-B1","type":"test.faulty","compound":"","payload":{}},)"
+                            << R"({"reference":"PY-B2","type":"test.nope","compound":"","payload":{}}])";
+  const std::string batch = run_command(client + "send-batch " + batch_file, &status);
+  INFO(batch);
+  REQUIRE(status == 0);
+  const auto newline = batch.find('\n');
+  REQUIRE(newline != std::string::npos);
+  const Json batch_first = Json::parse(batch.substr(0, newline));
+  const Json batch_second = Json::parse(batch.substr(newline + 1));
+  CHECK(batch_first["reference"] == "PY-B1");
+  CHECK(batch_first["http_status"] == 201);
+  CHECK(batch_second["reference"] == "PY-B2");
+  CHECK(batch_second["code"] == "unknown_case_type");
+  const auto batched = receiver->wait_kind("delivery");
+  REQUIRE(batched);
+  CHECK((*batched)["reference"] == "PY-B1");
+  receiver->ack_delivery((*batched)["delivery"].get<std::int64_t>());
 
   // A refusal is printed on standard error with a non-zero status.
   run_command(client + "read 987654321 2>/dev/null", &status);

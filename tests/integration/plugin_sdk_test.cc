@@ -113,6 +113,7 @@ TEST_CASE("a reply the owning plugin refuses is not stored, and says what to fix
   CHECK((*refused)["code"] == "invalid_reply");
   REQUIRE((*refused)["problems"].size() == 1);
   CHECK((*refused)["problems"][0]["pointer"] == "/reason");
+  CHECK_THAT((*refused)["message"].get<std::string>(), Catch::StartsWith("1 problem(s) in this reply"));
   CHECK(query_one(d, "SELECT count(*) FROM replies") == "0");
 
   receiver->reply(id, "RR-2", true, "refused", {{"reason", "不属于本单位职责"}});

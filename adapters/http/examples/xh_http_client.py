@@ -19,12 +19,14 @@ Every request is signed (sign_request below); answers are the hub's protocol mes
 could not take now (429, 503) are sent again, with the same reference, after the pause the
 hub asks for (Retry-After), up to `attempts` times: the hub never does the same work twice.
 
-A webhook receiver checks each push with verify_push() before trusting it.
+A webhook receiver checks each push with verify_push() before trusting it, and reads its
+messages with messages_of_push() (one message, or a batch when the webhook has `batch` > 1).
 
 Run it as a program to try a hub by hand:
 
     python3 xh_http_client.py --url https://127.0.0.1:8443 --key-id xk_... --secret-file registry.secret \\
         --ca-file hub-ca.pem send ZY-1 registry.fee_check jinxiu '{"dwelling": "5号楼2单元301"}'
+    python3 xh_http_client.py ... send-batch cases.json   # up to 100 cases in one request, a line per answer
     python3 xh_http_client.py ... inbox --follow          # print and ack what comes
     python3 xh_http_client.py ... read 1024               # a case your unit is party to
     python3 xh_http_client.py ... upload 合同.pdf          # prints the file's sha256 to name in a case
@@ -105,6 +107,14 @@ def verify_push(secret, path, query, headers, body, now=None, seen_nonces=None):
     return True
 
 
+def messages_of_push(body):
+    """The messages a verified webhook push carries: [message] or, for {"kind":"batch",...}, its list."""
+    pushed = json.loads(body)
+    if pushed.get("kind") == "batch":
+        return list(pushed.get("messages", []))
+    return [pushed]
+
+
 class HubError(Exception):
     """The hub refused a request for good (4xx), or kept answering 'later' (429, 503)."""
 
@@ -141,6 +151,19 @@ class HubClient:
         if attachments:
             fields["attachments"] = attachments
         return self.call("POST", "/v1/cases", fields)
+
+    def send_cases(self, cases):
+        """Up to 100 cases in one request (docs/ADAPTERS.md, "Sending many cases"): each a dict with the
+        fields of send_case ("reference", "type", "compound", "payload", optionally "attachments").
+        Returns the answer of each case, in order, each with its own "http_status"; resend those
+        whose answer says "retry" with the same references."""
+        answer = self.call("POST", "/v1/case-batches", {"cases": list(cases)})
+        answers = []
+        for part in answer.get("answers", []):
+            one = dict(part["answer"])
+            one["http_status"] = part["status"]
+            answers.append(one)
+        return answers
 
     def read_case(self, case_id):
         return self.call("GET", "/v1/cases/%d" % case_id)
@@ -268,6 +291,8 @@ def main():
     send.add_argument("payload", help="the payload as JSON")
     send.add_argument("--attach", action="append", default=[], metavar="SHA256=NAME",
                       help="name a file your unit uploaded (repeat for more)")
+    batch = commands.add_parser("send-batch", help="send up to 100 cases in one request; prints each one's answer")
+    batch.add_argument("file", help="a JSON file holding a list of cases, each {reference, type, compound, payload}")
     upload = commands.add_parser("upload", help="upload a file; prints the hub's answer with its sha256")
     upload.add_argument("file")
     upload.add_argument("--type", help="its media type (default: from its extension)")
@@ -289,6 +314,10 @@ def main():
             files = [dict(zip(("sha256", "name"), a.split("=", 1))) for a in args.attach]
             print(json.dumps(hub.send_case(args.reference, args.type, args.compound, json.loads(args.payload),
                                            files), ensure_ascii=False))
+        elif args.command == "send-batch":
+            with open(args.file, encoding="utf-8") as f:
+                for answer in hub.send_cases(json.load(f)):
+                    print(json.dumps(answer, ensure_ascii=False))
         elif args.command == "upload":
             print(json.dumps(hub.upload_file(args.file, args.type), ensure_ascii=False))
         elif args.command == "fetch":

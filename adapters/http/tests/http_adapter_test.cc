@@ -587,3 +587,113 @@ TEST_CASE("the API's OpenAPI document is served without a credential, as JSON na
   // Nothing reached the host: the document needs no credential.
   CHECK(f.host.credentials().empty());
 }
+
+TEST_CASE("a batch of cases goes to the host as one send each, answered together in the cases' order",
+          "[http adapter][batch]") {
+  Fixture f(json{{"answer_timeout_seconds", 2}});
+  TestClient client;
+  f.connect(client);
+  const std::string body = R"({"cases":[{"reference":"B-1","payload":{"note":"}{"}},
+                                         {"reference":"B-2"}, {"reference":"B-3"}]})";
+  std::optional<ClientResponse> response;
+  std::thread caller([&] { response = f.call(client, "POST", "/v1/case-batches", body); });
+  const auto first = f.host.wait_for("B-1");
+  const auto second = f.host.wait_for("B-2");
+  const auto third = f.host.wait_for("B-3");
+  REQUIRE(first);
+  REQUIRE(second);
+  REQUIRE(third);
+  CHECK(first->unit == "registry");
+  CHECK(json::parse(first->body) == json::parse(R"({"kind":"send","reference":"B-1","payload":{"note":"}{"}})"));
+  CHECK(first->request != second->request);
+  CHECK(second->request != third->request);
+  // Answered out of order, the second refused, the third never: it times out as no_answer.
+  const std::string rejected =
+      R"({"kind":"error","code":"invalid_payload","request":"send","reference":"B-2","problems":[]})";
+  REQUIRE(f.adapter->answer(hub::Origin{"registry", second->request}, rejected).ok());
+  const std::string accepted = R"({"kind":"accepted","request":"send","reference":"B-1","case":9,"duplicate":false})";
+  REQUIRE(f.adapter->answer(hub::Origin{"registry", first->request}, accepted).ok());
+  caller.join();
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  const json answers = json::parse(response->body);
+  CHECK(answers["kind"] == "answers");
+  CHECK(answers["request"] == "send_batch");
+  REQUIRE(answers["answers"].size() == 3);
+  CHECK(answers["answers"][0]["status"] == 201);
+  CHECK(answers["answers"][0]["answer"] == json::parse(accepted));
+  CHECK(answers["answers"][1]["status"] == 422);
+  CHECK(answers["answers"][1]["answer"] == json::parse(rejected));
+  CHECK(answers["answers"][2]["status"] == 503);
+  CHECK(answers["answers"][2]["answer"]["code"] == "no_answer");
+  CHECK(answers["answers"][2]["answer"]["request"] == "send");
+  CHECK_FALSE(f.adapter->answer(hub::Origin{"registry", third->request}, accepted).ok());
+}
+
+TEST_CASE("a batch the adapter cannot split reaches the host with nothing, and says why", "[http adapter][batch]") {
+  Fixture f;
+  TestClient client;
+  f.connect(client);
+  for (const std::string body : {R"({"cases":[]})", R"({"cases":[{"reference":"X-1"},7]})", R"([{"reference":"X-2"}])",
+                                 R"({"cases":[{"reference":"X-3"}],"also":1})"}) {
+    INFO(body);
+    const auto response = f.call(client, "POST", "/v1/case-batches", body);
+    REQUIRE(response);
+    CHECK(response->status == 400);
+    CHECK(json::parse(response->body)["request"] == "send_batch");
+  }
+  std::string many = R"({"cases":[)";
+  for (int i = 0; i < 101; ++i) many += std::string(i > 0 ? "," : "") + R"({"reference":"M-)" + std::to_string(i) + "\"}";
+  const auto response = f.call(client, "POST", "/v1/case-batches", many + "]}");
+  REQUIRE(response);
+  CHECK(response->status == 400);
+  CHECK_THAT(json::parse(response->body)["message"].get<std::string>(), Catch::Contains("at most 100 cases"));
+  CHECK(f.host.count("X-") == 0);
+  CHECK(f.host.count("M-") == 0);
+}
+
+TEST_CASE("a webhook with a batch gets what waits in one signed push, and its 2xx acks each message once",
+          "[http adapter][batch]") {
+  WebhookReceiver receiver(1, "/xh/inbox");
+  const std::string webhook_secret = "webhook-secret-for-the-court-0123456789";
+  SecretFile secret(webhook_secret);
+  Fixture f(json{{"webhooks",
+                  {{"court", {{"url", receiver.url()}, {"secret_file", secret.path}, {"batch", 3},
+                              {"connections", 1}}}}}});
+  for (int id = 1; id <= 7; ++id)
+    REQUIRE(f.adapter->send("court", R"({"kind":"delivery","delivery":)" + std::to_string(id) + "}").ok());
+  // Whatever the pushes held, every message came, in order, at most 3 a push.
+  std::vector<hub::http::Request> pushes;
+  std::vector<int> seen;
+  const auto deadline = Clock::now() + kPatience;
+  while (seen.size() < 7 && Clock::now() < deadline) {
+    pushes = receiver.wait_for("", pushes.size() + 1);
+    seen.clear();
+    for (const auto& push : pushes) {
+      const json batch = json::parse(push.body);
+      REQUIRE(batch["kind"] == "batch");
+      REQUIRE(batch["messages"].size() >= 1);
+      REQUIRE(batch["messages"].size() <= 3);
+      for (const auto& m : batch["messages"]) seen.push_back(m["delivery"].get<int>());
+    }
+  }
+  REQUIRE(seen.size() == 7);
+  for (int i = 0; i < 7; ++i) CHECK(seen[static_cast<std::size_t>(i)] == i + 1);
+  // The first push was answered 503: its messages are not acked (the hub sends them again); every other is, once.
+  const json failed = json::parse(pushes[0].body)["messages"];
+  for (int id = 1; id <= 7; ++id) {
+    const std::string ack = R"({"kind":"ack","delivery":)" + std::to_string(id) + "}";
+    bool in_failed = false;
+    for (const auto& m : failed) in_failed = in_failed || m["delivery"] == id;
+    if (!in_failed) REQUIRE(f.host.wait_for(ack));
+    CHECK(f.host.count(ack) == (in_failed ? 0u : 1u));
+  }
+  // Each push is signed over its whole body.
+  for (const auto& push : pushes) {
+    std::string text;
+    REQUIRE(canonical_text("POST", push.path, push.query, std::stoll(std::string(*push.headers.get("X-XH-Timestamp"))),
+                           *push.headers.get("X-XH-Nonce"), push.body, &text)
+                .ok());
+    CHECK(hmac_sha256_hex(webhook_secret, text) == *push.headers.get("X-XH-Signature"));
+  }
+}

@@ -80,3 +80,52 @@ TEST_CASE("answers map to HTTP statuses a client can act on alone", "[status]") 
   CHECK(verdict_for_answer("error", "unavailable", false).retry_after_seconds > 0);
   CHECK(verdict_for_answer("error", "something_new", false).status == 500);
 }
+
+namespace {
+std::vector<std::string> split(std::string_view body, std::size_t max_cases = 100, std::size_t max_depth = 66) {
+  std::vector<std::string_view> cases;
+  const auto s = split_case_batch(body, max_cases, max_depth, &cases);
+  INFO(s.to_string());
+  REQUIRE(s.ok());
+  return {cases.begin(), cases.end()};
+}
+std::string refusal(std::string_view body, std::size_t max_cases = 100, std::size_t max_depth = 66) {
+  std::vector<std::string_view> cases;
+  const auto s = split_case_batch(body, max_cases, max_depth, &cases);
+  REQUIRE_FALSE(s.ok());
+  CHECK(cases.empty());
+  return s.message();
+}
+}  // namespace
+
+TEST_CASE("a batch's cases are the exact bytes the unit sent, whatever their strings hold", "[message][batch]") {
+  CHECK(split(R"({"cases":[{"reference":"A"}]})") == std::vector<std::string>{R"({"reference":"A"})"});
+  // Brackets, quotes and backslashes inside strings do not end a case; white space between cases stays out.
+  const std::string tricky = R"({"reference":"B","payload":{"note":"}]\"{[\\","list":[1,{"x":[]},2.5e3]}})";
+  CHECK(split("{ \"cases\" : [ " + tricky + " ,\n\t{} , {\"a\":\"\\\\\"} ] } ") ==
+        std::vector<std::string>{tricky, "{}", R"({"a":"\\"})"});
+  // UTF-8 passes untouched.
+  CHECK(split(R"({"cases":[{"note":"物业费欠费"}]})") == std::vector<std::string>{R"({"note":"物业费欠费"})"});
+}
+
+TEST_CASE("a batch that is not one object holding 1 to N case objects is refused, saying why", "[message][batch]") {
+  CHECK_THAT(refusal(R"([{"reference":"A"}])"), Catch::Contains("must be a JSON object"));
+  CHECK_THAT(refusal(R"({"cases":{}})"), Catch::Contains("must be an array"));
+  CHECK_THAT(refusal(R"({"cases":[1]})"), Catch::Contains("must be a case"));
+  CHECK_THAT(refusal(R"({"cases":[[]]})"), Catch::Contains("must be a case"));
+  CHECK_THAT(refusal(R"({"cases":[]})"), Catch::Contains("names no case"));
+  CHECK_THAT(refusal(R"({})"), Catch::Contains("names no case"));
+  CHECK_THAT(refusal(R"({"cases":[{}],"more":1})"), Catch::Contains("one member"));
+  CHECK_THAT(refusal(R"({"cases":[{}],"cases":[{}]})"), Catch::Contains("one member"));
+  CHECK_THAT(refusal(R"({"cases":[{}]} x)"), Catch::Contains("not valid JSON"));
+  CHECK_THAT(refusal(R"({"cases":[{"a":"unterminated}]})"), Catch::Contains("not valid JSON"));
+  CHECK_THAT(refusal("{\"cases\":[{\"a\":\"\xff\"}]}"), Catch::Contains("not valid JSON"));
+  CHECK_THAT(refusal(""), Catch::Contains("not valid JSON"));
+  CHECK_THAT(refusal(R"({"cases":[{},{},{}]})", 2), Catch::Contains("at most 2 cases"));
+  std::string deep = R"({"cases":[{"a":)";
+  for (int i = 0; i < 100; ++i) deep += "[";
+  CHECK_THAT(refusal(deep + std::string(100, ']') + "}]}", 100, 66), Catch::Contains("deeper than 66"));
+  std::string at_limit = R"({"cases":[{"a":)";
+  for (int i = 0; i < 63; ++i) at_limit += "[";  // depth 3 + 63 = 66
+  CHECK(split(at_limit + std::string(63, ']') + "}]}", 100, 66).size() == 1);
+}

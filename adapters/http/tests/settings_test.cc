@@ -64,6 +64,8 @@ TEST_CASE("a webhook needs an https URL and a private secret file", "[settings]"
   CHECK(w.where.port == 8443);
   CHECK(w.where.target == "/xh/in?x=1");
   CHECK(w.secret == std::string(64, 'f'));
+  CHECK(w.batch == 1);
+  CHECK(w.queue_limit == 1000);
 
   const auto refusal = [&](const json& hook) {
     HttpSettings ignored;
@@ -74,6 +76,12 @@ TEST_CASE("a webhook needs an https URL and a private secret file", "[settings]"
   CHECK_THAT(refusal({{"url", "https://u:p@x/in"}, {"secret_file", good.path}}), Catch::Contains("password"));
   CHECK_THAT(refusal({{"url", "https://x:99999/in"}, {"secret_file", good.path}}), Catch::Contains("port"));
   CHECK_THAT(refusal({{"url", "https://x/in"}}), Catch::Contains("secret_file is required"));
+  CHECK_THAT(refusal({{"url", "https://x/in"}, {"secret_file", good.path}, {"batch", 0}}), Catch::Contains("batch"));
+  CHECK_THAT(refusal({{"url", "https://x/in"}, {"secret_file", good.path}, {"batch", 501}}), Catch::Contains("batch"));
+  CHECK_THAT(refusal({{"url", "https://x/in"}, {"secret_file", good.path}, {"queue_limit", 0}}),
+             Catch::Contains("queue_limit"));
+  CHECK_THAT(refusal({{"url", "https://x/in"}, {"secret_file", good.path}, {"batches", 5}}),
+             Catch::Contains("batch, queue_limit"));
   SecretFile open_to_all(std::string(64, 'f'), 0644);
   CHECK_THAT(refusal({{"url", "https://x/in"}, {"secret_file", open_to_all.path}}), Catch::Contains("chmod 600"));
   SecretFile short_secret("abc");

@@ -207,7 +207,7 @@ void AttachmentService::take_chunk(const std::string& unit, const protocol::Answ
     case store::UploadProgress::Kind::kPartial:
       return answer(unit, to, protocol::upload_progress(u.sha256, progress->received, u.size));
     case store::UploadProgress::Kind::kComplete:
-      return answer(unit, to, protocol::uploaded(u.sha256, u.size, u.media_type));
+      return answer(unit, to, protocol::uploaded(u.sha256, progress->size, progress->media_type));
     case store::UploadProgress::Kind::kGap:
     case store::UploadProgress::Kind::kRefused:
       return refuse(unit, to, "upload", u.sha256, progress->code, progress->message, false);

@@ -106,9 +106,11 @@ void CaseReads::read(const std::string& unit, const protocol::AnswerTo& to, cons
     return;
   }
   if (!found->has_value()) {
-    answer(unit, to, protocol::read_error(case_id, protocol::code::kUnknownCase,
-                                          "no case " + std::to_string(case_id) + " that your unit is party to",
-                                          false));
+    const std::string message = "no case " + std::to_string(case_id) + " that your unit is party to";
+    answer(unit, to, protocol::read_error(case_id, protocol::code::kUnknownCase, message, false));
+    if (record_refusal_)
+      record_refusal_(unit, Json{{"code", protocol::code::kUnknownCase}, {"message", message}, {"request", "read"},
+                                 {"case", case_id}});
     return;
   }
   protocol::CaseState& c = **found;

@@ -13,11 +13,15 @@
 // answer whether the case exists or not); "unavailable, retry" when the
 // database is unreachable; "busy, retry" when the unit's or the hub's waiting
 // reads are at their bound. Every error names the request ("read") and the case.
+// A read refused as unknown_case is also recorded (a "rejected" event with the
+// code, the case and the request, through the recorder the hub sets), so that
+// operators see a unit asking for cases it is not party to.
 //
 // Thread-safe. stop() answers every read already taken, then joins.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,6 +52,11 @@ class CaseReads {
   CaseReads(const CaseReads&) = delete;
   CaseReads& operator=(const CaseReads&) = delete;
 
+  // Records a refused read: (unit, detail {code, message, request, case}).
+  using RefusalRecorder = std::function<void(const std::string& unit, Json detail)>;
+  // Set once, before the first submit().
+  void record_refusals_with(RefusalRecorder recorder) { record_refusal_ = std::move(recorder); }
+
   // Takes a read of `unit`, answered later `to`; or answers "busy" at once.
   void submit(const std::string& unit, const protocol::AnswerTo& to, const protocol::Read& request);
 
@@ -69,6 +78,7 @@ class CaseReads {
   const CaseReadsLimits limits_;
   const catalog::CatalogHolder& catalog_;
   const Outbox& outbox_;
+  RefusalRecorder record_refusal_;
   std::mutex links_mu_;
   std::vector<std::unique_ptr<store::DbLink>> idle_links_;  // GUARDED_BY(links_mu_)
   IntakePool pool_;  // last: its threads use the members above, and stop first

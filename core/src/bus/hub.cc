@@ -144,6 +144,8 @@ Status Hub::start_all() {
   intake_ = std::make_unique<Intake>(IntakeSettings{d.hub.id, d.hub.max_payload_bytes, json_limits, heartbeat_seconds},
                                      *catalog_, *quotas_, *queue_, *case_reads_, *files_,
                                      *presence_, *outbox_, [this](const std::string& unit) { dispatcher_->unit_arrived(unit); });
+  case_reads_->record_refusals_with(
+      [this](const std::string& unit, Json detail) { intake_->record_rejection(unit, "", std::move(detail)); });
   intake_pool_ = std::make_unique<IntakePool>(
       options_.intake_pool, [this](const std::string& unit, const protocol::AnswerTo& to, const std::string& body) {
         try {

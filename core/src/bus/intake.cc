@@ -191,10 +191,10 @@ void Intake::handle_send(const std::string& unit, const protocol::AnswerTo& to, 
   Problems of_payload = type->impl->validate(c);
   problems.insert(problems.end(), of_payload.begin(), of_payload.end());
   if (!problems.empty()) {
-    refuse(unit, to, c.reference, protocol::code::kInvalidPayload,
-           std::to_string(problems.size()) + " problem(s) in the payload or files of " + c.type +
-               ": fix them and send again",
-           std::move(problems), c.type);
+    // Told before the problems are moved into the call (its arguments have no order).
+    const std::string message =
+        std::to_string(problems.size()) + " problem(s) in the payload or files of " + c.type + ": fix them and send again";
+    refuse(unit, to, c.reference, protocol::code::kInvalidPayload, message, std::move(problems), c.type);
     return;
   }
   router::Decision decision = catalog->router().route(c, catalog->directory());

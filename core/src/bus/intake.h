@@ -63,6 +63,9 @@ class Intake {
   // dropped unread: answered "busy" and logged, within the rates of
   // bus/refusal_pacer.h.
   void not_pooled(const std::string& unit, const protocol::AnswerTo& to, IntakePool::Admission admission);
+  // Records one of `unit`'s refusals as a "rejected" event (within the
+  // unit's RejectionBudget): a row in the events table and a routing-log line.
+  void record_rejection(const std::string& unit, const std::string& case_type, Json detail);
 
  private:
   void handle_send(const std::string& unit, const protocol::AnswerTo& to, protocol::Send send, std::size_t bytes);
@@ -81,7 +84,6 @@ class Intake {
   // `request`: the message's kind; `what`: what did not happen ("nothing was stored", ...).
   void not_queued(const std::string& unit, const protocol::AnswerTo& to, CommitQueue::Admission admission,
                   const std::string& request, const std::string& reference, const std::string& what) const;
-  void record_rejection(const std::string& unit, const std::string& case_type, Json detail);
   void answer(const std::string& unit, const protocol::AnswerTo& to, std::string body) const;
 
   const IntakeSettings settings_;

@@ -83,6 +83,9 @@ struct ClientConnection::Impl {
     lowest().async_connect(endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
     run();
     if (ec) return fail("connecting to", ec);
+    // A request is written whole, often as several TLS records: without this the
+    // last one waits for the peer's delayed ACK (about 40 ms on Linux).
+    lowest().socket().set_option(tcp::no_delay(true), ec);
     if (tls) {
       lowest().expires_after(settings.timeout);
       tls->async_handshake(asio::ssl::stream_base::client, [&ec](const boost::system::error_code& e) { ec = e; });

@@ -18,9 +18,16 @@ class ChunkTaker {
   Result<UploadProgress> take() {
     auto locked = db_.exec_params("SELECT pg_advisory_xact_lock(7750002, hashtext($1 || '/' || $2))", {unit_, u_.sha256});
     if (!locked.ok()) return locked.status();
-    auto done = db_.exec_params("SELECT 1 FROM attachment_uploads WHERE unit = $1 AND sha256 = $2", {unit_, u_.sha256});
+    auto done = db_.exec_params(
+        "SELECT b.size, u.media_type FROM attachment_uploads u JOIN attachment_blobs b USING (sha256) "
+        "WHERE u.unit = $1 AND u.sha256 = $2",
+        {unit_, u_.sha256});
     if (!done.ok()) return done.status();
-    if (done->rows() > 0) return UploadProgress{UploadProgress::Kind::kComplete, u_.size, {}, {}};
+    if (done->rows() > 0) {
+      auto size = int_at(*done, 0, 0);
+      if (!size.ok()) return size.status();
+      return UploadProgress{UploadProgress::Kind::kComplete, *size, {}, {}, *size, std::string(done->get(0, 1))};
+    }
 
     auto parts = db_.exec_params(
         "SELECT coalesce(sum(length(data)), 0), count(*), coalesce(min(size), 0), coalesce(min(media_type), '') "
@@ -133,7 +140,7 @@ class ChunkTaker {
         {unit_, u_.sha256, u_.media_type, now_});
     if (!upload.ok()) return upload.status();
     if (auto s = drop_parts(); !s.ok()) return s;
-    return UploadProgress{UploadProgress::Kind::kComplete, u_.size, {}, {}};
+    return UploadProgress{UploadProgress::Kind::kComplete, u_.size, {}, {}, u_.size, u_.media_type};
   }
 
   PgConnection& db_;

@@ -53,6 +53,11 @@ struct UploadProgress {
   std::int64_t received = 0;
   std::string code;     // kRefused: protocol::code::k...
   std::string message;  // kRefused: what to do
+  // kComplete: the stored file's size and the type this unit uploaded it as
+  // (for a chunk of an upload already complete, those stored then, whatever
+  // the chunk declares).
+  std::int64_t size = 0;
+  std::string media_type{};
 };
 
 // Takes one chunk of `unit`'s upload `u` (checked by the caller: a known

@@ -167,11 +167,12 @@ class Writer {
     if (in_.check_reply) {
       Problems problems = in_.check_reply(d.type, ReplyView{0, n.reply.delivery, n.sender, n.reply.final,
                                                             n.reply.outcome, n.reply.body, n.attachments});
-      if (!problems.empty())
-        return refuse(code::kInvalidReply,
-                      std::to_string(problems.size()) + " problem(s) in this reply to " + d.type +
-                          ": fix them and send again",
-                      std::move(problems));
+      if (!problems.empty()) {
+        // Told before the problems are moved into the call (its arguments have no order).
+        const std::string message =
+            std::to_string(problems.size()) + " problem(s) in this reply to " + d.type + ": fix them and send again";
+        return refuse(code::kInvalidReply, message, std::move(problems));
+      }
     }
     if (!outcome.changes.empty()) {
       d = std::move(trial);
