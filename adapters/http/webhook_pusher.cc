@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -122,8 +121,11 @@ void WebhookPusher::work(Lane& lane) {
       std::unique_lock lock(lane.mu);
       lane.ready.wait(lock, [&] { return stop_flag_ || !lane.queue.empty(); });
       if (stop_flag_) return;
-      const std::size_t n = std::min(lane.queue.size(), static_cast<std::size_t>(webhook.batch));
-      for (std::size_t i = 0; i < n; ++i) {
+      // Up to `batch` messages, and no more bytes than kLargestBatchBytes unless one message alone is more.
+      std::size_t bytes = 0;
+      while (!lane.queue.empty() && messages.size() < static_cast<std::size_t>(webhook.batch) &&
+             (messages.empty() || bytes + lane.queue.front().size() <= kLargestBatchBytes)) {
+        bytes += lane.queue.front().size();
         messages.push_back(std::move(lane.queue.front()));
         lane.queue.pop_front();
       }

@@ -6,8 +6,9 @@
 // headers X-XH-Timestamp, X-XH-Nonce and X-XH-Signature; the unit checks
 // them before trusting the body). A 2xx answer means the unit stored the
 // message: `pushed` is called, and the adapter acks the message for the unit.
-// A webhook with `batch` > 1 gets whatever waits, up to `batch` messages, in
-// one push (batch_body); its 2xx is `pushed` for each of them, in order.
+// A webhook with `batch` > 1 gets whatever waits, up to `batch` messages and
+// kLargestBatchBytes of them (or one message, whatever its size), in one push
+// (batch_body); its 2xx is `pushed` for each of them, in order.
 // Any other answer, or none in time, drops the message here: the hub sends it
 // again after its backoff (growing pauses, then parked for the operators), so
 // retries need no state of their own. A failing webhook is logged when it
@@ -34,6 +35,8 @@ namespace hub::http_adapter {
 
 class WebhookPusher {
  public:
+  static constexpr std::size_t kLargestBatchBytes = std::size_t{4} << 20;
+
   // Called on a worker thread after a 2xx: (unit, the message pushed).
   using Pushed = std::function<void(const std::string& unit, const std::string& body)>;
   using Warn = std::function<void(const std::string& line)>;
