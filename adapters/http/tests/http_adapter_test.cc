@@ -697,3 +697,32 @@ TEST_CASE("a webhook with a batch gets what waits in one signed push, and its 2x
     CHECK(hmac_sha256_hex(webhook_secret, text) == *push.headers.get("X-XH-Signature"));
   }
 }
+
+TEST_CASE("a webhook batch stops at 4 MiB of messages, and a larger message goes alone", "[http adapter][batch]") {
+  WebhookReceiver receiver(0, "/xh/inbox", 8u << 20);
+  SecretFile secret("webhook-secret-for-the-court-0123456789");
+  Fixture f(json{{"webhooks",
+                  {{"court", {{"url", receiver.url()}, {"secret_file", secret.path}, {"batch", 10},
+                              {"connections", 1}}}}}});
+  const auto message = [](int id, std::size_t bytes) {
+    return R"({"kind":"delivery","delivery":)" + std::to_string(id) + R"(,"note":")" + std::string(bytes, 'x') + "\"}";
+  };
+  // The first push is held at the receiver, so the rest wait in the hub's queue together.
+  receiver.hold();
+  REQUIRE(f.adapter->send("court", message(1, 10)).ok());
+  REQUIRE(receiver.wait_for("").size() == 1);
+  for (int id = 2; id <= 4; ++id) REQUIRE(f.adapter->send("court", message(id, 1500 * 1024)).ok());
+  REQUIRE(f.adapter->send("court", message(5, 5u << 20)).ok());
+  receiver.release();
+  const auto pushes = receiver.wait_for("", 4);
+  REQUIRE(pushes.size() == 4);
+  std::vector<std::vector<int>> carried;
+  for (const auto& push : pushes) {
+    std::vector<int> ids;
+    const json batch = json::parse(push.body);
+    for (const auto& m : batch["messages"]) ids.push_back(m["delivery"].get<int>());
+    carried.push_back(ids);
+  }
+  // 1 alone; 2 and 3 (3 MiB, a third would pass 4 MiB); 4, then 5 alone (5 MiB, over the cap by itself).
+  CHECK(carried == std::vector<std::vector<int>>{{1}, {2, 3}, {4}, {5}});
+}
